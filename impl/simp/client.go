@@ -14,13 +14,13 @@ import (
 type ClientConfig struct {
 	Suite     *suite.Suite
 	Variant   Variant
-	ID        string           // ID_A
-	Server    string           // S's identity
-	ServerKey suite.PublicKey  // Pub-S, known out of band (profile §"Registration")
-	Password  []byte           // P_A
-	Rand      io.Reader        // nil means crypto/rand
-	M         int              // m2 for the key sets this user creates in E4; 0 means DefaultM
-	Rounds    int              // n for every key set; 0 means DefaultRounds
+	ID        string          // ID_A
+	Server    string          // S's identity
+	ServerKey suite.PublicKey // Pub-S, known out of band (profile §"Registration")
+	Password  []byte          // P_A
+	Rand      io.Reader       // nil means crypto/rand
+	M         int             // m2 for the key sets this user creates in E4; 0 means DefaultM
+	Rounds    int             // n for every key set; 0 means DefaultRounds
 }
 
 // Client is a SIMP user: registration, login, key exchange and messaging

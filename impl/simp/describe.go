@@ -20,7 +20,9 @@ func Describe(msg []byte) (label string, fields []role.Field, err error) {
 		return "", nil, fmt.Errorf("%w: unknown message type 0x%02x", ErrDecode, h.Type)
 	}
 	var id suite.ID
-	f := func(name, format string, a ...any) { fields = append(fields, role.Field{Name: name, Value: fmt.Sprintf(format, a...)}) }
+	f := func(name, format string, a ...any) {
+		fields = append(fields, role.Field{Name: name, Value: fmt.Sprintf(format, a...)})
+	}
 	size := func(name string, b []byte) { f(name, "%d bytes", len(b)) }
 	switch h.Type {
 	case TypeR1:

@@ -10,12 +10,12 @@ import (
 
 // RunConfig configures an in-memory honest run.
 type RunConfig struct {
-	Suite   string  // suite name; "" means "classic"
-	Variant Variant // "" means AsPublished
-	Seed    uint64  // every key and nonce of the run derives from it
-	M       int     // m for registration and m2 for the key exchange; 0 means DefaultM
-	Rounds  int     // n; 0 means DefaultRounds
-	A, B    string  // user identities; "" means "alice" and "bob"
+	Suite   string   // suite name; "" means "classic"
+	Variant Variant  // "" means AsPublished
+	Seed    uint64   // every key and nonce of the run derives from it
+	M       int      // m for registration and m2 for the key exchange; 0 means DefaultM
+	Rounds  int      // n; 0 means DefaultRounds
+	A, B    string   // user identities; "" means "alice" and "bob"
 	AToB    []string // E6 texts; nil means one message
 	BToA    []string // E7 texts; nil means one message
 }
