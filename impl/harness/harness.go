@@ -75,6 +75,28 @@ type Setup struct {
 	// Options are protocol-specific settings, e.g. SIMP "m" and
 	// "rounds", IMKE "password-storage".
 	Options map[string]string `json:"options,omitempty"`
+	// RandLog, if set, records every random source PartyRand hands out,
+	// so that a caller can tell how many bytes each party drew (the
+	// vectors list every random input).
+	RandLog *RandLog `json:"-"`
+}
+
+// RandLog records the party random sources of a Setup.
+type RandLog struct {
+	names []string
+	rands []*suite.Rand
+}
+
+// Drawn reports how many bytes the sources handed out for party have
+// produced so far.
+func (l *RandLog) Drawn(party string) uint64 {
+	var n uint64
+	for i, name := range l.names {
+		if name == party {
+			n += l.rands[i].Drawn()
+		}
+	}
+	return n
 }
 
 // DefaultSetup is the setup `imcheck run` uses: server S, users alice and
@@ -92,7 +114,12 @@ func DefaultSetup(protocol string, s *suite.Suite, variant string) Setup {
 
 // PartyRand is the random source of one party: Rand(seed, "party "+name).
 func (s Setup) PartyRand(name string) *suite.Rand {
-	return suite.NewRand(s.Seed, "party "+name)
+	r := suite.NewRand(s.Seed, "party "+name)
+	if s.RandLog != nil {
+		s.RandLog.names = append(s.RandLog.names, name)
+		s.RandLog.rands = append(s.RandLog.rands, r)
+	}
+	return r
 }
 
 // Secret derives a provisioned secret of n bytes:

@@ -13,7 +13,8 @@ import (
 // derived from a seed and a label. Two Rands with the same seed and label
 // produce the same bytes. It is not safe for concurrent use.
 type Rand struct {
-	c *chacha20.Cipher
+	c     *chacha20.Cipher
+	drawn uint64
 }
 
 // NewRand returns the stream for seed and label. The key is
@@ -42,8 +43,13 @@ func SeedBytes(n uint64) []byte {
 func (r *Rand) Read(p []byte) (int, error) {
 	clear(p)
 	r.c.XORKeyStream(p, p)
+	r.drawn += uint64(len(p))
 	return len(p), nil
 }
+
+// Drawn reports how many bytes r has produced so far (the vector generator
+// lists each party's random input).
+func (r *Rand) Drawn() uint64 { return r.drawn }
 
 // Fork draws a fresh 32-byte seed from r and returns an independent stream
 // for label. Give each role its own fork so that one role's draws never
