@@ -1,0 +1,8 @@
+package imke
+
+import (
+	"crypto/rand"
+	"io"
+)
+
+func cryptoRand() io.Reader { return rand.Reader }

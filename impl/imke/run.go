@@ -1,0 +1,101 @@
+package imke
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/impl/suite"
+)
+
+// RunConfig configures an in-memory honest run.
+type RunConfig struct {
+	Suite   *suite.Suite // nil: modern
+	Variant Variant      // "": as-published
+	Seed    uint64
+	// Relay runs c1–c3 through the server (4.2/4.3); 4.7 goes both ways
+	// in every run.
+	Relay   bool
+	Storage PasswordStorage
+	// Script replaces the honest script (e.g. Table1Script).
+	Script func(harness.Setup) []harness.Action
+}
+
+// Result is what a run produced.
+type Result struct {
+	Setup      harness.Setup
+	Transcript role.Transcript
+	Events     []role.Event
+	// Ops is each party's operation count, by identity.
+	Ops map[string]suite.Ops
+	// Parties lists the identities, server first.
+	Parties []string
+}
+
+// Setup returns the harness setup of cfg.
+func (cfg RunConfig) Setup() (harness.Setup, error) {
+	s := cfg.Suite
+	if s == nil {
+		var err error
+		if s, err = suite.ByName("modern"); err != nil {
+			return harness.Setup{}, err
+		}
+	}
+	v := cfg.Variant
+	if v == "" {
+		v = AsPublished
+	}
+	if _, err := ParseVariant(string(v)); err != nil {
+		return harness.Setup{}, err
+	}
+	setup := harness.DefaultSetup(protocolName, s, string(v))
+	setup.Seed = suite.SeedBytes(cfg.Seed)
+	setup.Options = map[string]string{}
+	if cfg.Storage != "" {
+		setup.Options[OptionPasswordStorage] = string(cfg.Storage)
+	}
+	if cfg.Relay {
+		setup.Options[OptionRelay] = "true"
+	}
+	return setup, nil
+}
+
+// Run wires S, alice and bob in memory, delivers every message in order
+// and records the transcript (conventions §Roles).
+func Run(cfg RunConfig) (*Result, error) {
+	setup, err := cfg.Setup()
+	if err != nil {
+		return nil, err
+	}
+	p := Protocol{}
+	parties, err := p.NewParties(setup)
+	if err != nil {
+		return nil, err
+	}
+	n := harness.NewNetwork(p, parties)
+	script := p.Honest
+	if cfg.Script != nil {
+		script = cfg.Script
+	}
+	res := &Result{Setup: setup, Ops: map[string]suite.Ops{}}
+	var runErr error
+	for _, a := range script(setup) {
+		if err := n.Do(a); err != nil {
+			runErr = fmt.Errorf("imke: honest run failed at %s: %w", a, err)
+			break
+		}
+	}
+	res.Transcript = n.Transcript
+	res.Events = n.Events
+	res.Parties = append([]string{setup.Server}, setup.Users...)
+	names := make([]string, 0, len(parties))
+	for name := range parties {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		res.Ops[name] = parties[name].Ops()
+	}
+	return res, runErr
+}
