@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/imcheck/imcheck/model"
+)
+
+func init() {
+	register(command{name: "check", summary: "search the symbolic models for attacks (Dolev-Yao, bounded)", run: runCheck})
+}
+
+// runCheck implements: imcheck check [FILE...] [--sessions N]
+// [--format text|json|mermaid] [--timeout D]. With no FILE it checks every
+// shipped model. Exit status: 0 every claim holds within the bound, 1 an
+// attack was found (or a search stopped at the timeout), 2 bad input.
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("check", stderr)
+	sessions := fs.Int("sessions", 0, "number of sessions (default: each scenario's own)")
+	format := fs.String("format", "text", "output format: text, json or mermaid")
+	timeout := fs.Duration("timeout", 0, "stop the search after this long (e.g. 30s); 0 means no limit")
+	quiet := fs.Bool("quiet", false, "text format: verdicts only, no attack traces")
+	files, status, ok := parseInterleaved(fs, args)
+	if !ok {
+		return status
+	}
+	if *sessions < 0 || *sessions > 8 {
+		fmt.Fprintln(stderr, "imcheck check: --sessions must be between 1 and 8")
+		return exitUsage
+	}
+	switch *format {
+	case "text", "json", "mermaid":
+	default:
+		fmt.Fprintf(stderr, "imcheck check: unknown format %q (text, json, mermaid)\n", *format)
+		return exitUsage
+	}
+	var protos []*model.Protocol
+	if len(files) == 0 {
+		for _, f := range model.Shipped() {
+			p, err := model.LoadShipped(f)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return exitUsage
+			}
+			protos = append(protos, p)
+		}
+	}
+	for _, f := range files {
+		p, err := model.LoadFile(f)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		protos = append(protos, p)
+	}
+	opt := model.Options{Sessions: *sessions, Timeout: *timeout, Progress: stderr}
+	var reps []*model.Report
+	for _, p := range protos {
+		rep, err := model.Check(context.Background(), p, opt)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		reps = append(reps, rep)
+	}
+	switch *format {
+	case "json":
+		if err := model.WriteJSON(stdout, reps); err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+	case "mermaid":
+		for _, r := range reps {
+			r.WriteMermaid(stdout)
+		}
+	default:
+		for i, r := range reps {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			r.WriteText(stdout, !*quiet)
+		}
+	}
+	status = exitOK
+	for _, r := range reps {
+		if r.Attacked() || r.Undecided() {
+			status = exitFailure
+		}
+	}
+	return status
+}
+
+// parseInterleaved parses flags that may come before or after the file
+// names.
+func parseInterleaved(fs *flag.FlagSet, args []string) (files []string, status int, ok bool) {
+	for {
+		if st, ok := parseFlags(fs, args, true); !ok {
+			return nil, st, false
+		}
+		rest := fs.Args()
+		i := 0
+		for i < len(rest) && !strings.HasPrefix(rest[i], "-") {
+			files = append(files, rest[i])
+			i++
+		}
+		if i == len(rest) {
+			return files, exitOK, true
+		}
+		args = rest[i:]
+	}
+}

@@ -1,0 +1,257 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrBadTrace is wrapped by every error of CheckTrace.
+var ErrBadTrace = errors.New("model: trace rejected")
+
+func badTrace(i int, format string, args ...any) error {
+	return fmt.Errorf("%w: step %d: %s", ErrBadTrace, i+1, fmt.Sprintf(format, args...))
+}
+
+// run is the checker's own view of one session.
+type run struct {
+	role *Role
+	env  []Term // nil for a variable not received yet
+	pc   int
+	id   int
+}
+
+type checkedHit struct {
+	claim string
+	run   *run
+	step  int
+}
+
+// CheckTrace replays a ground attack trace step by step on the term
+// algebra, independently of the search: every session runs its role
+// program, every received message must match the role's pattern and be
+// derivable by the attacker from what it has seen, every sent message must be
+// exactly what the role sends, and the claim named by the trace must be
+// violated at the end.
+func CheckTrace(p *Protocol, sc *Scenario, tr *Trace) error {
+	w := newWorld(p, sc)
+	know := append([]Term(nil), w.know...)
+	runs := map[int]*run{}
+	var events []eventRec
+	var hits []checkedHit
+	claim := p.claim(tr.Claim)
+	if claim == nil {
+		return fmt.Errorf("%w: unknown claim %q", ErrBadTrace, tr.Claim)
+	}
+	revealed := -1
+	length := 0
+	for i, s := range tr.Steps {
+		if s.Kind != StepStart && s.Kind != StepReveal {
+			if runs[s.Session] == nil {
+				return badTrace(i, "session %d has not started", s.Session)
+			}
+		}
+		switch s.Kind {
+		case StepStart:
+			r, err := startRun(p, sc, w, s, runs)
+			if err != nil {
+				return badTrace(i, "%v", err)
+			}
+			runs[s.Session] = r
+		case StepSend:
+			r := runs[s.Session]
+			a, err := advance(r, ActSend, "")
+			if err != nil {
+				return badTrace(i, "%v", err)
+			}
+			t := instantiate(a.Term, r.env)
+			if !Ground(t) || !Equal(t, s.Term) {
+				return badTrace(i, "session %d sends %v, not %v", r.id, t, s.Term)
+			}
+			know = append(know, t)
+			length++
+		case StepRecv:
+			r := runs[s.Session]
+			a, err := advance(r, ActRecv, "")
+			if err != nil {
+				return badTrace(i, "%v", err)
+			}
+			if s.Term == nil || !Ground(s.Term) {
+				return badTrace(i, "received message is not ground")
+			}
+			if !matchGround(p.Theory, !sc.Untyped, a.Term, s.Term, r.env) {
+				return badTrace(i, "session %d (%s) cannot accept %v", r.id, r.role.Name, s.Term)
+			}
+			if !deduce(p.Theory, know, s.Term) {
+				return badTrace(i, "the attacker cannot produce %v", s.Term)
+			}
+			length++
+		case StepEvent:
+			r := runs[s.Session]
+			a, err := advance(r, ActEvent, s.Label)
+			if err != nil {
+				return badTrace(i, "%v", err)
+			}
+			args := make([]Term, len(a.Args))
+			for k, x := range a.Args {
+				args[k] = instantiate(x, r.env)
+				if k >= len(s.Args) || !Equal(args[k], s.Args[k]) {
+					return badTrace(i, "event %s has different arguments", a.Event)
+				}
+			}
+			events = append(events, eventRec{name: a.Event, args: args, step: i})
+		case StepClaim:
+			r := runs[s.Session]
+			a, err := advance(r, ActClaim, s.Label)
+			if err != nil {
+				return badTrace(i, "%v", err)
+			}
+			if !honestRun(sc, a.Claim, r) {
+				return badTrace(i, "claim %s does not apply: an agent of session %d is dishonest", s.Label, r.id)
+			}
+			hits = append(hits, checkedHit{claim: s.Label, run: r, step: i})
+		case StepReveal:
+			if claim.Kind != ClaimFSecret || s.Label != claim.ID || revealed >= 0 {
+				return badTrace(i, "reveal not allowed")
+			}
+			var r *run
+			for _, h := range hits {
+				if h.claim == claim.ID && h.run.id == s.Session {
+					r = h.run
+				}
+			}
+			if r == nil {
+				return badTrace(i, "reveal before session %d reached claim %s", s.Session, claim.ID)
+			}
+			for k, t := range claim.Reveal {
+				x := instantiate(t, r.env)
+				if k >= len(s.Args) || !Equal(x, s.Args[k]) {
+					return badTrace(i, "revealed terms differ")
+				}
+				know = append(know, x)
+			}
+			revealed = i
+			length++
+		default:
+			return badTrace(i, "unknown step kind %q", s.Kind)
+		}
+	}
+	if length != tr.Length {
+		return fmt.Errorf("%w: length %d, trace says %d", ErrBadTrace, length, tr.Length)
+	}
+	return checkViolation(p, sc, tr, claim, know, events, hits, revealed)
+}
+
+func startRun(p *Protocol, sc *Scenario, w *world, s Step, runs map[int]*run) (*run, error) {
+	if runs[s.Session] != nil || s.Session != len(runs)+1 {
+		return nil, fmt.Errorf("session %d started out of order", s.Session)
+	}
+	var role *Role
+	for _, r := range p.Roles {
+		if r.Name == s.Role {
+			role = r
+		}
+	}
+	if role == nil || len(s.Agents) != role.Params {
+		return nil, fmt.Errorf("no role %s with %d agents", s.Role, len(s.Agents))
+	}
+	r := &run{role: role, env: make([]Term, len(role.Syms)), id: s.Session}
+	for i, sym := range role.Syms {
+		switch sym.Kind {
+		case SymParam:
+			a := w.agents[s.Agents[i]]
+			if a == nil {
+				return nil, fmt.Errorf("unknown agent %s", s.Agents[i])
+			}
+			h, d := sc.agents(sym.Class)
+			if !member(s.Agents[i], h) && (i == 0 || !member(s.Agents[i], d)) {
+				return nil, fmt.Errorf("agent %s cannot play parameter %s", s.Agents[i], sym.Name)
+			}
+			r.env[i] = a
+		case SymFresh:
+			r.env[i] = freshName(sym, s.Session)
+		}
+	}
+	return r, nil
+}
+
+func member(x string, xs []string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// advance runs the silent actions (checks, claims the trace does not list)
+// of r and returns its next action, which must be of kind k.
+func advance(r *run, k ActKind, label string) (*Action, error) {
+	for r.pc < len(r.role.Actions) {
+		a := r.role.Actions[r.pc]
+		r.pc++
+		switch {
+		case a.Kind == ActCheck:
+			x, y := instantiate(a.Term, r.env), instantiate(a.Term2, r.env)
+			if !Ground(x) || !Equal(x, y) {
+				return nil, fmt.Errorf("session %d: check %v = %v fails", r.id, x, y)
+			}
+			continue
+		case a.Kind == ActClaim && (k != ActClaim || a.Claim.ID != label):
+			continue
+		case a.Kind != k:
+			return nil, fmt.Errorf("session %d (%s): next action is at line %d, not a %s", r.id, r.role.Name, a.Pos.Line, actName[k])
+		case k == ActEvent && a.Event != label:
+			return nil, fmt.Errorf("session %d: next event is %s, not %s", r.id, a.Event, label)
+		}
+		return a, nil
+	}
+	return nil, fmt.Errorf("session %d (%s) has finished", r.id, r.role.Name)
+}
+
+var actName = [...]string{"send", "receive", "check", "event", "claim"}
+
+func honestRun(sc *Scenario, c *Claim, r *run) bool {
+	idx := c.Honest
+	if len(idx) == 0 {
+		for i := 0; i < r.role.Params; i++ {
+			idx = append(idx, i)
+		}
+	}
+	for _, k := range idx {
+		n, ok := r.env[k].(*Name)
+		if !ok || !sc.Honest(n.Text) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchGround matches a role pattern against a ground message, binding the
+// session's variables; typed matching restricts each variable to its type.
+func matchGround(th *Theory, typed bool, pat, t Term, env []Term) bool {
+	switch a := pat.(type) {
+	case *Var:
+		if env[a.ID] != nil {
+			return Equal(env[a.ID], t)
+		}
+		if typed && a.Type != "msg" && th.TypeOf(t) != a.Type {
+			return false
+		}
+		env[a.ID] = t
+		return true
+	case *Name:
+		return Equal(a, t)
+	case *App:
+		b, ok := t.(*App)
+		if !ok || a.Fn != b.Fn || len(a.Args) != len(b.Args) {
+			return false
+		}
+		for i := range a.Args {
+			if !matchGround(th, typed, a.Args[i], b.Args[i], env) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,151 @@
+package model
+
+// checkClaims looks for a violation of every claim in st and keeps the
+// shortest attack per claim that the trace checker accepts.
+func (e *engine) checkClaims(st *state) {
+	for k := range e.claims {
+		if b := e.best[k]; b != nil && b.Length <= st.length {
+			continue
+		}
+		w, hit, hit2, wit := e.violation(st, k)
+		if w == nil {
+			continue
+		}
+		tr := e.makeTrace(w, k, hit, hit2, wit)
+		if err := CheckTrace(e.p, e.sc, tr); err != nil {
+			e.stats.rejected++
+			continue
+		}
+		e.best[k] = tr
+	}
+}
+
+// violation returns a state witnessing a violation of claim k in st (st
+// itself or st with more variables fixed), the trace index of the violated
+// claim step (and the second one for "unique"), and the value in question.
+func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
+	c := e.claims[k]
+	var hits []hitRec
+	for _, h := range st.hits {
+		if h.claim == k {
+			hits = append(hits, h)
+		}
+	}
+	if len(hits) == 0 {
+		return nil, 0, 0, nil
+	}
+	switch c.Kind {
+	case ClaimSecret, ClaimFSecret:
+		if c.Kind == ClaimFSecret && st.reveal != k {
+			return nil, 0, 0, nil
+		}
+		for _, h := range hits {
+			t := instantiate(c.Term, st.sess[h.sess].env)
+			if sols := e.solve(st, len(st.know), t); len(sols) > 0 {
+				return sols[0], h.step, -1, t
+			}
+		}
+	case ClaimAlive, ClaimWeakAgree:
+		for _, h := range hits {
+			s := &st.sess[h.sess]
+			partner := s.env[c.Agent]
+			me := s.env[0]
+			ok := false
+			for j := range st.sess {
+				o := &st.sess[j]
+				if !Equal(o.env[0], partner) || e.startStep(st, j) > h.step {
+					continue
+				}
+				if c.Kind == ClaimAlive {
+					ok = true
+					break
+				}
+				for p := 1; p < o.role.Params; p++ {
+					if Equal(o.env[p], me) {
+						ok = true
+					}
+				}
+			}
+			if !ok {
+				return st, h.step, -1, partner
+			}
+		}
+	case ClaimNIAgree, ClaimInjAgree:
+		used := map[int]bool{}
+		for _, h := range hits {
+			args := e.claimArgs(st, c, h)
+			found := false
+			for j, ev := range st.events {
+				if ev.step > h.step || ev.name != c.Event || (c.Kind == ClaimInjAgree && used[j]) {
+					continue
+				}
+				if e.sameArgs(st, ev.args, args) {
+					found = true
+					used[j] = true
+					break
+				}
+			}
+			if !found {
+				return st, h.step, -1, Fn(c.Event, args...)
+			}
+		}
+	case ClaimUnique:
+		for a := 0; a < len(hits); a++ {
+			for b := a + 1; b < len(hits); b++ {
+				if hits[a].sess == hits[b].sess {
+					continue
+				}
+				ta := instantiate(c.Term, st.sess[hits[a].sess].env)
+				tb := instantiate(c.Term, st.sess[hits[b].sess].env)
+				s := st.clone()
+				if !e.matcher().unify(&s.sub, ta, tb) {
+					continue
+				}
+				if sols := e.normalize(s); len(sols) > 0 {
+					return sols[0], hits[a].step, hits[b].step, ta
+				}
+			}
+		}
+	case ClaimWeakSecret:
+		g := grounding(st)
+		know := groundTerms(g, st.know)
+		for _, h := range hits {
+			p := g.Resolve(instantiate(c.Term, st.sess[h.sess].env))
+			if offlineGuess(e.th, know, p) {
+				return st, h.step, -1, p
+			}
+		}
+	}
+	return nil, 0, 0, nil
+}
+
+func (e *engine) claimArgs(st *state, c *Claim, h hitRec) []Term {
+	args := make([]Term, len(c.Args))
+	for i, x := range c.Args {
+		args[i] = instantiate(x, st.sess[h.sess].env)
+	}
+	return args
+}
+
+func (e *engine) sameArgs(st *state, a, b []Term) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !Equal(st.sub.Resolve(a[i]), st.sub.Resolve(b[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// startStep is the trace index at which session j started.
+func (e *engine) startStep(st *state, j int) int {
+	id := st.sess[j].id
+	for i, s := range st.trace {
+		if s.Kind == StepStart && s.Session == id {
+			return i
+		}
+	}
+	return len(st.trace)
+}

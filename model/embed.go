@@ -1,0 +1,50 @@
+package model
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+)
+
+//go:embed protocols/*.imp
+var shipped embed.FS
+
+// Shipped lists the shipped protocol files, e.g. "protocols/nspk.imp", in
+// name order.
+func Shipped() []string {
+	ents, err := fs.ReadDir(shipped, "protocols")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		out = append(out, path.Join("protocols", e.Name()))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// LoadShipped parses a shipped model by name ("nspk") or path.
+func LoadShipped(name string) (*Protocol, error) {
+	p := name
+	if path.Ext(p) == "" {
+		p = path.Join("protocols", name+".imp")
+	}
+	src, err := fs.ReadFile(shipped, p)
+	if err != nil {
+		return nil, fmt.Errorf("model: no shipped model %q", name)
+	}
+	return Parse("model/"+p, string(src))
+}
+
+// LoadFile parses a protocol file from disk.
+func LoadFile(file string) (*Protocol, error) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return Parse(file, string(src))
+}

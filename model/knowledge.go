@@ -1,0 +1,121 @@
+package model
+
+// closure returns the analysed knowledge of the attacker's first n
+// observations under the state's substitution: every observation and every
+// part the attacker can open with keys it can derive without fixing any
+// variable. Opening under keys that need a variable fixed is a search step
+// of its own (see openings).
+func (e *engine) closure(st *state, n int) []Term {
+	if c, ok := st.clo[n]; ok {
+		return c
+	}
+	var out, pending []Term
+	var add func(t Term)
+	add = func(t Term) {
+		for _, x := range out {
+			if Equal(x, t) {
+				return
+			}
+		}
+		out = append(out, t)
+		a, ok := t.(*App)
+		if !ok {
+			return
+		}
+		p := e.th.Prim(a.Fn)
+		if p == nil || p.Open == nil {
+			return
+		}
+		if p.Open.Key != nil {
+			k, ok := p.Open.Key(a.Args)
+			if !ok || !derivable(e.th, out, k) {
+				pending = append(pending, t)
+				return
+			}
+		}
+		openParts(p, a, add)
+	}
+	for _, t := range st.know[:n] {
+		add(st.sub.Resolve(t))
+	}
+	for progress := true; progress; {
+		progress = false
+		for i := 0; i < len(pending); i++ {
+			a := pending[i].(*App)
+			p := e.th.Prim(a.Fn)
+			if k, ok := p.Open.Key(a.Args); ok && derivable(e.th, out, k) {
+				pending = append(pending[:i], pending[i+1:]...)
+				i--
+				progress = true
+				openParts(p, a, add)
+			}
+		}
+	}
+	if st.clo == nil {
+		st.clo = map[int][]Term{}
+	}
+	st.clo[n] = out
+	return out
+}
+
+func openParts(p *Prim, a *App, add func(Term)) {
+	if p.Open.Parts == nil {
+		for _, x := range a.Args {
+			add(x)
+		}
+		return
+	}
+	for _, i := range p.Open.Parts {
+		add(a.Args[i])
+	}
+}
+
+// derivable reports whether t can be built from know by composition alone,
+// counting every variable as known: a variable of a run always stands for a
+// value the attacker chose (its constraint is kept separately).
+func derivable(th *Theory, know []Term, t Term) bool {
+	if _, ok := t.(*Var); ok {
+		return true
+	}
+	for _, x := range know {
+		if Equal(x, t) {
+			return true
+		}
+	}
+	if a, ok := t.(*App); ok {
+		if p := th.Prim(a.Fn); p != nil && p.Public {
+			for _, x := range a.Args {
+				if !derivable(th, know, x) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	if n, ok := t.(*Name); ok && n.Kind == KindAttacker {
+		return true
+	}
+	return false
+}
+
+// pendingKeys lists the variables v such that some observation aenc(m, v)
+// could be opened if v were pk(z) for a z the attacker knows.
+func (e *engine) pendingKeys(st *state) []*Var {
+	var out []*Var
+	for _, t := range e.closure(st, len(st.know)) {
+		a, ok := t.(*App)
+		if !ok || a.Fn != FnAenc {
+			continue
+		}
+		if v, ok := a.Args[1].(*Var); ok {
+			dup := false
+			for _, w := range out {
+				dup = dup || w.ID == v.ID
+			}
+			if !dup {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,180 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// SchemaVersion names the JSON schema documented in docs/model.md.
+const SchemaVersion = "imcheck.model/v1"
+
+type jsonDoc struct {
+	Schema string       `json:"schema"`
+	Models []jsonReport `json:"models"`
+}
+
+type jsonReport struct {
+	Protocol  string         `json:"protocol"`
+	File      string         `json:"file"`
+	Codes     string         `json:"codes"`
+	Scenarios []jsonScenario `json:"scenarios"`
+}
+
+type jsonScenario struct {
+	Name     string      `json:"name"`
+	Bound    jsonBound   `json:"bound"`
+	States   int         `json:"states"`
+	Claims   []jsonClaim `json:"claims"`
+	Rejected int         `json:"rejected_traces"`
+}
+
+type jsonBound struct {
+	Sessions  int      `json:"sessions"`
+	Honest    []string `json:"honest"`
+	Dishonest []string `json:"dishonest"`
+	Typed     bool     `json:"typed"`
+}
+
+type jsonClaim struct {
+	ID      string     `json:"id"`
+	Role    string     `json:"role"`
+	Kind    string     `json:"kind"`
+	Text    string     `json:"text"`
+	Line    int        `json:"line"`
+	Verdict string     `json:"verdict"`
+	Trace   *jsonTrace `json:"trace,omitempty"`
+}
+
+type jsonTrace struct {
+	Length  int        `json:"length"`
+	Hit     int        `json:"violated_step"`
+	Hit2    *int       `json:"second_step,omitempty"`
+	Witness string     `json:"witness,omitempty"`
+	Explain string     `json:"explanation"`
+	Steps   []jsonStep `json:"steps"`
+}
+
+type jsonStep struct {
+	Kind    string   `json:"kind"`
+	Session int      `json:"session"`
+	Role    string   `json:"role,omitempty"`
+	Agents  []string `json:"agents,omitempty"`
+	Label   string   `json:"label,omitempty"`
+	Term    string   `json:"term,omitempty"`
+	Args    []string `json:"args,omitempty"`
+	Line    int      `json:"line,omitempty"`
+}
+
+func strs(ts []Term) []string {
+	if ts == nil {
+		return nil
+	}
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.String()
+	}
+	return out
+}
+
+// WriteJSON writes reports in the documented schema.
+func WriteJSON(w io.Writer, reps []*Report) error {
+	doc := jsonDoc{Schema: SchemaVersion, Models: []jsonReport{}}
+	for _, r := range reps {
+		jr := jsonReport{Protocol: r.Protocol, File: r.File, Codes: r.Codes()}
+		for _, s := range r.Scenarios {
+			js := jsonScenario{Name: s.Name, States: s.States, Rejected: s.Rejected,
+				Bound: jsonBound{Sessions: s.Sessions, Honest: nonNil(s.Honest), Dishonest: nonNil(s.Dishonest), Typed: s.Typed}}
+			for _, c := range s.Claims {
+				jc := jsonClaim{ID: c.Claim.ID, Role: c.Claim.Role.Name, Kind: c.Claim.Kind.String(),
+					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict)}
+				if t := c.Trace; t != nil {
+					jt := &jsonTrace{Length: t.Length, Hit: t.Hit, Explain: t.explain()}
+					if t.Kind == ClaimUnique {
+						h := t.Hit2
+						jt.Hit2 = &h
+					}
+					if t.Witness != nil {
+						jt.Witness = t.Witness.String()
+					}
+					for _, st := range t.Steps {
+						js := jsonStep{Kind: string(st.Kind), Session: st.Session, Role: st.Role,
+							Agents: st.Agents, Label: st.Label, Args: strs(st.Args), Line: st.Line}
+						if st.Term != nil {
+							js.Term = st.Term.String()
+						}
+						jt.Steps = append(jt.Steps, js)
+					}
+					jc.Trace = jt
+				}
+				js.Claims = append(js.Claims, jc)
+			}
+			jr.Scenarios = append(jr.Scenarios, js)
+		}
+		doc.Models = append(doc.Models, jr)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// WriteMermaid writes one Mermaid sequenceDiagram per attack trace, each in
+// a fenced block that GitHub renders.
+func (r *Report) WriteMermaid(w io.Writer) {
+	for _, s := range r.Scenarios {
+		for _, c := range s.Claims {
+			if c.Trace == nil {
+				continue
+			}
+			fmt.Fprintf(w, "%s / %s: attack on %s (%s)\n\n", r.Protocol, s.Name, c.Claim.ID, c.Claim.Text)
+			fmt.Fprintln(w, "```mermaid")
+			c.Trace.WriteMermaid(w)
+			fmt.Fprintln(w, "```")
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// WriteMermaid writes the trace as a Mermaid sequenceDiagram: one
+// participant per session and one for the attacker.
+func (t *Trace) WriteMermaid(w io.Writer) {
+	fmt.Fprintln(w, "sequenceDiagram")
+	fmt.Fprintln(w, "    participant E as Attacker")
+	part := func(id int) string { return fmt.Sprintf("S%d", id) }
+	for i, s := range t.Steps {
+		switch s.Kind {
+		case StepStart:
+			fmt.Fprintf(w, "    participant %s as #%d %s(%s)\n", part(s.Session), s.Session, s.Role, strings.Join(s.Agents, ", "))
+		case StepSend:
+			fmt.Fprintf(w, "    %s->>E: %s%s\n", part(s.Session), lbl(s.Label), mm(s.Term.String()))
+		case StepRecv:
+			fmt.Fprintf(w, "    E->>%s: %s%s\n", part(s.Session), lbl(s.Label), mm(s.Term.String()))
+		case StepEvent:
+			fmt.Fprintf(w, "    Note over %s: %s\n", part(s.Session), mm(Fn(s.Label, s.Args...).String()))
+		case StepClaim:
+			if i == t.Hit || i == t.Hit2 && t.Kind == ClaimUnique {
+				fmt.Fprintf(w, "    Note over %s: claim %s violated\n", part(s.Session), mm(s.Label))
+			}
+		case StepReveal:
+			fmt.Fprintf(w, "    Note over E: reveal %s\n", mm(Tuple(s.Args...).String()))
+		}
+	}
+	if t.Witness != nil {
+		fmt.Fprintf(w, "    Note over E: %s\n", mm(t.explain()))
+	}
+}
+
+// mm escapes text for a Mermaid message: ';' and '#' and '<' '>' are
+// special there.
+func mm(s string) string {
+	r := strings.NewReplacer(";", "#59;", "#", "#35;", "<", "⟨", ">", "⟩")
+	return r.Replace(s)
+}

@@ -1,0 +1,175 @@
+package model
+
+import "fmt"
+
+// Pos is a position in a protocol file.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// Protocol is a compiled protocol file.
+type Protocol struct {
+	Name      string
+	File      string
+	Theory    *Theory
+	Consts    []*Name
+	LongTerm  []*LongTerm // private functions of agents: keys, passwords
+	Public    []*Template // terms everybody knows, for every agent
+	Roles     []*Role
+	Scenarios []*Scenario
+	Claims    []*Claim // all claims in file order
+}
+
+// LongTerm declares a private function of agents, e.g. "secret sk(X)".
+// The attacker knows f(x1, ..., xn) whenever one of the xi is dishonest.
+type LongTerm struct {
+	Fn    string
+	Arity int
+	Type  string
+	Weak  bool // a password
+	Pos   Pos
+}
+
+// Template is a term over agent placeholders (Vars with IDs 0..Arity-1).
+type Template struct {
+	Term  Term
+	Arity int
+	Pos   Pos
+}
+
+// SymKind is the kind of a role symbol.
+type SymKind uint8
+
+const (
+	SymParam SymKind = iota // an agent parameter of the role
+	SymFresh                // a value the session generates
+	SymVar                  // a value the session receives
+)
+
+// Sym is one entry of a role's symbol table; role templates refer to it as
+// a *Var whose ID is the index.
+type Sym struct {
+	Name  string
+	Kind  SymKind
+	Type  string // for params: "user" or "server"
+	Pos   Pos
+	Class string
+}
+
+// Role is one role of the protocol. Its first parameter is the agent that
+// plays it.
+type Role struct {
+	Name    string
+	Index   int
+	Params  int // Syms[:Params] are the parameters
+	Syms    []Sym
+	Knows   []Term
+	Actions []*Action
+	Pos     Pos
+}
+
+// ActKind is the kind of a role action.
+type ActKind uint8
+
+const (
+	ActSend ActKind = iota
+	ActRecv
+	ActCheck
+	ActEvent
+	ActClaim
+)
+
+// Action is one line of a role.
+type Action struct {
+	Kind  ActKind
+	Label string // message label, e.g. "E4"
+	Term  Term   // send, recv, left of check
+	Term2 Term   // right of check
+	Event string // event name
+	Args  []Term // event arguments
+	Claim *Claim
+	Pos   Pos
+}
+
+// ClaimKind is the kind of a security claim.
+type ClaimKind uint8
+
+const (
+	ClaimSecret     ClaimKind = iota // secret T
+	ClaimFSecret                     // fsecret T reveal L: forward secrecy
+	ClaimAlive                       // alive B
+	ClaimWeakAgree                   // weakagree B
+	ClaimNIAgree                     // niagree E(args): non-injective agreement
+	ClaimInjAgree                    // injagree E(args): injective agreement
+	ClaimUnique                      // unique T: never accepted twice
+	ClaimWeakSecret                  // weaksecret P: no offline guessing
+)
+
+var claimNames = [...]string{"secret", "fsecret", "alive", "weakagree", "niagree", "injagree", "unique", "weaksecret"}
+
+func (k ClaimKind) String() string { return claimNames[k] }
+
+// Claim is a security claim made at a point of a role.
+type Claim struct {
+	ID     string // label or Role.kind.N
+	Kind   ClaimKind
+	Role   *Role
+	Action int // index of the claim in Role.Actions
+	Term   Term
+	Agent  int // partner symbol for alive and weakagree
+	Event  string
+	Args   []Term
+	Reveal []Term
+	Honest []int // symbols that must be honest; all params if empty
+	Text   string
+	Pos    Pos
+}
+
+// Scenario is a bounded setting in which every claim is checked.
+type Scenario struct {
+	Name             string
+	Users            []string // honest users
+	Dishonest        []string // dishonest users
+	Servers          []string // honest servers
+	DishonestServers []string
+	Sessions         int
+	Untyped          bool
+	Reveal           []Term // ground terms the attacker knows from the start
+	Pos              Pos
+}
+
+// agents returns the agents of a class, honest first.
+func (s *Scenario) agents(class string) (honest, dishonest []string) {
+	if class == "server" {
+		return s.Servers, s.DishonestServers
+	}
+	return s.Users, s.Dishonest
+}
+
+// Honest reports whether the agent is honest in s.
+func (s *Scenario) Honest(agent string) bool {
+	for _, a := range s.Dishonest {
+		if a == agent {
+			return false
+		}
+	}
+	for _, a := range s.DishonestServers {
+		if a == agent {
+			return false
+		}
+	}
+	return true
+}
+
+// AllAgents lists every agent: users, dishonest users, servers.
+func (s *Scenario) AllAgents() []string {
+	var out []string
+	out = append(out, s.Users...)
+	out = append(out, s.Dishonest...)
+	out = append(out, s.Servers...)
+	out = append(out, s.DishonestServers...)
+	return out
+}

@@ -1,0 +1,295 @@
+package model
+
+import (
+	"fmt"
+	"time"
+)
+
+// sessionConfigs lists every (role, agents) pair a new session may take:
+// the first parameter is an honest agent of its class, the others any
+// agent of their class.
+func (e *engine) sessionConfigs() [][]*Name {
+	var out [][]*Name
+	for _, r := range e.p.Roles {
+		var rec func(i int, acc []*Name)
+		rec = func(i int, acc []*Name) {
+			if i == r.Params {
+				c := append([]*Name{{Text: r.Name}}, acc...)
+				out = append(out, c)
+				return
+			}
+			h, d := e.sc.agents(r.Syms[i].Class)
+			cands := append([]string(nil), h...)
+			if i > 0 {
+				cands = append(cands, d...)
+			}
+			for _, a := range cands {
+				rec(i+1, append(acc[:i:i], e.w.agents[a]))
+			}
+		}
+		rec(0, nil)
+	}
+	return out
+}
+
+func (e *engine) roleByName(name string) *Role {
+	for _, r := range e.p.Roles {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// canonical reports whether a new session with these agents respects the
+// symmetry reduction: an agent not used so far may appear only if every
+// interchangeable agent of lower rank is already used.
+func (e *engine) canonical(st *state, agents []*Name) bool {
+	used := map[string]bool{}
+	for _, s := range st.sess {
+		for i := 0; i < s.role.Params; i++ {
+			used[s.env[i].(*Name).Text] = true
+		}
+	}
+	for _, a := range agents {
+		x := a.Text
+		if !used[x] {
+			for y, g := range e.groups {
+				if g == e.groups[x] && e.gorder[y] < e.gorder[x] && !used[y] {
+					return false
+				}
+			}
+		}
+		used[x] = true
+	}
+	return true
+}
+
+// run searches the whole bounded space depth-first.
+func (e *engine) run() {
+	e.start = time.Now()
+	e.last = e.start
+	st := &state{reveal: -1}
+	st.know = append(st.know, e.w.know...)
+	e.dfs(st)
+}
+
+func (e *engine) dfs(st *state) {
+	if e.stop {
+		return
+	}
+	e.stats.states++
+	if e.stats.states&255 == 0 {
+		if e.ctx.Err() != nil || (e.opt.MaxStates > 0 && e.stats.states >= e.opt.MaxStates) {
+			e.stop = true
+			return
+		}
+		if e.opt.Progress != nil && time.Since(e.last) > 2*time.Second {
+			e.last = time.Now()
+			fmt.Fprintf(e.opt.Progress, "model: %s: %d states, %d solves, %s\n",
+				e.label, e.stats.states, e.stats.solves, time.Since(e.start).Round(time.Millisecond))
+		}
+	}
+	e.checkClaims(st)
+	if e.allFound() && st.length >= e.worstBest() {
+		return
+	}
+	for _, next := range e.successors(st) {
+		e.dfs(next)
+		if e.stop {
+			return
+		}
+	}
+}
+
+func (e *engine) allFound() bool {
+	for _, b := range e.best {
+		if b == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *engine) worstBest() int {
+	w := 0
+	for _, b := range e.best {
+		if b.Length > w {
+			w = b.Length
+		}
+	}
+	return w
+}
+
+// successors lists the next states in a fixed order: receptions by existing
+// sessions, then new sessions, then openings, then the reveal.
+func (e *engine) successors(st *state) []*state {
+	var out []*state
+	for i := range st.sess {
+		s := &st.sess[i]
+		if s.pc < len(s.role.Actions) && s.role.Actions[s.pc].Kind == ActRecv {
+			out = append(out, e.receive(st, i)...)
+		}
+	}
+	if len(st.sess) < e.sessions {
+		for _, c := range e.configs {
+			if !e.canonical(st, c[1:]) {
+				continue
+			}
+			s := st.clone()
+			e.newSession(s, e.roleByName(c[0].Text), c[1:])
+			i := len(s.sess) - 1
+			if r := s.sess[i].role; len(r.Actions) > 0 && r.Actions[0].Kind == ActRecv {
+				out = append(out, e.receive(s, i)...)
+			} else {
+				out = append(out, e.block(s, i)...)
+			}
+		}
+	}
+	for _, v := range e.pendingKeys(st) {
+		s := st.clone()
+		z := s.newVar("z"+fmt.Sprint(len(s.vars)), "msg")
+		if e.matcher().unify(&s.sub, v, Fn(FnPK, z)) {
+			out = append(out, e.normalize(s)...)
+		}
+	}
+	if e.reveal >= 0 && st.reveal < 0 {
+		for _, h := range st.hits {
+			if h.claim == e.reveal {
+				out = append(out, e.doReveal(st, h))
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (e *engine) newSession(st *state, r *Role, agents []*Name) {
+	id := len(st.sess) + 1
+	env := make([]Term, len(r.Syms))
+	for i, sym := range r.Syms {
+		switch sym.Kind {
+		case SymParam:
+			env[i] = agents[i]
+		case SymFresh:
+			env[i] = freshName(sym, id)
+		case SymVar:
+			env[i] = st.newVar(fmt.Sprintf("%s.%d", sym.Name, id), sym.Type)
+		}
+	}
+	st.sess = append(st.sess, session{id: id, role: r, env: env})
+	st.trace = append(st.trace, Step{Kind: StepStart, Session: id, Role: r.Name, Agents: names(agents)})
+}
+
+func names(ns []*Name) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Text
+	}
+	return out
+}
+
+// receive lets session i take its next message from the attacker.
+func (e *engine) receive(st *state, i int) []*state {
+	s := &st.sess[i]
+	a := s.role.Actions[s.pc]
+	pat := instantiate(a.Term, s.env)
+	var out []*state
+	for _, r := range e.solve(st, len(st.know), pat) {
+		r.trace = append(r.trace, Step{Kind: StepRecv, Session: s.id, Label: a.Label, Term: pat, Line: a.Pos.Line})
+		r.length++
+		r.sess[i].pc++
+		out = append(out, e.block(r, i)...)
+	}
+	return out
+}
+
+// block runs session i until its next reception or its end: sends, checks,
+// events and claims happen at once (step compression).
+func (e *engine) block(st *state, i int) []*state {
+	s := &st.sess[i]
+	for s.pc < len(s.role.Actions) {
+		a := s.role.Actions[s.pc]
+		switch a.Kind {
+		case ActRecv:
+			return []*state{st}
+		case ActSend:
+			t := instantiate(a.Term, s.env)
+			st.know = append(st.know, t)
+			st.trace = append(st.trace, Step{Kind: StepSend, Session: s.id, Label: a.Label, Term: t, Line: a.Pos.Line})
+			st.length++
+		case ActEvent:
+			args := make([]Term, len(a.Args))
+			for k, x := range a.Args {
+				args[k] = instantiate(x, s.env)
+			}
+			st.events = append(st.events, eventRec{name: a.Event, args: args, sess: i, step: len(st.trace)})
+			st.trace = append(st.trace, Step{Kind: StepEvent, Session: s.id, Label: a.Event, Args: args, Line: a.Pos.Line})
+		case ActCheck:
+			if !e.matcher().unify(&st.sub, instantiate(a.Term, s.env), instantiate(a.Term2, s.env)) {
+				return nil
+			}
+			st.clo = nil
+			var out []*state
+			s.pc++
+			for _, r := range e.normalize(st) {
+				out = append(out, e.block(r, i)...)
+			}
+			return out
+		case ActClaim:
+			if k := e.claimIndex(a.Claim); k >= 0 && e.honestFor(a.Claim, s) {
+				st.hits = append(st.hits, hitRec{claim: k, sess: i, step: len(st.trace)})
+				st.trace = append(st.trace, Step{Kind: StepClaim, Session: s.id, Label: a.Claim.ID, Line: a.Pos.Line})
+			}
+		}
+		s.pc++
+	}
+	return []*state{st}
+}
+
+func (e *engine) claimIndex(c *Claim) int {
+	for i, x := range e.claims {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// honestFor reports whether the claim's honesty precondition holds for the
+// session: the listed parameters (all by default) are honest agents.
+func (e *engine) honestFor(c *Claim, s *session) bool {
+	if len(c.Honest) == 0 {
+		for i := 0; i < s.role.Params; i++ {
+			if !e.sc.Honest(s.env[i].(*Name).Text) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, k := range c.Honest {
+		n, ok := s.env[k].(*Name)
+		if !ok || !e.sc.Honest(n.Text) {
+			return false
+		}
+	}
+	return true
+}
+
+// doReveal gives the attacker the claim's reveal terms of the session that
+// reached the forward-secrecy claim.
+func (e *engine) doReveal(st *state, h hitRec) *state {
+	s := st.clone()
+	c := e.claims[h.claim]
+	ss := &s.sess[h.sess]
+	var ts []Term
+	for _, t := range c.Reveal {
+		x := instantiate(t, ss.env)
+		ts = append(ts, x)
+		s.know = append(s.know, x)
+	}
+	s.reveal = h.claim
+	s.trace = append(s.trace, Step{Kind: StepReveal, Session: ss.id, Label: c.ID, Args: ts})
+	s.length++
+	return s
+}

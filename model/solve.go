@@ -1,0 +1,91 @@
+package model
+
+// solve returns the normalised states in which the attacker, from its first
+// n observations, produces a term matching t: the lazy intruder. Variables
+// in t are not enumerated; they stay symbolic, constrained to be derivable.
+func (e *engine) solve(st *state, n int, t Term) []*state {
+	var out []*state
+	for _, s := range e.solveRaw(st, n, t) {
+		out = append(out, e.normalize(s)...)
+	}
+	return dedupe(out)
+}
+
+// solveRaw applies the lazy-intruder rules once: a variable goal becomes a
+// constraint; a goal the attacker can build without fixing anything is
+// done; otherwise unify it with an analysed observation, or compose it with
+// a public primitive and solve the arguments.
+func (e *engine) solveRaw(st *state, n int, t Term) []*state {
+	e.stats.solves++
+	t = st.sub.Resolve(t)
+	if v, ok := t.(*Var); ok {
+		s := st.clone()
+		s.addCons(n, v)
+		return []*state{s}
+	}
+	clo := e.closure(st, n)
+	ground := Ground(t)
+	if ground && derivable(e.th, clo, t) {
+		// the most general solution: nothing to fix
+		return []*state{st.clone()}
+	}
+	var out []*state
+	m := e.matcher()
+	for _, c := range clo {
+		if _, ok := c.(*Var); ok || ground && Ground(c) {
+			continue
+		}
+		sub := st.sub.clone()
+		if m.unify(&sub, c, t) {
+			s := st.clone()
+			s.sub = sub
+			out = append(out, s)
+		}
+	}
+	if a, ok := t.(*App); ok {
+		if p := e.th.Prim(a.Fn); p != nil && p.Public {
+			sts := []*state{st}
+			for _, x := range a.Args {
+				var next []*state
+				for _, s := range sts {
+					next = append(next, e.solveRaw(s, n, x)...)
+				}
+				sts = next
+				if len(sts) == 0 {
+					break
+				}
+			}
+			for _, s := range sts {
+				if s != st {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// normalize re-solves every constraint whose variable got bound, until all
+// constraints are on free variables again. It may branch or fail.
+func (e *engine) normalize(st *state) []*state {
+	for i, c := range st.cons {
+		r := st.sub.walk(c.t)
+		if v, ok := r.(*Var); ok {
+			if v.ID != c.t.(*Var).ID {
+				s := st.clone()
+				s.cons = append(s.cons[:i:i], s.cons[i+1:]...)
+				s.addCons(c.know, v)
+				return e.normalize(s)
+			}
+			continue
+		}
+		s := st.clone()
+		s.cons = append(s.cons[:i:i], s.cons[i+1:]...)
+		var out []*state
+		for _, r := range e.solveRaw(s, c.know, r) {
+			out = append(out, e.normalize(r)...)
+		}
+		return out
+	}
+	return []*state{st}
+}

@@ -1,0 +1,130 @@
+package model
+
+import (
+	"strconv"
+	"strings"
+)
+
+// session is one run of a role by an honest agent.
+type session struct {
+	id   int // 1-based, in order of creation
+	role *Role
+	env  []Term // role symbol -> term (agents, fresh names, run variables)
+	pc   int    // next action
+}
+
+func (s *session) owner() string { return s.env[0].(*Name).Text }
+
+// constraint says that the attacker must derive t from its first know
+// observations. After normalisation t is always a variable.
+type constraint struct {
+	know int
+	t    Term
+}
+
+// eventRec is an event an honest session emitted.
+type eventRec struct {
+	name string
+	args []Term
+	sess int // session index
+	step int // index in trace
+}
+
+// hitRec is an honest session reaching a claim.
+type hitRec struct {
+	claim int // index in engine.claims
+	sess  int
+	step  int
+}
+
+// state is a node of the search: a symbolic partial run.
+type state struct {
+	sess   []session
+	sub    Subst
+	vars   []*Var // every run variable, by ID
+	know   []Term // the attacker's observations, initial knowledge first
+	cons   []constraint
+	events []eventRec
+	hits   []hitRec
+	trace  []Step
+	length int // number of counted steps (send, receive, reveal)
+	reveal int // claim index whose reveal happened, or -1
+
+	clo map[int][]Term // cached closures, by prefix length
+}
+
+func (st *state) clone() *state {
+	c := &state{
+		sess:   append([]session(nil), st.sess...),
+		sub:    st.sub.clone(),
+		vars:   st.vars[:len(st.vars):len(st.vars)],
+		know:   st.know[:len(st.know):len(st.know)],
+		cons:   append([]constraint(nil), st.cons...),
+		events: st.events[:len(st.events):len(st.events)],
+		hits:   st.hits[:len(st.hits):len(st.hits)],
+		trace:  st.trace[:len(st.trace):len(st.trace)],
+		length: st.length,
+		reveal: st.reveal,
+	}
+	return c
+}
+
+// newVar allocates a run variable.
+func (st *state) newVar(name, typ string) *Var {
+	v := &Var{ID: len(st.vars), Text: name, Type: typ}
+	st.vars = append(st.vars, v)
+	st.sub = append(st.sub, nil)
+	return v
+}
+
+// addCons records that the attacker must know variable v from its first n
+// observations, keeping only the strongest constraint per variable.
+func (st *state) addCons(n int, v *Var) {
+	for i, c := range st.cons {
+		if w, ok := c.t.(*Var); ok && w.ID == v.ID {
+			if c.know > n {
+				st.cons[i].know = n
+			}
+			return
+		}
+	}
+	st.cons = append(st.cons, constraint{know: n, t: v})
+}
+
+// key is a canonical text of the state's symbolic part, used to drop
+// duplicate solutions of one constraint.
+func (st *state) key() string {
+	var b strings.Builder
+	for i := range st.vars {
+		if st.sub[i] != nil {
+			b.WriteString(strconv.Itoa(i))
+			b.WriteByte('=')
+			b.WriteString(st.sub.Resolve(st.sub[i]).String())
+			b.WriteByte(';')
+		}
+	}
+	b.WriteByte('|')
+	for _, c := range st.cons {
+		b.WriteString(strconv.Itoa(c.know))
+		b.WriteByte(':')
+		b.WriteString(c.t.String())
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+func dedupe(sts []*state) []*state {
+	if len(sts) < 2 {
+		return sts
+	}
+	seen := map[string]bool{}
+	out := sts[:0:0]
+	for _, s := range sts {
+		k := s.key()
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
