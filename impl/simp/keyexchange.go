@@ -268,7 +268,10 @@ func (c *Client) handleE5(from string, msg []byte) (role.Output, error) {
 		return role.Output{}, err
 	}
 	p := c.peers[from]
-	if p == nil || !p.initiator || p.confirmed {
+	if p == nil {
+		return role.Output{}, alert("E5", role.UnknownPeer, fmt.Sprintf("no key exchange with %q", from))
+	}
+	if !p.initiator || p.confirmed {
 		return role.Output{}, alert("E5", role.UnexpectedMessage, fmt.Sprintf("no key confirmation expected from %q", from))
 	}
 	j := int(m.Index)
