@@ -141,6 +141,13 @@ func (c *Client) Login() (role.Output, error) {
 	return out, nil
 }
 
+// Reset ends the client's session locally, as when its connection
+// closes: every key is wiped and the client may Login again.
+func (c *Client) Reset() {
+	c.resetSession()
+	c.phase = clientIdle
+}
+
 // a1Binding is the associated data of a1's and a2's seals: none as
 // published, ID_A when hardened.
 func (c *Client) a1Binding() [][]byte {

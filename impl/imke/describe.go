@@ -19,7 +19,9 @@ func Describe(msg []byte) (string, []role.Field, error) {
 		return "", nil, alert(role.DecodeError, "", "message type 0x%02x is not IMKE", h.Type)
 	}
 	f := []role.Field{{Name: "suite", Value: fmt.Sprintf("0x%04x", h.Suite)}}
-	size := func(name string, b []byte) role.Field { return role.Field{Name: name, Value: fmt.Sprintf("%d bytes", len(b))} }
+	size := func(name string, b []byte) role.Field {
+		return role.Field{Name: name, Value: fmt.Sprintf("%d bytes", len(b))}
+	}
 	hexf := func(name string, b []byte) role.Field { return role.Field{Name: name, Value: fmt.Sprintf("%x", b)} }
 	switch h.Type {
 	case TypeLoginRequest:
