@@ -1,0 +1,141 @@
+package adversary
+
+import (
+	"fmt"
+
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
+)
+
+// RevealKind names a secret the adversary can be given at a chosen step.
+type RevealKind string
+
+const (
+	// RevealPassword: a user's provisioned password (long-term).
+	RevealPassword RevealKind = "password"
+	// RevealServerKey: the server's long-term private key.
+	RevealServerKey RevealKind = "server-key"
+	// RevealSession: the session secrets a party has established so far
+	// (with Peer, or with everyone if Peer is empty), from its
+	// SessionKeyEstablished and KeysRenewed events.
+	RevealSession RevealKind = "session"
+	// RevealState: whatever the party holds in memory now (dynamic
+	// private keys, pending challenges), through the dissector's
+	// StateRevealer.
+	RevealState RevealKind = "state"
+)
+
+// LongTerm reports whether the kind is a long-term secret (the forward
+// secrecy oracle keeps earlier sessions secret despite it).
+func (k RevealKind) LongTerm() bool { return k == RevealPassword || k == RevealServerKey }
+
+// Reveal records one reveal.
+type Reveal struct {
+	Step  int        `json:"step"`
+	Party string     `json:"party"`
+	Peer  string     `json:"peer,omitempty"`
+	Kind  RevealKind `json:"kind"`
+}
+
+// StateRevealer is implemented by dissectors that can read a party's
+// in-memory secrets (the compromise of ephemeral state).
+type StateRevealer interface {
+	RevealState(p harness.Party) []Fact
+}
+
+// Corrupt makes party dishonest from this step on: the adversary learns
+// its long-term secrets, its in-memory state, every key and body it has
+// emitted, and from now on every event it emits; the adversary also
+// chooses when its messages are delivered. A dishonest server knows every
+// user's password (the papers' servers store them or an equivalent).
+func (n *Network) Corrupt(party string) error {
+	if _, err := n.party(party); err != nil {
+		return err
+	}
+	if _, done := n.Corrupted[party]; done {
+		return nil
+	}
+	n.begin()
+	n.Corrupted[party] = n.step
+	kinds := []RevealKind{RevealState}
+	if party == n.Setup.Server {
+		kinds = append(kinds, RevealServerKey)
+	} else {
+		kinds = append(kinds, RevealPassword)
+	}
+	for _, k := range kinds {
+		n.reveal(party, "", k)
+	}
+	if party == n.Setup.Server {
+		for _, u := range n.Setup.Users {
+			n.Knowledge.Add([]byte(n.Setup.Password(u)), "password of "+u+" stored by the dishonest server")
+		}
+	}
+	for _, s := range n.Events {
+		if s.Event.Role == party {
+			n.Knowledge.Add(s.Event.Key, fmt.Sprintf("%s's %s key", party, s.Event.Kind))
+			n.Knowledge.Add(s.Event.Body, fmt.Sprintf("%s's %s body", party, s.Event.Kind))
+		}
+	}
+	n.finish(Entry{Op: OpCorrupt, Party: party}, Outcome{})
+	return nil
+}
+
+// Reveal gives the adversary one secret of party at this step (peer
+// narrows a session reveal). It is recorded for the forward-secrecy
+// oracle.
+func (n *Network) Reveal(party, peer string, kind RevealKind) error {
+	if _, err := n.party(party); err != nil {
+		return err
+	}
+	n.begin()
+	err := n.reveal(party, peer, kind)
+	o := Outcome{Err: err}
+	n.finish(Entry{Op: OpReveal, Party: party, To: peer, Note: string(kind)}, o)
+	return err
+}
+
+func (n *Network) reveal(party, peer string, kind RevealKind) error {
+	k := n.Knowledge
+	switch kind {
+	case RevealPassword:
+		if party == n.Setup.Server {
+			return fmt.Errorf("adversary: the server %q has no password; reveal %s", party, RevealServerKey)
+		}
+		k.Add([]byte(n.Setup.Password(party)), "password of "+party)
+	case RevealServerKey:
+		if party != n.Setup.Server {
+			return fmt.Errorf("adversary: %q is not the server", party)
+		}
+		sk, err := n.Setup.Suite.NewPrivateKey(n.Setup.ServerKeySeed())
+		if err != nil {
+			return fmt.Errorf("adversary: server key: %w", err)
+		}
+		k.AddPrivateKey(sk, "server long-term key")
+	case RevealSession:
+		for _, s := range n.Events {
+			e := s.Event
+			if e.Role == party && (peer == "" || e.Peer == peer) &&
+				(e.Kind == role.SessionKeyEstablished || e.Kind == role.KeysRenewed) {
+				k.Add(e.Key, fmt.Sprintf("revealed session secret of %s with %s", party, e.Peer))
+			}
+		}
+	case RevealState:
+		sr, ok := n.Dissector.(StateRevealer)
+		if !ok {
+			return nil // nothing more than the events tell
+		}
+		k.Learn(sr.RevealState(n.Parties[party]), "revealed state of "+party)
+	default:
+		return fmt.Errorf("adversary: unknown reveal kind %q", kind)
+	}
+	n.Reveals = append(n.Reveals, Reveal{Step: n.step, Party: party, Peer: peer, Kind: kind})
+	return nil
+}
+
+// Honest reports whether party has not been corrupted (by the end of the
+// run so far).
+func (n *Network) Honest(party string) bool {
+	_, bad := n.Corrupted[party]
+	return !bad
+}

@@ -1,0 +1,29 @@
+// Package adversary is imcheck's Dolev-Yao attacker on running code (issue 5).
+//
+// It owns:
+//   - Network (network.go): a simulated network that every message of every
+//     party passes through. The adversary delivers, drops, delays and
+//     reorders, duplicates and replays (across sessions too), redirects to
+//     another party or session, and injects messages it builds itself.
+//     Honest users are driven with harness.Action, so the same network runs
+//     SIMP and IMKE.
+//   - Knowledge (knowledge.go): the concrete values the adversary holds,
+//     closed under what a Dissector (one per protocol) can take apart:
+//     decryption and verification with known keys, field splitting with the
+//     wire codec, key schedules run on known inputs, offline guessing of
+//     weak passwords against verifiers it saw.
+//   - compromise (compromise.go): a dishonest user (an insider), a dishonest
+//     server, and the reveal of a long-term or session secret at a chosen
+//     step, for forward secrecy.
+//   - the property oracles (oracle.go) over the typed events the roles emit:
+//     confidentiality, Lowe agreement, injective agreement (replay) and key
+//     non-reuse, each violation naming the property, the parties and the
+//     data.
+//   - Trace (trace.go): the adversary's actions as JSON and as a Mermaid
+//     sequence diagram; Script (script.go): a replayable list of actions.
+//
+// Everything is deterministic: the parties' randomness comes from the
+// Setup's seed and the adversary's own from Rand(seed, "adversary"); no map
+// order reaches a result. docs/adversary.md defines the oracles exactly and
+// says how to reproduce a failing seed.
+package adversary
