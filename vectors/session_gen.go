@@ -1,0 +1,243 @@
+package vectors
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/impl/suite"
+)
+
+// runSeed is the seed of every session vector: the seed `imcheck run`
+// uses by default (1), so that a transcript printed by `imcheck run`
+// shows the same bytes. shadowSeed is the run the wrong-key messages come
+// from.
+var (
+	runSeed    = suite.SeedBytes(1)
+	shadowSeed = suite.SeedBytes(2)
+)
+
+func sessionSetup(protocol string, s *suite.Suite, variant string, seed []byte) harness.Setup {
+	st := harness.DefaultSetup(protocol, s, variant)
+	st.Seed = seed
+	return st
+}
+
+// genSessions builds the session file of one protocol: for each suite and
+// variant the honest run with every negative vector injected before the
+// delivery it precedes.
+func genSessions(protocol string, progress io.Writer) (*File, error) {
+	proto, err := harness.Lookup(protocol)
+	if err != nil {
+		return nil, err
+	}
+	var n numberer
+	flags := map[string]bool{}
+	var groups []sessionGroup
+	for _, s := range suite.All() {
+		for _, v := range proto.Variants() {
+			fmt.Fprintf(progress, "vectors: %s %s %s\n", protocol, s.Name, v)
+			g, err := sessionGroupFor(proto, s, v, &n, flags)
+			if err != nil {
+				return nil, err
+			}
+			groups = append(groups, g)
+		}
+	}
+	notes, err := usedNotes(sessionNotes, flags)
+	if err != nil {
+		return nil, err
+	}
+	return &File{
+		Algorithm:        sessionAlgorithm(protocol),
+		Schema:           "session_test_schema.json",
+		GeneratorVersion: GeneratorVersion,
+		NumberOfTests:    n.next,
+		Header: []string{
+			fmt.Sprintf("%s honest transcripts with negative vectors, one group per suite and variant (docs/spec/%s.md, docs/spec/harness.md).", protocol, protocol),
+			"Tests are steps, in order: replay them in tcId order against one party at a time.",
+			"An inject test must be rejected with its alert class and leave the party's state unchanged; the run then goes on.",
+		},
+		Notes:      notes,
+		TestGroups: groups,
+	}, nil
+}
+
+func sessionAlgorithm(protocol string) string {
+	switch protocol {
+	case "simp":
+		return "SIMP-Session"
+	case "imke":
+		return "IMKE-Session"
+	}
+	return protocol + "-Session"
+}
+
+func sessionGroupFor(proto harness.Protocol, s *suite.Suite, variant string, n *numberer, flags map[string]bool) (sessionGroup, error) {
+	setup := sessionSetup(proto.Name(), s, variant, runSeed)
+	setup.RandLog = &harness.RandLog{}
+	clean, err := honestRun(proto, setup, nil)
+	if err != nil {
+		return sessionGroup{}, err
+	}
+	shadow, err := honestRun(proto, sessionSetup(proto.Name(), s, variant, shadowSeed), nil)
+	if err != nil {
+		return sessionGroup{}, err
+	}
+	main, err := honestRun(proto, sessionSetup(proto.Name(), s, variant, runSeed), negativeInjector(proto.Name(), variant, s, shadow))
+	if err != nil {
+		return sessionGroup{}, err
+	}
+	if err := sameHonestRun(main, clean); err != nil {
+		return sessionGroup{}, err
+	}
+	prov, err := provisioning(setup, clean)
+	if err != nil {
+		return sessionGroup{}, err
+	}
+	g := sessionGroup{Type: "SessionTranscript", Protocol: proto.Name(), Suite: s.Name, Variant: variant,
+		Setup: setupOf(setup), Provisioning: prov}
+	g.Tests = stepsJSON(main.steps, n, flags)
+	return g, nil
+}
+
+func setupOf(s harness.Setup) setupJSON {
+	opts := map[string]string{}
+	for k, v := range s.Options {
+		opts[k] = v
+	}
+	return setupJSON{Seed: s.Seed, Server: s.Server, Users: append([]string{}, s.Users...), Options: opts}
+}
+
+// provisioning lists what docs/spec/harness.md derives from the setup,
+// and every byte each party drew from its random source in clean.
+func provisioning(setup harness.Setup, clean *run) (provisioningJSON, error) {
+	sk, err := setup.Suite.NewPrivateKey(setup.ServerKeySeed())
+	if err != nil {
+		return provisioningJSON{}, err
+	}
+	p := provisioningJSON{ServerKeySeed: setup.ServerKeySeed(), ServerPublicKey: sk.Public().Bytes()}
+	for _, u := range setup.Users {
+		p.Passwords = append(p.Passwords, passwordJSON{User: u, Password: setup.Password(u)})
+	}
+	names := append([]string{setup.Server}, setup.Users...)
+	for _, name := range names {
+		nb := setup.RandLog.Drawn(name)
+		b := make([]byte, nb)
+		suite.NewRand(setup.Seed, "party "+name).Read(b)
+		p.RandomInputs = append(p.RandomInputs, randomInputJSON{Party: name, StreamLabel: "party " + name, Bytes: b})
+	}
+	return p, nil
+}
+
+// stepsJSON numbers the steps and renders them.
+func stepsJSON(steps []step, n *numberer, flags map[string]bool) []any {
+	ids := make([]int, len(steps))
+	for i := range steps {
+		ids[i] = n.id()
+	}
+	out := make([]any, 0, len(steps))
+	for i, st := range steps {
+		sends := make([]int, 0, len(st.sends))
+		for _, j := range st.sends {
+			sends = append(sends, ids[j])
+		}
+		switch st.kind {
+		case "action":
+			flags["Honest"] = true
+			a := st.action
+			out = append(out, actionStep{TcID: ids[i], Comment: a.String(), Flags: []string{"Honest"}, Kind: "action",
+				Party: st.party, Action: actionJSON{Verb: string(a.Verb), Peer: a.Peer, Body: Hex(nonNil(a.Body)), Relay: a.Relay},
+				Sends: sends, Events: eventsJSON(st.events), Result: Valid})
+		case "deliver":
+			flags["Honest"] = true
+			m := st.msg
+			out = append(out, deliverStep{TcID: ids[i], Comment: fmt.Sprintf("%s %s → %s", m.Label, m.From, m.To), Flags: []string{"Honest"},
+				Kind: "deliver", Party: st.party, From: m.From, Label: m.Label, Msg: Hex(nonNil(m.Bytes)),
+				Sends: sends, Events: eventsJSON(st.events), Result: Valid})
+		case "inject":
+			fl := append([]string{}, st.flags...)
+			sort.Strings(fl)
+			for _, f := range fl {
+				flags[f] = true
+			}
+			alert := ""
+			if st.alert != 0 {
+				alert = st.alert.String()
+			}
+			m := st.msg
+			out = append(out, injectStep{TcID: ids[i], Comment: st.comment, Flags: fl, Kind: "inject", Party: st.party,
+				From: m.From, Label: m.Label, Msg: Hex(nonNil(m.Bytes)), Mutation: st.mutation, Alert: alert, Result: st.result})
+		}
+	}
+	return out
+}
+
+// negativeInjector injects, before each honest delivery, every mutation
+// rule applied to the message about to be delivered, the message of the
+// same position in the shadow run (wrong keys) and a duplicate of the
+// last message the receiver accepted; after the run, every accepted
+// message again.
+func negativeInjector(protocol, variant string, s *suite.Suite, shadow *run) injector {
+	rules := append(wireMutations(s.ID), protocolMutations(protocol)...)
+	shadowMsgs := shadow.deliveredMsgs()
+	return func(r *run, next *role.Message, k int) error {
+		if next == nil {
+			for _, m := range r.deliveredMsgs() {
+				if err := injectExpected(r, protocol, variant, "replay-after-run", "Replay", m, m.Bytes,
+					fmt.Sprintf("%s %s → %s delivered again after the run", m.Label, m.From, m.To)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		m := *next
+		for _, rule := range rules {
+			out, ok := rule.make(m.Bytes)
+			if !ok {
+				continue
+			}
+			if err := injectExpected(r, protocol, variant, rule.name, rule.flag, m, out,
+				fmt.Sprintf("%s %s → %s: %s", m.Label, m.From, m.To, rule.comment)); err != nil {
+				return err
+			}
+		}
+		if k < len(shadowMsgs) {
+			sm := shadowMsgs[k]
+			if sm.Label == m.Label && sm.From == m.From && sm.To == m.To && string(sm.Bytes) != string(m.Bytes) {
+				if err := injectExpected(r, protocol, variant, "wrong-key", "WrongKey", m, sm.Bytes,
+					fmt.Sprintf("%s %s → %s from a run with another seed", m.Label, m.From, m.To)); err != nil {
+					return err
+				}
+			}
+		}
+		// The last message this receiver accepted, again.
+		for i := len(r.delivered) - 1; i >= 0; i-- {
+			prev := r.steps[r.delivered[i]].msg
+			if prev.To == m.To {
+				if err := injectExpected(r, protocol, variant, "replay-duplicate", "Replay", prev, prev.Bytes,
+					fmt.Sprintf("%s %s → %s delivered again before %s", prev.Label, prev.From, prev.To, m.Label)); err != nil {
+					return err
+				}
+				break
+			}
+		}
+		return nil
+	}
+}
+
+// injectExpected looks up the profile's class for rule on m and injects.
+// Cases the as-published variant accepts on purpose are skipped here (they
+// would change the party's state); the attack files carry them.
+func injectExpected(r *run, protocol, variant, rule, flag string, m role.Message, out []byte, comment string) error {
+	want, err := expectedAlert(protocol, variant, rule, m, r)
+	if err != nil {
+		return err
+	}
+	if want == accepted {
+		return nil
+	}
+	return r.inject(m.To, m.From, m.Label, out, rule, comment, []string{flag}, want)
+}
