@@ -87,7 +87,7 @@ func Check(ctx context.Context, p *Protocol, opt Options) (*Report, error) {
 		ctx, cancel = context.WithTimeout(ctx, opt.Timeout)
 		defer cancel()
 	}
-	rep := &Report{Protocol: p.Name, File: p.File}
+	rep := &Report{Protocol: p.Name, File: p.File, proto: p}
 	if len(p.Scenarios) == 0 {
 		return nil, fmt.Errorf("model: %s: no scenario", p.File)
 	}

@@ -11,8 +11,8 @@ var keywords = map[string]bool{
 	"protocol": true, "fun": true, "secret": true, "password": true, "public": true,
 	"const": true, "role": true, "knows": true, "fresh": true, "var": true, "let": true,
 	"send": true, "recv": true, "check": true, "event": true, "claim": true,
-	"scenario": true, "users": true, "dishonest": true, "server": true,
-	"sessions": true, "untyped": true, "reveal": true, "if": true, "honest": true,
+	"scenario": true, "users": true,
+	"sessions": true, "reveal": true, "if": true,
 }
 
 var baseTypes = []string{"agent", "nonce", "key", "pkey", "pw", "msg", "const"}

@@ -12,6 +12,7 @@ type Report struct {
 	Protocol  string
 	File      string
 	Scenarios []*ScenarioResult
+	proto     *Protocol
 }
 
 // ScenarioResult is the result of one scenario.
@@ -170,4 +171,16 @@ func (t *Trace) explain() string {
 		return fmt.Sprintf("the attacker can test guesses of %v offline", t.Witness)
 	}
 	return ""
+}
+
+// p and sc give tests the protocol and scenarios behind a report.
+func (r *Report) p() *Protocol { return r.proto }
+
+func (r *Report) sc(name string) *Scenario {
+	for _, s := range r.proto.Scenarios {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
 }

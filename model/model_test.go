@@ -1,0 +1,242 @@
+package model
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+func mustShipped(t testing.TB, name string) *Protocol {
+	t.Helper()
+	p, err := LoadShipped(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func check(t testing.TB, p *Protocol, opt Options) *Report {
+	t.Helper()
+	rep, err := Check(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func claimResult(t testing.TB, rep *Report, scenario, id string) *ClaimResult {
+	t.Helper()
+	for _, s := range rep.Scenarios {
+		if s.Name != scenario {
+			continue
+		}
+		for _, c := range s.Claims {
+			if c.Claim.ID == id {
+				return c
+			}
+		}
+	}
+	t.Fatalf("no claim %s in scenario %s", id, scenario)
+	return nil
+}
+
+// heavy lists shipped models whose golden run is skipped under -short.
+var heavy = map[string]bool{}
+
+// TestGolden checks the verdict codes of every shipped model, as computed
+// by the engine, against testdata/verdicts.golden (go test -update).
+func TestGolden(t *testing.T) {
+	var b strings.Builder
+	for _, f := range Shipped() {
+		p := mustShipped(t, f)
+		if testing.Short() && heavy[p.Name] {
+			continue
+		}
+		rep := check(t, p, Options{})
+		b.WriteString(p.Name + " " + rep.Codes() + "\n")
+	}
+	golden := filepath.Join("testdata", "verdicts.golden")
+	if testing.Short() {
+		golden = filepath.Join("testdata", "verdicts-short.golden")
+	}
+	if *update {
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./model/ -update)", err)
+	}
+	if got := b.String(); got != string(want) {
+		t.Errorf("verdict codes changed (A attack, - none within the bound):\ngot:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestNSPKLowe(t *testing.T) {
+	rep := check(t, mustShipped(t, "nspk"), Options{})
+	for _, id := range []string{"R.secret2", "R.niagree", "R.weakagree"} {
+		c := claimResult(t, rep, "default", id)
+		if c.Verdict != VerdictAttack {
+			t.Fatalf("%s: %s, want an attack", id, c.Verdict)
+		}
+		if err := CheckTrace(rep.p(), rep.sc("default"), c.Trace); err != nil {
+			t.Fatalf("%s: reported trace fails the checker: %v", id, err)
+		}
+		if c.Trace.Length != 6 {
+			t.Errorf("%s: attack has %d steps; Lowe's attack has 6", id, c.Trace.Length)
+		}
+		// Lowe: a starts a session with the dishonest e
+		if s := c.Trace.Steps[0]; s.Kind != StepStart || s.Role != "I" || s.Agents[1] != "e" {
+			t.Errorf("%s: first step %+v, want a session of I with e", id, s)
+		}
+	}
+	if c := claimResult(t, rep, "default", "I.secret"); c.Verdict != VerdictNoAttack {
+		t.Errorf("I.secret: %s", c.Verdict)
+	}
+}
+
+func TestNSLNoAttack(t *testing.T) {
+	p := mustShipped(t, "nsl")
+	for _, n := range []int{2, 3} {
+		rep := check(t, p, Options{Sessions: n})
+		for _, s := range rep.Scenarios {
+			if s.Sessions != n {
+				t.Fatalf("bound %d sessions, want %d", s.Sessions, n)
+			}
+			for _, c := range s.Claims {
+				if c.Verdict != VerdictNoAttack {
+					t.Errorf("%d sessions: %s: %s", n, c.Claim.ID, c.Verdict)
+				}
+			}
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	p := mustShipped(t, "nspk")
+	var outs [][]byte
+	for _, procs := range []int{1, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		rep := check(t, p, Options{Sessions: 3})
+		runtime.GOMAXPROCS(old)
+		var b bytes.Buffer
+		rep.WriteText(&b, true)
+		if err := WriteJSON(&b, []*Report{rep}); err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, b.Bytes())
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Fatal("output differs between GOMAXPROCS=1 and GOMAXPROCS=4")
+	}
+}
+
+func TestTimeoutStopsCleanly(t *testing.T) {
+	p := mustShipped(t, "nsl")
+	rep := check(t, p, Options{Sessions: 3, MaxStates: 300})
+	for _, c := range rep.Scenarios[0].Claims {
+		if c.Verdict != VerdictTimeout {
+			t.Errorf("%s: %s after a stopped search, want %s", c.Claim.ID, c.Verdict, VerdictTimeout)
+		}
+	}
+	if !rep.Undecided() {
+		t.Error("report does not say it is undecided")
+	}
+}
+
+func TestCheckerRejectsCorruptedTraces(t *testing.T) {
+	rep := check(t, mustShipped(t, "nspk"), Options{})
+	c := claimResult(t, rep, "default", "R.secret2")
+	good := c.Trace
+	p, sc := rep.p(), rep.sc("default")
+	if err := CheckTrace(p, sc, good); err != nil {
+		t.Fatalf("good trace rejected: %v", err)
+	}
+	idx := func(k StepKind, n int) int {
+		for i, s := range good.Steps {
+			if s.Kind == k {
+				if n == 0 {
+					return i
+				}
+				n--
+			}
+		}
+		t.Fatalf("no step %s", k)
+		return -1
+	}
+	secret := &Name{Text: "Nx.9", Kind: KindFresh, Type: "nonce"}
+	cases := []struct {
+		name    string
+		corrupt func(tr *Trace)
+	}{
+		{"received message the attacker cannot build", func(tr *Trace) {
+			i := idx(StepRecv, 0)
+			tr.Steps[i].Term = Fn(FnAenc, Tuple(secret, &Name{Text: "a", Kind: KindAgent, Type: "agent"}), Fn(FnPK, Fn("sk", &Name{Text: "b", Kind: KindAgent, Type: "agent"})))
+		}},
+		{"send dropped", func(tr *Trace) {
+			i := idx(StepSend, 0)
+			tr.Steps = append(tr.Steps[:i:i], tr.Steps[i+1:]...)
+			tr.Hit--
+			tr.Length--
+		}},
+		{"sent message altered", func(tr *Trace) {
+			i := idx(StepSend, 1)
+			tr.Steps[i].Term = Fn(FnAenc, secret, Fn(FnPK, Fn("sk", &Name{Text: "a", Kind: KindAgent, Type: "agent"})))
+		}},
+		{"steps reordered", func(tr *Trace) {
+			i, j := idx(StepRecv, 1), idx(StepSend, 2)
+			tr.Steps[i], tr.Steps[j] = tr.Steps[j], tr.Steps[i]
+		}},
+		{"violated step is not a claim", func(tr *Trace) { tr.Hit = 0 }},
+		{"claim that holds", func(tr *Trace) {
+			tr.Claim = "R.alive"
+			tr.Kind = ClaimAlive
+			for i, s := range tr.Steps {
+				if s.Kind == StepClaim && s.Label == "R.alive" {
+					tr.Hit = i
+				}
+			}
+		}},
+		{"wrong length", func(tr *Trace) { tr.Length++ }},
+		{"honest agent replaced by the attacker", func(tr *Trace) {
+			for i, s := range tr.Steps {
+				if s.Kind == StepStart && s.Role == "R" {
+					tr.Steps[i].Agents = []string{"b", "e"}
+				}
+			}
+		}},
+		{"unknown agent", func(tr *Trace) { tr.Steps[0].Agents = []string{"a", "zed"} }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := cloneTrace(good)
+			tc.corrupt(tr)
+			err := CheckTrace(p, sc, tr)
+			if err == nil {
+				t.Fatal("corrupted trace accepted")
+			}
+			if !errors.Is(err, ErrBadTrace) {
+				t.Fatalf("error %v does not wrap ErrBadTrace", err)
+			}
+		})
+	}
+}
+
+func cloneTrace(tr *Trace) *Trace {
+	c := *tr
+	c.Steps = make([]Step, len(tr.Steps))
+	copy(c.Steps, tr.Steps)
+	for i := range c.Steps {
+		c.Steps[i].Agents = append([]string(nil), tr.Steps[i].Agents...)
+	}
+	return &c
+}
