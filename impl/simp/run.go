@@ -41,17 +41,30 @@ type Parties struct {
 	Net  *Network
 }
 
+// Provisioning follows docs/spec/harness.md §"Provisioning", so that an
+// implementation in another language can rebuild every party of a run.
+
+// secret is Secret(label, n): the first n bytes of Rand(seed, "provision "+label).
+func secret(seed uint64, label string, n int) []byte {
+	b, _ := suite.Bytes(suite.NewRand(suite.SeedBytes(seed), "provision "+label), n)
+	return b
+}
+
 // ServerKey derives S's long-term key pair from a numeric seed, so that a
 // server and its clients started with the same seed agree on Pub-S.
 func ServerKey(s *suite.Suite, seed uint64) (suite.PrivateKey, error) {
-	b, _ := suite.Bytes(suite.NewRand(suite.SeedBytes(seed), "simp server key"), suite.KeySize)
-	return s.NewPrivateKey(b)
+	return s.NewPrivateKey(secret(seed, "server key", suite.KeySize))
+}
+
+// Password is user id's provisioned password: "pw-" || hex(Secret("password "||id, 6)).
+func Password(seed uint64, id string) []byte {
+	return []byte(fmt.Sprintf("pw-%x", secret(seed, "password "+id, 6)))
 }
 
 // RoleRand is the deterministic random source of party name in a run with
-// seed.
+// seed: Rand(seed, "party "+name).
 func RoleRand(seed uint64, name string) *suite.Rand {
-	return suite.NewRand(suite.SeedBytes(seed), "simp role "+name)
+	return suite.NewRand(suite.SeedBytes(seed), "party "+name)
 }
 
 func (cfg *RunConfig) defaults() (*suite.Suite, error) {
@@ -95,7 +108,7 @@ func NewParties(cfg RunConfig) (*Parties, error) {
 	}
 	client := func(id string) (*Client, error) {
 		return NewClient(ClientConfig{Suite: st, Variant: cfg.Variant, ID: id, Server: s.Name(), ServerKey: s.PublicKey(),
-			Password: []byte("password of " + id), Rand: RoleRand(cfg.Seed, id), M: cfg.M, Rounds: cfg.Rounds})
+			Password: Password(cfg.Seed, id), Rand: RoleRand(cfg.Seed, id), M: cfg.M, Rounds: cfg.Rounds})
 	}
 	a, err := client(cfg.A)
 	if err != nil {
