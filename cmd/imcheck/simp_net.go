@@ -198,7 +198,9 @@ func (s *simpSession) pump(out role.Output, until func(role.Event) bool) error {
 			fmt.Fprintf(s.out, "%s: %s %s\n", s.c.Name(), e.Kind, e.Peer)
 		}
 	}
-	s.conn.OnAlert = func(from string, err error) { fmt.Fprintf(s.err, "%s: rejected a message from %s: %v\n", s.c.Name(), from, err) }
+	s.conn.OnAlert = func(from string, err error) {
+		fmt.Fprintf(s.err, "%s: rejected a message from %s: %v\n", s.c.Name(), from, err)
+	}
 	_, err := s.conn.Pump(s.c, out, until, s.wait)
 	return err
 }
