@@ -31,6 +31,15 @@ type Result struct {
 	Ops map[string]suite.Ops
 	// Parties lists the identities, server first.
 	Parties []string
+	// Phases is what each action of the script cost each party.
+	Phases []Phase
+}
+
+// Phase is the operations each party performed for one action of the
+// script, including every message the action caused.
+type Phase struct {
+	Action harness.Action
+	Ops    map[string]suite.Ops
 }
 
 // Setup returns the harness setup of cfg.
@@ -80,8 +89,23 @@ func Run(cfg RunConfig) (*Result, error) {
 	}
 	res := &Result{Setup: setup, Ops: map[string]suite.Ops{}}
 	var runErr error
+	opsNow := func() map[string]suite.Ops {
+		m := map[string]suite.Ops{}
+		for name, p := range parties {
+			m[name] = p.Ops()
+		}
+		return m
+	}
 	for _, a := range script(setup) {
-		if err := n.Do(a); err != nil {
+		before := opsNow()
+		err := n.Do(a)
+		after := opsNow()
+		ph := Phase{Action: a, Ops: map[string]suite.Ops{}}
+		for name := range after {
+			ph.Ops[name] = after[name].Sub(before[name])
+		}
+		res.Phases = append(res.Phases, ph)
+		if err != nil {
 			runErr = fmt.Errorf("imke: honest run failed at %s: %w", a, err)
 			break
 		}
