@@ -1,0 +1,199 @@
+package conformance
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
+)
+
+// Case is one row of the catalogue: a scenario and what a conforming
+// implementation does in it. The gate expands a case into one instance per
+// suite and variant it applies to.
+type Case struct {
+	// ID is stable and hierarchical: PROTOCOL/MESSAGE/what, e.g.
+	// "SIMP/E6/replay-rejected". Reports and --run/--skip use it.
+	ID string
+	// Clause is the profile clause the case tests, e.g. "simp.md §7.3".
+	Clause string
+	// Summary says in a line what the case checks.
+	Summary string
+	// Protocol is "simp" or "imke".
+	Protocol string
+	// Party is the identity the IUT plays in the default setup: "S" (the
+	// server), "alice" (the initiator) or "bob" (the responder).
+	Party string
+	// Suites and Variants restrict the case; nil means all of them.
+	Suites   []string
+	Variants []string
+	// Options are setup options (docs/spec/harness.md).
+	Options map[string]string
+	// Steps run in order; the first unmet expectation fails the case.
+	Steps []Step
+}
+
+// Role is the role under test: RoleServer or RoleClient.
+func (c *Case) Role() string {
+	if c.Party == defaultServer {
+		return RoleServer
+	}
+	return RoleClient
+}
+
+// Step is one thing the gate does in a case: a user action, delivered
+// honestly except for an optional interception, or an injected message.
+type Step struct {
+	// Act is a user action; every message it causes is delivered until the
+	// network is quiet. An action of the IUT's own party is started on the
+	// IUT.
+	Act *harness.Action
+	// Intercept, with Act, replaces one message addressed to the IUT.
+	Intercept *Intercept
+	// Inject delivers a message of the gate's choosing to the IUT: a
+	// replay, a reflection or a message out of order.
+	Inject *Inject
+	// Events must be emitted by the IUT during the step, in this order
+	// (other events may come in between).
+	Events []EventPattern
+	// Absent must not be emitted by the IUT during the step.
+	Absent []role.EventKind
+}
+
+// Intercept replaces the Nth message labelled Label that is on its way to
+// the IUT.
+type Intercept struct {
+	Label string
+	// Nth counts matching messages from 1 within the step (0 means 1).
+	Nth int
+	// Mutate makes the message delivered instead; nil delivers it as is.
+	Mutate *Mutation
+	// From, if set, is the sender the network claims.
+	From string
+	// Expect is the IUT's expected answer to the replaced message.
+	Expect Outcome
+	// Resume delivers the original message afterwards and goes on with the
+	// step, which checks that a rejection left the IUT's state as it was.
+	// Without Resume the step ends after the replaced message.
+	Resume bool
+}
+
+// Source says where an injected message comes from.
+type Source int
+
+const (
+	// FromLog: a message delivered to the IUT earlier in the case (replay).
+	FromLog Source = iota + 1
+	// FromIUT: a message the IUT sent earlier in the case (reflection).
+	FromIUT
+	// FromHonestRun: the message of an honest run of the same setup with
+	// reference parties only (a message out of order or from another
+	// session).
+	FromHonestRun
+)
+
+// Inject delivers a chosen message to the IUT.
+type Inject struct {
+	Source Source
+	Label  string
+	// Nth counts matching messages from 1 (0 means the last one).
+	Nth int
+	// From is the sender the network claims; "" keeps the original sender
+	// (for FromIUT: the original recipient, i.e. the message comes back).
+	From   string
+	Mutate *Mutation
+	Expect Outcome
+}
+
+// Outcome is the expected answer of the IUT to one delivery.
+type Outcome struct {
+	// Reject, when not empty, means the IUT must reject the message with
+	// an alert of one of these classes (any class with lenient alerts).
+	Reject []role.AlertClass
+	// Events must be emitted when the IUT accepts (Reject empty).
+	Events []EventPattern
+	// Silent means the IUT may either reject the message (any class) or
+	// accept it without emitting an event or sending a message (discard).
+	Silent bool
+}
+
+// EventPattern matches an event of the IUT. Empty fields match anything.
+type EventPattern struct {
+	Kind role.EventKind
+	Peer string
+	Body []byte
+}
+
+func (p EventPattern) matches(e role.Event) bool {
+	return e.Kind == p.Kind && (p.Peer == "" || p.Peer == e.Peer) &&
+		(p.Body == nil || bytes.Equal(p.Body, e.Body))
+}
+
+func (p EventPattern) String() string {
+	s := p.Kind.String()
+	if p.Peer != "" {
+		s += " peer=" + p.Peer
+	}
+	if p.Body != nil {
+		s += fmt.Sprintf(" body=%q", p.Body)
+	}
+	return s
+}
+
+// containsInOrder reports whether events contain every pattern in order,
+// and if not, the first pattern missing.
+func containsInOrder(events []role.Event, pats []EventPattern) (EventPattern, bool) {
+	i := 0
+	for _, p := range pats {
+		for i < len(events) && !p.matches(events[i]) {
+			i++
+		}
+		if i == len(events) {
+			return p, false
+		}
+		i++
+	}
+	return EventPattern{}, true
+}
+
+// Instance is a case with its suite and variant chosen.
+type Instance struct {
+	Case    *Case
+	Suite   string
+	Variant string
+}
+
+// Name is the instance's full name: ID[suite,variant].
+func (in Instance) Name() string {
+	return fmt.Sprintf("%s[%s,%s]", in.Case.ID, in.Suite, in.Variant)
+}
+
+// validate reports catalogue mistakes: they are programming errors caught
+// by the tests.
+func (c *Case) validate() error {
+	parts := strings.Split(c.ID, "/")
+	if len(parts) < 3 || slices.Contains(parts, "") || strings.ContainsAny(c.ID, " []*?,") {
+		return fmt.Errorf("conformance: case ID %q is not PROTOCOL/MESSAGE/what", c.ID)
+	}
+	if strings.ToLower(parts[0]) != c.Protocol {
+		return fmt.Errorf("conformance: case %s: protocol %q does not match its ID", c.ID, c.Protocol)
+	}
+	if c.Clause == "" || c.Summary == "" || c.Party == "" || len(c.Steps) == 0 {
+		return fmt.Errorf("conformance: case %s: clause, summary, party and steps are required", c.ID)
+	}
+	for i, s := range c.Steps {
+		n := 0
+		if s.Act != nil {
+			n++
+		}
+		if s.Inject != nil {
+			n++
+		}
+		if n != 1 || (s.Intercept != nil && s.Act == nil) {
+			return fmt.Errorf("conformance: case %s step %d: want exactly one of Act or Inject", c.ID, i+1)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// Config is an implementation's gate configuration (docs/conformance.md):
+// cases it disables and cases it is expected to fail, each with a reason.
+// Keys are globs over case IDs or full names.
+type Config struct {
+	// Disabled cases are not run; each needs a reason.
+	Disabled map[string]string `json:"disabled,omitempty"`
+	// ExpectedFailures are run; a failure is reported as xfail, a pass as
+	// xpass (which fails the run, so that the list is kept current).
+	ExpectedFailures map[string]string `json:"expected_failures,omitempty"`
+	// LenientAlerts accepts a rejection of any alert class where a case
+	// names specific classes.
+	LenientAlerts bool `json:"lenient_alerts,omitempty"`
+}
+
+// ParseConfig reads a configuration strictly: unknown fields, trailing
+// data and empty reasons are errors.
+func ParseConfig(r io.Reader) (*Config, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("conformance: config: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var c Config
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("conformance: config: %w", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("conformance: config: trailing data after the object")
+	}
+	for _, m := range []map[string]string{c.Disabled, c.ExpectedFailures} {
+		for k, v := range m {
+			if k == "" || v == "" {
+				return nil, fmt.Errorf("conformance: config: pattern %q needs a non-empty reason", k)
+			}
+		}
+	}
+	return &c, nil
+}
+
+// lookup returns the reason of the first pattern (in sorted order) in m
+// that matches in.
+func lookup(m map[string]string, in Instance) (string, bool) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if Glob(k, in.Name()) || Glob(k, in.Case.ID) {
+			return m[k], true
+		}
+	}
+	return "", false
+}

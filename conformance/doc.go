@@ -1,0 +1,30 @@
+// Package conformance is imcheck's conformance gate (issue 6): it drives an
+// implementation under test (the IUT) of SIMP or IMKE through a catalogue of
+// honest and adversarial cases and reports a verdict per case, in formats
+// that CI systems read.
+//
+// It owns:
+//   - the IUT abstraction (iut.go): an in-process Go interface; the
+//     reference implementation behind impl/harness is the first IUT
+//     (Builtin);
+//   - the out-of-process shim protocol of docs/spec/shim.md (shimproto.go,
+//     shimclient.go, shimserver.go): JSON lines over a subprocess's stdin and
+//     stdout, a capability query, exit status 89 for "unimplemented";
+//   - the case model (case.go) and the catalogue, one topic file per message
+//     family (catalogue_*.go), each row a declarative table entry naming the
+//     profile clause it tests (docs/spec/simp.md, docs/spec/imke.md,
+//     docs/spec/wire.md) and the expected outcome: events the IUT must emit,
+//     or the alert class with which it must reject;
+//   - the gate's own network (network.go), which runs reference parties
+//     around the IUT party and tampers, truncates, replays, reflects and
+//     reorders the messages sent to it;
+//   - the runner (runner.go): selection by glob, protocol, role, suite and
+//     variant, a per-case timeout, verdicts pass, fail, unsupported,
+//     disabled, xfail and xpass, a config file of disabled cases and
+//     expected failures, and JSON and JUnit reports (report.go);
+//   - deliberately broken IUTs (mutants.go), with which the gate tests
+//     itself: each must fail at least one case.
+//
+// Like BoringSSL's BoGo runner, the expectations are written from the
+// profiles, not from what the reference implementation happens to do.
+package conformance

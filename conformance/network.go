@@ -1,0 +1,400 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/impl/suite"
+)
+
+// The default setup's identities (docs/spec/harness.md §Setup).
+const (
+	defaultServer = "S"
+	maxDeliveries = 1000
+)
+
+// caseFailure is an unmet expectation: the instance fails with its text.
+type caseFailure struct{ msg string }
+
+func (f *caseFailure) Error() string { return f.msg }
+
+func failf(format string, args ...any) error {
+	return &caseFailure{msg: fmt.Sprintf(format, args...)}
+}
+
+// caseRun is one instance running: reference parties around the IUT party,
+// on the gate's network.
+type caseRun struct {
+	inst    Instance
+	proto   harness.Protocol
+	setup   harness.Setup
+	iutName string
+	iut     Party
+	refs    map[string]harness.Party
+	lenient bool
+	// toIUT and fromIUT log every genuine message to and from the IUT.
+	toIUT, fromIUT []role.Message
+	// stepEvents are the IUT's events in the current step.
+	stepEvents []role.Event
+	trace      []string
+}
+
+// newSetup is the setup of an instance: the default setup with the case's
+// options.
+func newSetup(inst Instance) (harness.Setup, error) {
+	s, err := suite.ByName(inst.Suite)
+	if err != nil {
+		return harness.Setup{}, err
+	}
+	setup := harness.DefaultSetup(inst.Case.Protocol, s, inst.Variant)
+	if len(inst.Case.Options) > 0 {
+		setup.Options = cloneOptions(inst.Case.Options)
+	}
+	return setup, nil
+}
+
+// execute runs the instance's steps against iut. It returns nil when every
+// expectation holds, a *caseFailure, or an error wrapping ErrUnsupported or
+// an *IUTError.
+func execute(iut IUT, inst Instance, lenient bool) (trace []string, err error) {
+	r := &caseRun{inst: inst, iutName: inst.Case.Party, lenient: lenient}
+	defer func() { trace = r.trace }()
+	if r.proto, err = harness.Lookup(inst.Case.Protocol); err != nil {
+		return nil, err
+	}
+	if r.setup, err = newSetup(inst); err != nil {
+		return nil, err
+	}
+	if r.refs, err = r.proto.NewParties(r.setup); err != nil {
+		return nil, fmt.Errorf("conformance: reference parties: %w", err)
+	}
+	if _, ok := r.refs[r.iutName]; !ok {
+		return nil, fmt.Errorf("conformance: case %s: no party %q in the setup", inst.Case.ID, r.iutName)
+	}
+	delete(r.refs, r.iutName)
+	if r.iut, err = iut.NewParty(r.setup, r.iutName); err != nil {
+		return nil, err
+	}
+	for i, s := range inst.Case.Steps {
+		r.stepEvents = nil
+		if s.Act != nil {
+			err = r.act(s)
+		} else {
+			err = r.inject(s.Inject)
+		}
+		if err == nil {
+			err = r.checkStep(s)
+		}
+		if err != nil {
+			var f *caseFailure
+			if errors.As(err, &f) {
+				f.msg = fmt.Sprintf("step %d: %s", i+1, f.msg)
+			}
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+func (r *caseRun) logf(format string, args ...any) {
+	r.trace = append(r.trace, fmt.Sprintf(format, args...))
+}
+
+// checkStep checks the step's event expectations.
+func (r *caseRun) checkStep(s Step) error {
+	if p, ok := containsInOrder(r.stepEvents, s.Events); !ok {
+		return failf("the IUT did not emit %s (it emitted: %s)", p, eventList(r.stepEvents))
+	}
+	for _, e := range r.stepEvents {
+		if slices.Contains(s.Absent, e.Kind) {
+			return failf("the IUT emitted %s, which it must not here", e)
+		}
+	}
+	return nil
+}
+
+func eventList(es []role.Event) string {
+	if len(es) == 0 {
+		return "nothing"
+	}
+	var s []string
+	for _, e := range es {
+		s = append(s, e.Kind.String())
+	}
+	return strings.Join(s, ", ")
+}
+
+// iutErr turns an error from the IUT into the case's error when it is not
+// an alert: unsupported and IUT failures pass through; anything else is a
+// failure.
+func iutErr(what string, err error) error {
+	var ie *IUTError
+	if errors.Is(err, ErrUnsupported) || errors.As(err, &ie) {
+		return err
+	}
+	if c := role.ClassOf(err); c != 0 {
+		return failf("the IUT rejected %s: %s", what, c)
+	}
+	return failf("the IUT failed on %s without an alert: %v", what, err)
+}
+
+// act runs one user action and delivers everything it causes.
+func (r *caseRun) act(s Step) error {
+	a := *s.Act
+	var out role.Output
+	var err error
+	r.logf("act  %s", a)
+	if a.Party == r.iutName {
+		if out, err = r.iut.Act(a); err != nil {
+			return iutErr("the action "+a.String(), err)
+		}
+		r.iutOutput(out)
+	} else {
+		p, ok := r.refs[a.Party]
+		if !ok {
+			return fmt.Errorf("conformance: case %s: no party %q", r.inst.Case.ID, a.Party)
+		}
+		if out, err = p.Act(a); err != nil {
+			return failf("the reference %s could not start %s: %v", a.Party, a, err)
+		}
+	}
+	ic := s.Intercept
+	seen, done := 0, false
+	queue := out.Messages
+	for n := 0; len(queue) > 0; n++ {
+		if n >= maxDeliveries {
+			return failf("more than %d deliveries in one step", maxDeliveries)
+		}
+		m := queue[0]
+		queue = queue[1:]
+		if ic != nil && !done && m.To == r.iutName && m.Label == ic.Label {
+			if seen++; seen == max(ic.Nth, 1) {
+				done = true
+				o, err := r.deliverChanged(m, ic.From, ic.Mutate, ic.Expect)
+				if err != nil {
+					return err
+				}
+				if !ic.Resume {
+					return nil
+				}
+				_ = o
+			}
+		}
+		o, err := r.deliver(m)
+		if err != nil {
+			return err
+		}
+		queue = append(queue, o.Messages...)
+	}
+	if ic != nil && !done {
+		return failf("no %s reached the IUT (the flow stopped before it)", ic.Label)
+	}
+	return nil
+}
+
+// deliver delivers a genuine message honestly.
+func (r *caseRun) deliver(m role.Message) (role.Output, error) {
+	if m.To == r.iutName {
+		r.logf("  %s %s → %s (%d bytes)", m.Label, m.From, m.To, len(m.Bytes))
+		r.toIUT = append(r.toIUT, m)
+		o, err := r.iut.Handle(m.From, m.Bytes)
+		if err != nil {
+			r.logf("    IUT: %v", err)
+			return o, iutErr("the genuine "+m.Label+" from "+m.From, err)
+		}
+		r.iutOutput(o)
+		return o, nil
+	}
+	p, ok := r.refs[m.To]
+	if !ok {
+		return role.Output{}, failf("%s sent %s to unknown party %q", m.From, m.Label, m.To)
+	}
+	r.logf("  %s %s → %s (%d bytes)", m.Label, m.From, m.To, len(m.Bytes))
+	o, err := p.Handle(m.From, m.Bytes)
+	if err != nil {
+		if m.From == r.iutName {
+			return o, failf("the reference %s rejected %s from the IUT: %v", m.To, m.Label, err)
+		}
+		return o, fmt.Errorf("conformance: reference %s rejected %s from %s: %w", m.To, m.Label, m.From, err)
+	}
+	return o, nil
+}
+
+// iutOutput records what the IUT emitted and sent; the network binds the
+// sender of its messages to its identity.
+func (r *caseRun) iutOutput(o role.Output) {
+	for i := range o.Messages {
+		o.Messages[i].From = r.iutName
+		if label, _, err := r.proto.Describe(o.Messages[i].Bytes); err == nil {
+			o.Messages[i].Label = label
+		} else if o.Messages[i].Label == "" {
+			o.Messages[i].Label = "?"
+		}
+		r.fromIUT = append(r.fromIUT, o.Messages[i])
+	}
+	for _, e := range o.Events {
+		r.logf("    IUT event: %s", e)
+	}
+	r.stepEvents = append(r.stepEvents, o.Events...)
+}
+
+// deliverChanged delivers a changed copy of m (other sender, mutated bytes)
+// to the IUT and checks the outcome. Messages the IUT sends in answer are
+// delivered honestly.
+func (r *caseRun) deliverChanged(m role.Message, from string, mut *Mutation, want Outcome) (role.Output, error) {
+	if from == "" {
+		from = m.From
+	}
+	b := m.Bytes
+	what := m.Label + " from " + from + " (as captured)"
+	if mut != nil {
+		var err error
+		if b, err = mut.Apply(m.Bytes); err != nil {
+			return role.Output{}, fmt.Errorf("conformance: case %s: mutation %s of %s: %w", r.inst.Case.ID, mut, m.Label, err)
+		}
+		what = fmt.Sprintf("%s from %s (%s)", m.Label, from, mut)
+	}
+	r.logf("  %s → %s (%d bytes)", what, r.iutName, len(b))
+	o, err := r.iut.Handle(from, b)
+	if err != nil {
+		r.logf("    IUT: %v", err)
+	}
+	if err := r.checkOutcome(what, o, err, want); err != nil {
+		return o, err
+	}
+	if err == nil {
+		r.iutOutput(o)
+		for _, m := range o.Messages {
+			o2, err := r.deliver(m)
+			if err != nil {
+				return o, err
+			}
+			_ = o2
+		}
+	}
+	return o, nil
+}
+
+// checkOutcome compares the IUT's answer to a changed message with want.
+func (r *caseRun) checkOutcome(what string, o role.Output, err error, want Outcome) error {
+	if err != nil {
+		var ie *IUTError
+		if errors.Is(err, ErrUnsupported) || errors.As(err, &ie) {
+			return err
+		}
+		c := role.ClassOf(err)
+		switch {
+		case c == 0:
+			return failf("the IUT failed on %s without an alert: %v", what, err)
+		case want.Silent, len(want.Reject) > 0 && (r.lenient || slices.Contains(want.Reject, c)):
+			return nil
+		case len(want.Reject) > 0:
+			return failf("the IUT rejected %s with %s, want %s", what, c, classList(want.Reject))
+		default:
+			return failf("the IUT rejected %s: %s", what, c)
+		}
+	}
+	quiet := len(o.Events) == 0 && len(o.Messages) == 0
+	if want.Silent && quiet {
+		return nil
+	}
+	if len(want.Reject) > 0 || want.Silent {
+		return failf("the IUT accepted %s (it emitted: %s; sent %d messages), want %s", what, eventList(o.Events), len(o.Messages), classList(want.Reject))
+	}
+	if p, ok := containsInOrder(o.Events, want.Events); !ok {
+		return failf("after %s the IUT did not emit %s (it emitted: %s)", what, p, eventList(o.Events))
+	}
+	return nil
+}
+
+func classList(cs []role.AlertClass) string {
+	if len(cs) == 0 {
+		return "a rejection"
+	}
+	var s []string
+	for _, c := range cs {
+		s = append(s, c.String())
+	}
+	return strings.Join(s, " or ")
+}
+
+// inject delivers a message of the gate's choosing.
+func (r *caseRun) inject(in *Inject) error {
+	var pool []role.Message
+	switch in.Source {
+	case FromLog:
+		pool = r.toIUT
+	case FromIUT:
+		pool = r.fromIUT
+	case FromHonestRun:
+		h, err := honestRun(r.proto, r.setup)
+		if err != nil {
+			return err
+		}
+		pool = h
+	default:
+		return fmt.Errorf("conformance: case %s: unknown inject source %d", r.inst.Case.ID, in.Source)
+	}
+	var matches []role.Message
+	for _, m := range pool {
+		if m.Label == in.Label {
+			matches = append(matches, m)
+		}
+	}
+	k := len(matches)
+	if in.Nth > 0 {
+		k = in.Nth
+	}
+	if k == 0 || k > len(matches) {
+		return failf("no %s to inject (the flow did not produce it)", in.Label)
+	}
+	m := matches[k-1]
+	from := in.From
+	if from == "" && in.Source == FromIUT {
+		from = m.To
+	}
+	r.logf("inject %s", m.Label)
+	_, err := r.deliverChanged(m, from, in.Mutate, in.Expect)
+	return err
+}
+
+// honestRuns caches the messages of the honest run of each setup: every
+// instance of a setup injects from the same run.
+var honestRuns sync.Map // key string → *honestEntry
+
+type honestEntry struct {
+	once sync.Once
+	msgs []role.Message
+	err  error
+}
+
+func honestRun(p harness.Protocol, setup harness.Setup) ([]role.Message, error) {
+	key := fmt.Sprintf("%s|%s|%s|%x|%v", setup.Protocol, setup.Suite.Name, setup.Variant, setup.Seed, sortedOptions(setup.Options))
+	v, _ := honestRuns.LoadOrStore(key, &honestEntry{})
+	e := v.(*honestEntry)
+	e.once.Do(func() {
+		n, err := harness.RunHonest(p, setup)
+		if err != nil {
+			e.err = fmt.Errorf("conformance: honest run of %s: %w", setup.Protocol, err)
+			return
+		}
+		for _, s := range n.Transcript.Steps {
+			e.msgs = append(e.msgs, s.Message)
+		}
+	})
+	return e.msgs, e.err
+}
+
+func sortedOptions(m map[string]string) []string {
+	var out []string
+	for k, v := range m {
+		out = append(out, k+"="+v)
+	}
+	slices.Sort(out)
+	return out
+}

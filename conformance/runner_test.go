@@ -1,0 +1,244 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func toyOptions() Options {
+	return Options{Cases: toyCases(), Protocols: []string{"toy"}, Timeout: 5 * time.Second}
+}
+
+func verdicts(rep *Report) map[string]Verdict {
+	out := map[string]Verdict{}
+	for _, r := range rep.Results {
+		out[r.Name] = r.Verdict
+	}
+	return out
+}
+
+func TestToyBuiltinPasses(t *testing.T) {
+	rep, err := Run(NewBuiltin, toyOptions())
+	require.NoError(t, err)
+	require.Len(t, rep.Results, len(toyCases())*3*2)
+	for _, r := range rep.Results {
+		require.Equal(t, Pass, r.Verdict, "%s: %s\n%s", r.Name, r.Detail, strings.Join(r.Trace, "\n"))
+	}
+	require.False(t, rep.Failed())
+}
+
+func TestToyMutantsAreKilled(t *testing.T) {
+	for _, m := range Mutants() {
+		t.Run(m.Name, func(t *testing.T) {
+			o := toyOptions()
+			rep, err := Run(m.Factory(), o)
+			require.NoError(t, err)
+			require.True(t, rep.Failed(), "mutant %s survived the toy catalogue", m.Name)
+		})
+	}
+}
+
+func TestSelection(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Options)
+		want int
+	}{
+		{"all", func(*Options) {}, 42},
+		{"run glob", func(o *Options) { o.Run = []string{"TOY/T1/*"} }, 24},
+		{"skip glob", func(o *Options) { o.Skip = []string{"TOY/T1/*"} }, 18},
+		{"full name", func(o *Options) { o.Run = []string{"TOY/T1/honest[modern,hardened]"} }, 1},
+		{"role", func(o *Options) { o.Roles = []string{RoleClient} }, 18},
+		{"suite", func(o *Options) { o.Suites = []string{"pq"} }, 14},
+		{"variant", func(o *Options) { o.Variants = []string{"hardened"} }, 21},
+		{"protocol none", func(o *Options) { o.Protocols = []string{"simp"} }, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := toyOptions()
+			tt.edit(&o)
+			insts, err := Instances(o.Cases, o)
+			require.NoError(t, err)
+			require.Len(t, insts, tt.want)
+		})
+	}
+}
+
+func TestConfigDisabledAndExpectedFailures(t *testing.T) {
+	cfg, err := ParseConfig(strings.NewReader(`{
+		"disabled": {"TOY/T1/truncated": "not implemented yet"},
+		"expected_failures": {"TOY/T3/replay": "replay cache missing", "TOY/T2/honest[pq,*]": "pq client broken"}
+	}`))
+	require.NoError(t, err)
+	o := toyOptions()
+	o.Config = cfg
+	m, _ := MutantByName("replay-accepted")
+	rep, err := Run(m.Factory(), o)
+	require.NoError(t, err)
+	v := verdicts(rep)
+	require.Equal(t, Disabled, v["TOY/T1/truncated[classic,hardened]"])
+	require.Equal(t, XFail, v["TOY/T3/replay[modern,as-published]"])
+	require.Equal(t, XPass, v["TOY/T2/honest[pq,hardened]"])
+	require.Equal(t, Pass, v["TOY/T2/honest[modern,hardened]"])
+	require.True(t, rep.Failed(), "an xpass fails the run")
+}
+
+func TestParseConfigStrict(t *testing.T) {
+	for _, bad := range []string{
+		`{"disabled": {"X": ""}}`,
+		`{"disabled": {"": "why"}}`,
+		`{"disabeld": {}}`,
+		`{} {}`,
+		`[]`,
+		``,
+	} {
+		_, err := ParseConfig(strings.NewReader(bad))
+		require.Error(t, err, bad)
+	}
+}
+
+func TestShimToyPasses(t *testing.T) {
+	t.Setenv(shimModeEnv, "ok")
+	rep, err := Run(ShimFactory([]string{os.Args[0]}), toyOptions())
+	require.NoError(t, err)
+	for _, r := range rep.Results {
+		require.Equal(t, Pass, r.Verdict, "%s: %s", r.Name, r.Detail)
+	}
+}
+
+// TestShimMisbehaving checks that a shim that crashes, hangs, answers
+// garbage, is slow or is unimplemented gets a clear verdict and never
+// hangs the runner.
+func TestShimMisbehaving(t *testing.T) {
+	tests := []struct {
+		mode    string
+		verdict Verdict
+		detail  string
+	}{
+		{"crash", Fail, "crashed (exit status 3); stderr: panic: the shim fell over"},
+		{"hang", Fail, "timeout"},
+		{"slow", Fail, "timeout"},
+		{"garbage", Fail, "garbage answer"},
+		{"wrong-id", Fail, "answered id 424242"},
+		{"unimplemented", Unsupported, "status 89"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			t.Setenv(shimModeEnv, tt.mode)
+			o := toyOptions()
+			o.Run = []string{"TOY/T1/honest[modern,hardened]", "TOY/T3/replay[modern,hardened]"}
+			o.Timeout = 500 * time.Millisecond
+			start := time.Now()
+			rep, err := Run(ShimFactory([]string{os.Args[0]}), o)
+			require.NoError(t, err)
+			require.Less(t, time.Since(start), 30*time.Second)
+			require.Len(t, rep.Results, 2)
+			for _, r := range rep.Results {
+				require.Equal(t, tt.verdict, r.Verdict, r.Name)
+				require.Contains(t, r.Detail, tt.detail)
+			}
+		})
+	}
+}
+
+func TestShimCannotStart(t *testing.T) {
+	for _, mode := range []string{"no-hello", "exit-at-start"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Setenv(shimModeEnv, mode)
+			o := toyOptions()
+			_, err := Run(ShimFactory([]string{os.Args[0]}), o)
+			require.True(t, errors.Is(err, ErrCannotStart), "%v", err)
+		})
+	}
+	_, err := Run(ShimFactory([]string{filepath.Join(t.TempDir(), "no-such-shim")}), toyOptions())
+	require.True(t, errors.Is(err, ErrCannotStart), "%v", err)
+}
+
+func TestReportsGolden(t *testing.T) {
+	o := toyOptions()
+	o.Suites = []string{"modern"}
+	m, _ := MutantByName("alert-class-wrong")
+	rep, err := Run(m.Factory(), o)
+	require.NoError(t, err)
+	var js, ju bytes.Buffer
+	require.NoError(t, rep.WriteJSON(&js))
+	require.NoError(t, rep.WriteJUnit(&ju))
+	var parsed junitSuites
+	require.NoError(t, xml.Unmarshal(ju.Bytes(), &parsed))
+	require.Equal(t, len(rep.Results), parsed.Tests)
+	require.Equal(t, rep.Counts[Fail], parsed.Failures)
+	golden(t, "toy-report.json", js.Bytes())
+	golden(t, "toy-report.xml", ju.Bytes())
+	// The same run gives the same bytes, whatever the scheduling.
+	o.Jobs = 1
+	rep2, err := Run(m.Factory(), o)
+	require.NoError(t, err)
+	var js2 bytes.Buffer
+	require.NoError(t, rep2.WriteJSON(&js2))
+	require.Equal(t, js.String(), js2.String())
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	require.Equal(t, string(want), string(got), "golden %s changed; run go test -update", path)
+}
+
+func TestGlob(t *testing.T) {
+	tests := []struct {
+		pattern, name string
+		want          bool
+	}{
+		{"SIMP/E6/*", "SIMP/E6/replay[modern,hardened]", true},
+		{"SIMP/*/replay*", "SIMP/E6/replay[modern,hardened]", true},
+		{"*hardened]", "SIMP/E6/replay[modern,hardened]", true},
+		{"SIMP/E?/replay", "SIMP/E6/replay", true},
+		{"SIMP/E6", "SIMP/E6/replay", false},
+		{"IMKE/*", "SIMP/E6/replay", false},
+		{"", "", true},
+		{"*", "", true},
+		{"a*b*c", "axxbyyc", true},
+		{"a*b*c", "axxbyy", false},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, Glob(tt.pattern, tt.name), "%q %q", tt.pattern, tt.name)
+	}
+}
+
+func TestSplitCommand(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+		err  bool
+	}{
+		{"imcheck shim", []string{"imcheck", "shim"}, false},
+		{`./my shim "a b" 'c d' e\ f`, []string{"./my", "shim", "a b", "c d", "e f"}, false},
+		{`x "q\"uote"`, []string{"x", `q"uote`}, false},
+		{`x ''`, []string{"x", ""}, false},
+		{`x "open`, nil, true},
+		{`x 'open`, nil, true},
+		{`x \`, nil, true},
+		{"   ", nil, true},
+	}
+	for _, tt := range tests {
+		got, err := SplitCommand(tt.in)
+		if tt.err {
+			require.Error(t, err, tt.in)
+			continue
+		}
+		require.NoError(t, err, tt.in)
+		require.Equal(t, tt.want, got, tt.in)
+	}
+}
