@@ -75,8 +75,8 @@ func TestWrongF3Disconnects(t *testing.T) {
 			if _, err := w.deliver(a3.Messages[0]); role.ClassOf(err) != role.UnexpectedMessage {
 				t.Errorf("genuine a3 after disconnect: %v", err)
 			}
-			if w.server().sessions["alice"].rs != nil {
-				t.Error("R_S kept after disconnect")
+			if w.server().pending["alice"] != nil || w.server().sessions["alice"] != nil {
+				t.Error("login attempt kept after disconnect")
 			}
 			w.do(harness.Action{Party: "S", Verb: harness.Send, Peer: "bob", Body: []byte("still here")})
 		})
@@ -102,6 +102,9 @@ func TestSecretsWiped(t *testing.T) {
 	a, b := w.client("alice"), w.client("bob")
 	if a.kas != nil || b.kas != nil {
 		t.Error("K_AS kept after login")
+	}
+	if len(w.server().pending) != 0 {
+		t.Error("server kept a login attempt")
 	}
 	for _, ss := range w.server().sessions {
 		if ss.kas != nil || ss.rs != nil {
@@ -277,4 +280,30 @@ func TestReplayedC1(t *testing.T) {
 		t.Fatal("established keys changed by a replayed c1")
 	}
 	carryOn(w)
+}
+
+// TestReplayedA1 (paper §5.2): S answers a replayed a1 with an a2 the
+// attacker cannot use; alice's accepted session carries on, and the
+// attempt never completes.
+func TestReplayedA1(t *testing.T) {
+	for _, v := range Variants() {
+		t.Run(string(v), func(t *testing.T) {
+			w := newWorld(t, "modern", v)
+			connected(w)
+			out, err := w.deliver(w.last("a1", "S"))
+			if err != nil || len(out.Messages) != 1 || out.Messages[0].Label != "a2" {
+				t.Fatalf("%v %+v", err, out)
+			}
+			// The a2 reaches the logged-in alice, who discards it.
+			if _, err := w.deliver(out.Messages[0]); role.ClassOf(err) != role.UnexpectedMessage {
+				t.Fatalf("alice took the a2: %v", err)
+			}
+			// Without KR_A nobody can answer f3(R_S): an old a3 fails and
+			// ends the attempt, not alice's session.
+			if _, err := w.deliver(w.last("a3", "S")); role.ClassOf(err) != role.AuthFailed {
+				t.Fatalf("old a3: %v", err)
+			}
+			carryOn(w)
+		})
+	}
 }

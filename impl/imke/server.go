@@ -28,7 +28,6 @@ type serverPhase uint8
 const (
 	serverAwaitResponse serverPhase = iota + 1 // a2 sent
 	serverLoggedIn                             // a3 verified
-	serverDisconnected                         // a fatal check failed
 )
 
 // serverSession is S's state for one user's login session.
@@ -57,7 +56,10 @@ type Server struct {
 	cfg      ServerConfig
 	ctx      *suite.Ctx
 	fn       functions
-	sessions map[string]*serverSession
+	sessions map[string]*serverSession // accepted logins
+	// pending holds logins between a2 and a3. A new login does not
+	// disturb an accepted one until its a3 verifies (profile §6.1).
+	pending map[string]*serverSession
 }
 
 // NewServer returns a server with no sessions.
@@ -78,7 +80,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		cfg.Rand = cryptoRand()
 	}
 	ctx := suite.NewCtx(cfg.Suite, cfg.Rand)
-	return &Server{cfg: cfg, ctx: ctx, fn: functions{ctx}, sessions: map[string]*serverSession{}}, nil
+	return &Server{cfg: cfg, ctx: ctx, fn: functions{ctx}, sessions: map[string]*serverSession{}, pending: map[string]*serverSession{}}, nil
 }
 
 // Name is S's identity.
@@ -90,10 +92,8 @@ func (s *Server) Ops() suite.Ops { return s.ctx.Ops }
 // LoggedIn lists the users with an accepted login, sorted.
 func (s *Server) LoggedIn() []string {
 	var out []string
-	for id, ss := range s.sessions {
-		if ss.phase == serverLoggedIn {
-			out = append(out, id)
-		}
+	for id := range s.sessions {
+		out = append(out, id)
 	}
 	sort.Strings(out)
 	return out
@@ -120,13 +120,17 @@ func (s *Server) handle(from string, msg []byte) step {
 	if h.Type == TypeLoginRequest {
 		return s.handleLoginRequest(from, msg)
 	}
+	if h.Type == TypeLoginResponse {
+		if p := s.pending[from]; p != nil {
+			return s.handleLoginResponse(p, msg)
+		}
+		return reject(alert(role.UnexpectedMessage, label, "no login in progress for %q", from))
+	}
 	ss := s.sessions[from]
-	if ss == nil || ss.phase == serverDisconnected {
+	if ss == nil {
 		return reject(alert(role.UnexpectedMessage, label, "no login session for %q", from))
 	}
 	switch h.Type {
-	case TypeLoginResponse:
-		return s.handleLoginResponse(ss, msg)
 	case TypeClientData:
 		if ss.phase == serverLoggedIn {
 			return s.handleClientData(ss, msg)
@@ -151,9 +155,6 @@ func (s *Server) handleLoginRequest(from string, msg []byte) step {
 	}
 	if s.cfg.Variant.hardened() && from != m.ID {
 		return reject(alert(role.WrongIdentity, "a1", "ID_A %q arrived from %q", m.ID, from))
-	}
-	if old := s.sessions[m.ID]; old != nil && old.phase == serverLoggedIn {
-		return reject(alert(role.UnexpectedMessage, "a1", "%q is already logged in", m.ID))
 	}
 	kas, err := s.ctx.Decrypt(s.cfg.Key, labelEncKAS, m.EncryptedKey)
 	if err != nil || len(kas) != secretSize {
@@ -198,22 +199,24 @@ func (s *Server) handleLoginRequest(from string, msg []byte) step {
 	out.Send(role.Message{From: s.cfg.Name, To: m.ID, Label: "a2", Bytes: b})
 	id := m.ID
 	return step{out: out, commit: func() {
-		if old := s.sessions[id]; old != nil {
+		if old := s.pending[id]; old != nil {
 			old.wipe()
 		}
-		s.sessions[id] = &serverSession{id: id, phase: serverAwaitResponse, ku: ku, kuBytes: proof.PublicKey, kas: kas, rs: rs}
+		s.pending[id] = &serverSession{id: id, phase: serverAwaitResponse, ku: ku, kuBytes: proof.PublicKey, kas: kas, rs: rs}
 	}}
 }
 
-// disconnect ends id's session after a failed f1 or f3 check.
+// disconnect ends id's login attempt after a failed f1 or f3 check: S
+// forgets it and refuses its a3. An accepted session of id, if any, is
+// not this session and goes on (profile §6.1).
 func (s *Server) disconnect(id, label, reason string) step {
 	var out role.Output
 	out.Emit(role.Event{Kind: role.Disconnected, Role: s.cfg.Name, Peer: id, Note: reason})
 	return step{out: out, err: alert(role.AuthFailed, label, "%s; disconnected %q", reason, id), commit: func() {
-		if old := s.sessions[id]; old != nil {
+		if old := s.pending[id]; old != nil {
 			old.wipe()
 		}
-		s.sessions[id] = &serverSession{id: id, phase: serverDisconnected}
+		delete(s.pending, id)
 	}}
 }
 
@@ -246,6 +249,11 @@ func (s *Server) handleLoginResponse(ss *serverSession, msg []byte) step {
 		ss.keys = keys
 		ss.sendSeq = seq
 		ss.phase = serverLoggedIn
+		delete(s.pending, ss.id)
+		if old := s.sessions[ss.id]; old != nil {
+			old.wipe()
+		}
+		s.sessions[ss.id] = ss
 	}}
 }
 

@@ -145,9 +145,15 @@ func snapshot(p harness.Party) string {
 		for id := range r.sessions {
 			ids = append(ids, id)
 		}
+		for id := range r.pending {
+			ids = append(ids, "pending "+id)
+		}
 		sort.Strings(ids)
 		for _, id := range ids {
 			s := r.sessions[id]
+			if p, ok := strings.CutPrefix(id, "pending "); ok {
+				s = r.pending[p]
+			}
 			fmt.Fprintf(&b, "session %s phase=%d ku=%x kas=%x rs=%x keys=%s seq=%d/%d renewal=%s held=%d\n", id, s.phase, s.kuBytes, s.kas, s.rs, keysString(s.keys), s.sendSeq, s.recvSeq, renewalString(s.renewal), len(s.held))
 		}
 	}
