@@ -154,6 +154,15 @@ func startRun(p *Protocol, sc *Scenario, w *world, s Step, runs map[int]*run) (*
 	if role == nil || len(s.Agents) != role.Params {
 		return nil, fmt.Errorf("no role %s with %d agents", s.Role, len(s.Agents))
 	}
+	if sc.Distinct {
+		for i := range s.Agents {
+			for j := i + 1; j < len(s.Agents); j++ {
+				if s.Agents[i] == s.Agents[j] {
+					return nil, fmt.Errorf("agent %s plays two parameters in a distinct scenario", s.Agents[i])
+				}
+			}
+		}
+	}
 	r := &run{role: role, env: make([]Term, len(role.Syms)), id: s.Session}
 	for i, sym := range role.Syms {
 		switch sym.Kind {

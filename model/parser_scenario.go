@@ -58,6 +58,8 @@ func (ps *parser) scenarioDecl() {
 			sc.Sessions = k
 		case "untyped":
 			sc.Untyped = true
+		case "distinct":
+			sc.Distinct = true
 		case "reveal":
 			for {
 				reveals = append(reveals, ps.peek())
@@ -67,7 +69,7 @@ func (ps *parser) scenarioDecl() {
 				}
 			}
 		default:
-			ps.fail(t.pos, "expected a scenario statement (users, dishonest, server, sessions, untyped, reveal) or '}', found %s", t)
+			ps.fail(t.pos, "expected a scenario statement (users, dishonest, server, sessions, untyped, distinct, reveal) or '}', found %s", t)
 		}
 	}
 	if len(sc.Users) == 0 {

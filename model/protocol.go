@@ -137,8 +137,10 @@ type Scenario struct {
 	DishonestServers []string
 	Sessions         int
 	Untyped          bool
-	Reveal           []Term // ground terms the attacker knows from the start
-	Pos              Pos
+	// Distinct: no session has the same agent in two parameters.
+	Distinct bool
+	Reveal   []Term // ground terms the attacker knows from the start
+	Pos      Pos
 }
 
 // agents returns the agents of a class, honest first.

@@ -14,6 +14,9 @@ func (e *engine) sessionConfigs() [][]*Name {
 		var rec func(i int, acc []*Name)
 		rec = func(i int, acc []*Name) {
 			if i == r.Params {
+				if e.sc.Distinct && repeats(acc) {
+					return
+				}
 				c := append([]*Name{{Text: r.Name}}, acc...)
 				out = append(out, c)
 				return
@@ -30,6 +33,17 @@ func (e *engine) sessionConfigs() [][]*Name {
 		rec(0, nil)
 	}
 	return out
+}
+
+func repeats(ns []*Name) bool {
+	for i := range ns {
+		for j := i + 1; j < len(ns); j++ {
+			if ns[i].Text == ns[j].Text {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (e *engine) roleByName(name string) *Role {
