@@ -5,6 +5,7 @@ import (
 
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/impl/suite"
 )
 
 // RevealKind names a secret the adversary can be given at a chosen step.
@@ -121,16 +122,58 @@ func (n *Network) reveal(party, peer string, kind RevealKind) error {
 			}
 		}
 	case RevealState:
-		sr, ok := n.Dissector.(StateRevealer)
-		if !ok {
-			return nil // nothing more than the events tell
+		for _, sk := range n.dynamicKeys(party) {
+			k.AddPrivateKey(sk, "dynamic private key of "+party)
 		}
-		k.Learn(sr.RevealState(n.Parties[party]), "revealed state of "+party)
+		if sr, ok := n.Dissector.(StateRevealer); ok {
+			k.Learn(sr.RevealState(n.Parties[party]), "revealed state of "+party)
+		}
 	default:
 		return fmt.Errorf("adversary: unknown reveal kind %q", kind)
 	}
 	n.Reveals = append(n.Reveals, Reveal{Step: n.step, Party: party, Peer: peer, Kind: kind})
 	return nil
+}
+
+// dynamicKeys recovers the dynamic (per-login) private keys party holds,
+// without any hook in the implementation: a party's randomness is the
+// deterministic stream Rand(seed, "party "+name) (docs/spec/harness.md), so
+// the bytes it has drawn so far are known; every 32-byte window of them is
+// tried as a key seed, and a key is kept when its public key is one the
+// party is known to use (a peer accepted it, or the adversary read it as
+// the party's). Classic RSA keys take too long to rebuild this way, so on
+// the classic suite only the events tell.
+func (n *Network) dynamicKeys(party string) []suite.PrivateKey {
+	if n.Setup.RandLog == nil || n.Setup.Suite == nil || n.Setup.Suite.ID == suite.Classic {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, s := range n.Events {
+		if s.Event.Kind == role.PeerKeyAccepted && s.Event.Peer == party {
+			want[string(s.Event.Key)] = true
+		}
+	}
+	for _, t := range []string{"pub " + party, "granted pub " + party} {
+		for _, b := range n.Knowledge.Tagged(t) {
+			want[string(b)] = true
+		}
+	}
+	for _, b := range n.ownKeys(party) {
+		want[string(b)] = true
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	stream := make([]byte, n.Setup.RandLog.Drawn(party))
+	suite.NewRand(n.Setup.Seed, "party "+party).Read(stream)
+	var out []suite.PrivateKey
+	for i := 0; i+suite.KeySize <= len(stream); i++ {
+		sk, err := n.Setup.Suite.NewPrivateKey(stream[i : i+suite.KeySize])
+		if err == nil && want[string(sk.Public().Bytes())] {
+			out = append(out, sk)
+		}
+	}
+	return out
 }
 
 // Honest reports whether party has not been corrupted (by the end of the

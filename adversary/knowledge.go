@@ -11,6 +11,9 @@ type Value struct {
 	Bytes  []byte `json:"bytes"`
 	Origin string `json:"origin"` // e.g. "seen E6 #4", "opened L1 body", "revealed password of alice"
 	Step   int    `json:"step"`   // the network step at which it was learned
+	// Tags say what the dissector knows the value to be, e.g. "K_AS",
+	// "R_S", "pub alice"; Derive pairs values by tag.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // PrivateKey is a private key the adversary holds (a corrupted party's, a
@@ -28,6 +31,7 @@ type Fact struct {
 	Bytes []byte
 	Priv  suite.PrivateKey
 	Note  string
+	Tag   string // optional: what the value is (see Value.Tags)
 }
 
 // Knowledge is the adversary's knowledge set of concrete values. It grows
@@ -36,6 +40,7 @@ type Knowledge struct {
 	values map[string]*Value
 	order  []*Value
 	privs  []*PrivateKey
+	tags   int // tags added, so that Len grows when a value is re-tagged
 	// Dictionary is the adversary's password dictionary for offline
 	// guessing. The papers assume weak passwords, so by default it holds
 	// every provisioned password (see NewNetwork).
@@ -98,8 +103,44 @@ func (k *Knowledge) Learn(facts []Fact, origin string) int {
 		if k.Add(f.Bytes, note) {
 			n++
 		}
+		if f.Tag != "" {
+			if k.tag(f.Bytes, f.Tag) {
+				n++
+			}
+		}
 	}
 	return n
+}
+
+// tag adds tag to the value b (which must be known); it reports whether
+// the tag was new.
+func (k *Knowledge) tag(b []byte, tag string) bool {
+	v := k.values[string(b)]
+	if v == nil {
+		return false
+	}
+	for _, t := range v.Tags {
+		if t == tag {
+			return false
+		}
+	}
+	v.Tags = append(v.Tags, tag)
+	k.tags++
+	return true
+}
+
+// Tagged returns the known values carrying tag, in the order learned.
+func (k *Knowledge) Tagged(tag string) [][]byte {
+	var out [][]byte
+	for _, v := range k.order {
+		for _, t := range v.Tags {
+			if t == tag {
+				out = append(out, v.Bytes)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Knows reports whether b is in the set (as it stands; call Saturate
@@ -116,7 +157,7 @@ func (k *Knowledge) Lookup(b []byte) *Value { return k.values[string(b)] }
 func (k *Knowledge) Values() []*Value { return k.order }
 
 // Len is the number of values and private keys held.
-func (k *Knowledge) Len() int { return len(k.order) + len(k.privs) }
+func (k *Knowledge) Len() int { return len(k.order) + len(k.privs) + k.tags }
 
 // OfSize returns the known values of exactly n bytes, in the order they
 // were learned: the candidate symmetric keys, nonces and challenges.

@@ -80,11 +80,17 @@ type Network struct {
 	Reveals []Reveal
 	// Trace records every adversary action.
 	Trace Trace
+	// ServerPublic is the server's public key (public knowledge).
+	ServerPublic []byte
 	// Ctx is the adversary's own crypto context (its randomness is
 	// Rand(seed, "adversary")), for building messages.
 	Ctx *suite.Ctx
 
 	step int
+
+	stateRead   map[string]uint64 // per corrupted party, the bytes drawn when its state was last read
+	groundCache *groundTruth
+	groundAt    [2]int
 }
 
 // NewNetwork builds the parties of cfg.Setup and an adversary who knows
@@ -94,6 +100,9 @@ type Network struct {
 func NewNetwork(cfg Config) (*Network, error) {
 	if cfg.Protocol == nil {
 		return nil, errors.New("adversary: no protocol")
+	}
+	if cfg.Setup.RandLog == nil {
+		cfg.Setup.RandLog = &harness.RandLog{} // lets a state reveal rebuild dynamic keys
 	}
 	parties := cfg.Parties
 	if parties == nil {
@@ -109,6 +118,7 @@ func NewNetwork(cfg Config) (*Network, error) {
 		Parties:   parties,
 		Knowledge: NewKnowledge(),
 		Corrupted: map[string]int{},
+		stateRead: map[string]uint64{},
 		Ctx:       suite.NewCtx(cfg.Setup.Suite, suite.NewRand(cfg.Setup.Seed, "adversary")),
 	}
 	n.Names = append([]string{cfg.Setup.Server}, cfg.Setup.Users...)
@@ -123,7 +133,8 @@ func NewNetwork(cfg Config) (*Network, error) {
 	}
 	if cfg.Setup.Suite != nil {
 		if sk, err := cfg.Setup.Suite.NewPrivateKey(cfg.Setup.ServerKeySeed()); err == nil {
-			n.Knowledge.Add(sk.Public().Bytes(), "server public key")
+			n.ServerPublic = sk.Public().Bytes()
+			n.Knowledge.Add(n.ServerPublic, "server public key")
 		}
 	}
 	for _, d := range cfg.Dishonest {
@@ -348,4 +359,66 @@ func (n *Network) DeliverAll(limit int) Outcome {
 
 // Saturate closes the adversary's knowledge under the protocol's
 // dissector.
-func (n *Network) Saturate() int { return n.Knowledge.Saturate(n.Dissector) }
+// A corrupted party's state is read again first, since it may have made
+// new keys since it was corrupted.
+func (n *Network) Saturate() int {
+	for _, name := range n.Names {
+		if _, bad := n.Corrupted[name]; bad {
+			drawn := uint64(0)
+			if n.Setup.RandLog != nil {
+				drawn = n.Setup.RandLog.Drawn(name)
+			}
+			if n.stateRead[name] != drawn {
+				n.stateRead[name] = drawn
+				for _, sk := range n.dynamicKeys(name) {
+					n.Knowledge.AddPrivateKey(sk, "dynamic private key of "+name)
+				}
+			}
+		}
+	}
+	return n.Knowledge.Saturate(n.Dissector)
+}
+
+// Restart has a party drop its session state and start afresh (a user
+// restarting its client), when the party supports it: a new session, so
+// that old messages can be replayed into it.
+func (n *Network) Restart(party string) Outcome {
+	n.begin()
+	e := Entry{Op: OpRestart, Party: party}
+	p, err := n.party(party)
+	if err != nil {
+		return n.finish(e, Outcome{Err: err})
+	}
+	r, ok := p.(interface{ Reset() })
+	if !ok {
+		return n.finish(e, Outcome{Err: fmt.Errorf("adversary: %s cannot restart", party)})
+	}
+	r.Reset()
+	return n.finish(e, Outcome{})
+}
+
+// Find returns the newest packet in flight with the given label whose
+// sender and recipient match (empty matches any), or nil.
+func (n *Network) Find(label, from, to string) *Packet {
+	for i := len(n.Pool) - 1; i >= 0; i-- {
+		if p := n.Pool[i]; matches(p, label, from, to) {
+			return p
+		}
+	}
+	return nil
+}
+
+// Last returns the newest packet ever sent with the given label, sender
+// and recipient (empty matches any), or nil.
+func (n *Network) Last(label, from, to string) *Packet {
+	for i := len(n.History) - 1; i >= 0; i-- {
+		if p := n.History[i]; matches(p, label, from, to) {
+			return p
+		}
+	}
+	return nil
+}
+
+func matches(p *Packet, label, from, to string) bool {
+	return (label == "" || p.Msg.Label == label) && (from == "" || p.Msg.From == from) && (to == "" || p.Msg.To == to)
+}

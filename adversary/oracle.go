@@ -109,6 +109,7 @@ func (n *Network) Check(sc Scope) []Violation {
 	var out []Violation
 	out = append(out, o.confidentiality()...)
 	out = append(out, o.agreement()...)
+	out = append(out, o.peerKeys()...)
 	out = append(out, o.keyReuse()...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Step < out[j].Step })
 	return out
@@ -246,7 +247,7 @@ func (o oracle) agreement() []Violation {
 	}
 	for _, s := range o.n.Events {
 		e := s.Event
-		if !o.inScope(e.Role, e.Peer) {
+		if !o.inScope(e.Role, e.Peer) || o.impersonable(e.Peer, s.Step) {
 			continue
 		}
 		var what string
@@ -262,11 +263,6 @@ func (o oracle) agreement() []Violation {
 			found, fresh = match(s.Step, func(x role.Event) bool {
 				return x.Kind == role.LoginStarted && x.Role == e.Peer && x.Peer == e.Role
 			})
-		case e.Kind == role.PeerKeyAccepted:
-			if v, bad := o.peerKey(e, s.Step); bad {
-				out = append(out, v)
-			}
-			continue
 		case e.Kind == role.SessionKeyEstablished:
 			out = append(out, o.keyAgreement(e, s.Step)...)
 			continue
@@ -285,27 +281,16 @@ func (o oracle) agreement() []Violation {
 	return out
 }
 
-// peerKey checks an accepted peer key against the keys the peer itself
-// announced (the Key of its own LoginStarted events). Without such ground
-// truth it checks nothing.
-func (o oracle) peerKey(e role.Event, step int) (Violation, bool) {
-	var own [][]byte
-	for _, s := range o.n.Events {
-		x := s.Event
-		if x.Role == e.Peer && x.Kind == role.LoginStarted && len(x.Key) > 0 {
-			own = append(own, x.Key)
+// impersonable reports whether a long-term secret of party was revealed
+// by step: then anyone may speak as it, and accepting a forgery in its
+// name is no violation.
+func (o oracle) impersonable(party string, step int) bool {
+	for _, r := range o.n.Reveals {
+		if r.Party == party && r.Kind.LongTerm() && r.Step <= step {
+			return true
 		}
 	}
-	if len(own) == 0 {
-		return Violation{}, false
-	}
-	for _, k := range own {
-		if bytes.Equal(k, e.Key) {
-			return Violation{}, false
-		}
-	}
-	return Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: "peer-key", Step: step, Data: e.Key,
-		Detail: fmt.Sprintf("%s accepted a public key for %s that %s never announced", e.Role, e.Peer, e.Peer)}, true
+	return false
 }
 
 // keyAgreement checks a SessionKeyEstablished: the peer ran with the party
@@ -320,7 +305,7 @@ func (o oracle) keyAgreement(e role.Event, step int) []Violation {
 			ran = true
 		}
 		if x.Kind == role.SessionKeyEstablished && bytes.Equal(x.Key, e.Key) && x.Role != e.Role &&
-			!(x.Role == e.Peer && x.Peer == e.Role) && o.inScope(x.Role, x.Peer) {
+			!(x.Role == e.Peer && x.Peer == e.Role) {
 			out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: "session-key", Step: step, Data: e.Key,
 				Detail: fmt.Sprintf("%s shares it with %s, but %s holds it for %s", e.Role, e.Peer, x.Role, x.Peer)})
 		}

@@ -23,6 +23,7 @@ const (
 	OpInject   Op = "inject"   // bytes the adversary built are delivered
 	OpCorrupt  Op = "corrupt"  // a party becomes dishonest
 	OpReveal   Op = "reveal"   // a secret is revealed to the adversary
+	OpRestart  Op = "restart"  // a party restarts: its sessions end, a new one can begin
 )
 
 // Entry is one step of a trace.
@@ -114,8 +115,8 @@ func (t *Trace) Mermaid() string {
 			}
 		case OpDrop:
 			fmt.Fprintf(&b, "    %s-x%s: %s\n", mmID(e.From), mmID(adversaryName), mmText(fmt.Sprintf("%d. drop %s #%d", e.Step, e.Label, e.Packet)))
-		case OpCorrupt:
-			fmt.Fprintf(&b, "    Note over %s: %d. corrupted\n", mmID(e.Party), e.Step)
+		case OpCorrupt, OpRestart:
+			fmt.Fprintf(&b, "    Note over %s: %d. %s\n", mmID(e.Party), e.Step, e.Op)
 		case OpReveal:
 			fmt.Fprintf(&b, "    Note over %s: %d. reveal %s\n", mmID(e.Party), e.Step, mmText(e.Note+" "+e.To))
 		}
@@ -167,7 +168,7 @@ func (t *Trace) Print(w io.Writer) {
 		switch e.Op {
 		case OpAct:
 			fmt.Fprintf(w, " %s", e.Action)
-		case OpCorrupt:
+		case OpCorrupt, OpRestart:
 			fmt.Fprintf(w, " %s", e.Party)
 		case OpReveal:
 			fmt.Fprintf(w, " %s of %s %s", e.Note, e.Party, e.To)

@@ -1,0 +1,112 @@
+package adversary
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/imcheck/imcheck/impl/role"
+)
+
+// grant is a public key the server really sent: to learns peer's key.
+type grant struct {
+	step     int
+	to, peer string
+	key      []byte
+}
+
+// groundTruth is what an omniscient observer reads from the packets the
+// honest parties really sent (never the adversary's): the oracles use it
+// for the claims that events alone cannot settle (which public key a user
+// announced at login, which keys the server granted to whom). It opens
+// the packets with the server's private key and every key the events
+// carry, using a dissector of its own.
+type groundTruth struct {
+	k      *Knowledge
+	grants []grant
+}
+
+// ground builds the ground truth, or returns nil when the protocol has no
+// dissector.
+func (n *Network) ground() *groundTruth {
+	if n.groundCache != nil && n.groundAt == [2]int{len(n.History), len(n.Events)} {
+		return n.groundCache
+	}
+	d, err := NewDissector(n.Setup)
+	if err != nil {
+		return nil
+	}
+	g := &groundTruth{k: NewKnowledge()}
+	if sk, err := n.Setup.Suite.NewPrivateKey(n.Setup.ServerKeySeed()); err == nil {
+		g.k.AddPrivateKey(sk, "server key")
+	}
+	for _, s := range n.Events {
+		g.k.Add(s.Event.Key, "event key")
+	}
+	var honest []*Packet
+	for _, p := range n.History {
+		if !p.Injected {
+			honest = append(honest, p)
+			g.k.Add(p.Msg.Bytes, "sent")
+		}
+	}
+	g.k.Saturate(d)
+	for _, p := range honest {
+		if p.Msg.From != n.Setup.Server {
+			continue
+		}
+		for _, f := range d.Analyze(p.Msg.Bytes, g.k) {
+			if peer, ok := strings.CutPrefix(f.Tag, "granted pub "); ok {
+				g.grants = append(g.grants, grant{step: p.Step, to: p.Msg.To, peer: peer, key: f.Bytes})
+			}
+		}
+	}
+	n.groundCache, n.groundAt = g, [2]int{len(n.History), len(n.Events)}
+	return g
+}
+
+// ownKeys lists the public keys party announced in the logins it really
+// sent.
+func (n *Network) ownKeys(party string) [][]byte {
+	g := n.ground()
+	if g == nil {
+		return nil
+	}
+	return g.k.Tagged("pub " + party)
+}
+
+// peerKeys checks PeerKeyAccepted against the server's grants,
+// injectively: each grant the server sent to R for P can be accepted once.
+func (o oracle) peerKeys() []Violation {
+	g := o.n.ground()
+	if g == nil {
+		return nil
+	}
+	used := make([]bool, len(g.grants))
+	var out []Violation
+	for _, s := range o.n.Events {
+		e := s.Event
+		if e.Kind != role.PeerKeyAccepted || !o.inScope(e.Role, e.Peer) || o.impersonable(e.Peer, s.Step) {
+			continue
+		}
+		found, fresh := false, false
+		for i, gr := range g.grants {
+			if gr.step > s.Step || gr.to != e.Role || gr.peer != e.Peer || !bytes.Equal(gr.key, e.Key) {
+				continue
+			}
+			found = true
+			if !used[i] {
+				used[i], fresh = true, true
+				break
+			}
+		}
+		switch {
+		case !found:
+			out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: "peer-key", Step: s.Step, Data: e.Key,
+				Detail: e.Role + " accepted a public key for " + e.Peer + " that the server never granted it"})
+		case !fresh:
+			out = append(out, Violation{Property: Replay, Party: e.Role, Peer: e.Peer, What: "peer-key", Step: s.Step, Data: e.Key,
+				Detail: e.Role + " accepted the server's grant of " + e.Peer + "'s key more often than the server sent it"})
+		}
+	}
+	return out
+}
