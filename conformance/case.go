@@ -33,6 +33,12 @@ type Case struct {
 	Options map[string]string
 	// Steps run in order; the first unmet expectation fails the case.
 	Steps []Step
+	// Intercept, if set, is active through every step: it twists the Nth
+	// matching message of the whole run.
+	Intercept *Intercept
+	// Events must be emitted by the IUT over the whole case, in this order,
+	// unless an intercept without Resume ended the case early.
+	Events []EventPattern
 }
 
 // Role is the role under test: RoleServer or RoleClient.
@@ -62,21 +68,38 @@ type Step struct {
 	Absent []role.EventKind
 }
 
-// Intercept replaces the Nth message labelled Label that is on its way to
-// the IUT.
+// Mode says what an intercept does with the message it matches.
+type Mode int
+
+const (
+	// Replace delivers a changed copy of a message on its way to the IUT
+	// instead of the message.
+	Replace Mode = iota
+	// Repeat delivers a message on its way to the IUT, then a (changed)
+	// copy of it again: a replay within the session.
+	Repeat
+	// Reflect delivers a message the IUT sent to its recipient, then a
+	// (changed) copy of it back to the IUT, claimed to come from that
+	// recipient.
+	Reflect
+)
+
+// Intercept twists the Nth message labelled Label on its way to the IUT
+// (for Reflect: sent by the IUT).
 type Intercept struct {
 	Label string
-	// Nth counts matching messages from 1 within the step (0 means 1).
-	Nth int
-	// Mutate makes the message delivered instead; nil delivers it as is.
+	// Nth counts matching messages from 1 (0 means 1).
+	Nth  int
+	Mode Mode
+	// Mutate changes the copy delivered; nil delivers it as is.
 	Mutate *Mutation
-	// From, if set, is the sender the network claims.
+	// From, if set, is the sender the network claims for the copy.
 	From string
-	// Expect is the IUT's expected answer to the replaced message.
+	// Expect is the IUT's expected answer to the copy.
 	Expect Outcome
-	// Resume delivers the original message afterwards and goes on with the
-	// step, which checks that a rejection left the IUT's state as it was.
-	// Without Resume the step ends after the replaced message.
+	// Resume goes on with the run afterwards (for Replace, by delivering
+	// the original message), which checks that a rejection left the IUT's
+	// state as it was. Without Resume the case ends after the copy.
 	Resume bool
 }
 
@@ -191,7 +214,7 @@ func (c *Case) validate() error {
 		if s.Inject != nil {
 			n++
 		}
-		if n != 1 || (s.Intercept != nil && s.Act == nil) {
+		if n != 1 || (s.Intercept != nil && (s.Act == nil || c.Intercept != nil)) {
 			return fmt.Errorf("conformance: case %s step %d: want exactly one of Act or Inject", c.ID, i+1)
 		}
 	}

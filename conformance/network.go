@@ -39,9 +39,15 @@ type caseRun struct {
 	lenient bool
 	// toIUT and fromIUT log every genuine message to and from the IUT.
 	toIUT, fromIUT []role.Message
-	// stepEvents are the IUT's events in the current step.
-	stepEvents []role.Event
-	trace      []string
+	// stepEvents are the IUT's events in the current step, allEvents in
+	// the whole case.
+	stepEvents, allEvents []role.Event
+	trace                 []string
+	// ic is the active intercept; icSeen counts its matches.
+	ic      *Intercept
+	icSeen  int
+	icDone  bool
+	stopped bool // an intercept without Resume ended the case
 }
 
 // newSetup is the setup of an instance: the default setup with the case's
@@ -80,7 +86,11 @@ func execute(iut IUT, inst Instance, lenient bool) (trace []string, err error) {
 	if r.iut, err = iut.NewParty(r.setup, r.iutName); err != nil {
 		return nil, err
 	}
+	r.ic = inst.Case.Intercept
 	for i, s := range inst.Case.Steps {
+		if r.stopped {
+			break
+		}
 		r.stepEvents = nil
 		if s.Act != nil {
 			err = r.act(s)
@@ -96,6 +106,14 @@ func execute(iut IUT, inst Instance, lenient bool) (trace []string, err error) {
 				f.msg = fmt.Sprintf("step %d: %s", i+1, f.msg)
 			}
 			return nil, err
+		}
+	}
+	if c := inst.Case; c.Intercept != nil && !r.icDone {
+		return nil, failf("no %s reached the IUT (the flow stopped before it)", c.Intercept.Label)
+	}
+	if !r.stopped {
+		if p, ok := containsInOrder(r.allEvents, inst.Case.Events); !ok {
+			return nil, failf("over the case the IUT did not emit %s (it emitted: %s)", p, eventList(r.allEvents))
 		}
 	}
 	return nil, nil
@@ -143,7 +161,8 @@ func iutErr(what string, err error) error {
 	return failf("the IUT failed on %s without an alert: %v", what, err)
 }
 
-// act runs one user action and delivers everything it causes.
+// act runs one user action and delivers everything it causes, applying
+// the active intercept.
 func (r *caseRun) act(s Step) error {
 	a := *s.Act
 	var out role.Output
@@ -163,8 +182,9 @@ func (r *caseRun) act(s Step) error {
 			return failf("the reference %s could not start %s: %v", a.Party, a, err)
 		}
 	}
-	ic := s.Intercept
-	seen, done := 0, false
+	if s.Intercept != nil {
+		r.ic, r.icSeen, r.icDone = s.Intercept, 0, false
+	}
 	queue := out.Messages
 	for n := 0; len(queue) > 0; n++ {
 		if n >= maxDeliveries {
@@ -172,18 +192,13 @@ func (r *caseRun) act(s Step) error {
 		}
 		m := queue[0]
 		queue = queue[1:]
-		if ic != nil && !done && m.To == r.iutName && m.Label == ic.Label {
-			if seen++; seen == max(ic.Nth, 1) {
-				done = true
-				o, err := r.deliverChanged(m, ic.From, ic.Mutate, ic.Expect)
-				if err != nil {
-					return err
-				}
-				if !ic.Resume {
-					return nil
-				}
-				_ = o
+		if r.matches(m) {
+			more, err := r.twist(m)
+			if err != nil || r.stopped {
+				return err
 			}
+			queue = append(queue, more...)
+			continue
 		}
 		o, err := r.deliver(m)
 		if err != nil {
@@ -191,10 +206,66 @@ func (r *caseRun) act(s Step) error {
 		}
 		queue = append(queue, o.Messages...)
 	}
-	if ic != nil && !done {
-		return failf("no %s reached the IUT (the flow stopped before it)", ic.Label)
+	if s.Intercept != nil && !r.icDone {
+		return failf("no %s reached the IUT (the flow stopped before it)", s.Intercept.Label)
 	}
 	return nil
+}
+
+// matches reports whether m is the message the active intercept twists.
+func (r *caseRun) matches(m role.Message) bool {
+	ic := r.ic
+	if ic == nil || r.icDone || m.Label != ic.Label {
+		return false
+	}
+	if ic.Mode == Reflect {
+		if m.From != r.iutName {
+			return false
+		}
+	} else if m.To != r.iutName {
+		return false
+	}
+	r.icSeen++
+	return r.icSeen == max(ic.Nth, 1)
+}
+
+// twist applies the active intercept to m and returns the messages to
+// deliver next.
+func (r *caseRun) twist(m role.Message) ([]role.Message, error) {
+	ic := r.ic
+	r.icDone = true
+	var next []role.Message
+	from := ic.From
+	switch ic.Mode {
+	case Repeat, Reflect:
+		o, err := r.deliver(m)
+		if err != nil {
+			return nil, err
+		}
+		next = o.Messages
+		if ic.Mode == Reflect && from == "" {
+			from = m.To
+		}
+	}
+	copyTo := m
+	copyTo.To = r.iutName
+	o, err := r.deliverChanged(copyTo, from, ic.Mutate, ic.Expect)
+	if err != nil {
+		return nil, err
+	}
+	if !ic.Resume {
+		r.stopped = true
+		return nil, nil
+	}
+	next = append(next, o.Messages...)
+	if ic.Mode == Replace {
+		o, err := r.deliver(m)
+		if err != nil {
+			return nil, err
+		}
+		next = append(next, o.Messages...)
+	}
+	return next, nil
 }
 
 // deliver delivers a genuine message honestly.
@@ -241,11 +312,12 @@ func (r *caseRun) iutOutput(o role.Output) {
 		r.logf("    IUT event: %s", e)
 	}
 	r.stepEvents = append(r.stepEvents, o.Events...)
+	r.allEvents = append(r.allEvents, o.Events...)
 }
 
 // deliverChanged delivers a changed copy of m (other sender, mutated bytes)
-// to the IUT and checks the outcome. Messages the IUT sends in answer are
-// delivered honestly.
+// to the IUT and checks the outcome. It returns what the IUT sent when it
+// accepted the copy (and was allowed to).
 func (r *caseRun) deliverChanged(m role.Message, from string, mut *Mutation, want Outcome) (role.Output, error) {
 	if from == "" {
 		from = m.From
@@ -265,18 +337,12 @@ func (r *caseRun) deliverChanged(m role.Message, from string, mut *Mutation, wan
 		r.logf("    IUT: %v", err)
 	}
 	if err := r.checkOutcome(what, o, err, want); err != nil {
-		return o, err
+		return role.Output{}, err
 	}
-	if err == nil {
-		r.iutOutput(o)
-		for _, m := range o.Messages {
-			o2, err := r.deliver(m)
-			if err != nil {
-				return o, err
-			}
-			_ = o2
-		}
+	if err != nil {
+		return role.Output{}, nil
 	}
+	r.iutOutput(o)
 	return o, nil
 }
 
@@ -359,8 +425,27 @@ func (r *caseRun) inject(in *Inject) error {
 		from = m.To
 	}
 	r.logf("inject %s", m.Label)
-	_, err := r.deliverChanged(m, from, in.Mutate, in.Expect)
-	return err
+	m.To = r.iutName
+	o, err := r.deliverChanged(m, from, in.Mutate, in.Expect)
+	if err != nil {
+		return err
+	}
+	return r.drain(o.Messages)
+}
+
+// drain delivers queue and everything it causes honestly.
+func (r *caseRun) drain(queue []role.Message) error {
+	for n := 0; len(queue) > 0; n++ {
+		if n >= maxDeliveries {
+			return failf("more than %d deliveries in one step", maxDeliveries)
+		}
+		o, err := r.deliver(queue[0])
+		if err != nil {
+			return err
+		}
+		queue = append(queue[1:], o.Messages...)
+	}
+	return nil
 }
 
 // honestRuns caches the messages of the honest run of each setup: every

@@ -50,13 +50,13 @@ func TestSelection(t *testing.T) {
 		edit func(*Options)
 		want int
 	}{
-		{"all", func(*Options) {}, 42},
-		{"run glob", func(o *Options) { o.Run = []string{"TOY/T1/*"} }, 24},
-		{"skip glob", func(o *Options) { o.Skip = []string{"TOY/T1/*"} }, 18},
+		{"all", func(*Options) {}, 54},
+		{"run glob", func(o *Options) { o.Run = []string{"TOY/T1/*"} }, 30},
+		{"skip glob", func(o *Options) { o.Skip = []string{"TOY/T1/*"} }, 24},
 		{"full name", func(o *Options) { o.Run = []string{"TOY/T1/honest[modern,hardened]"} }, 1},
-		{"role", func(o *Options) { o.Roles = []string{RoleClient} }, 18},
-		{"suite", func(o *Options) { o.Suites = []string{"pq"} }, 14},
-		{"variant", func(o *Options) { o.Variants = []string{"hardened"} }, 21},
+		{"role", func(o *Options) { o.Roles = []string{RoleClient} }, 24},
+		{"suite", func(o *Options) { o.Suites = []string{"pq"} }, 18},
+		{"variant", func(o *Options) { o.Variants = []string{"hardened"} }, 27},
 		{"protocol none", func(o *Options) { o.Protocols = []string{"simp"} }, 0},
 	}
 	for _, tt := range tests {

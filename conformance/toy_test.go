@@ -189,5 +189,13 @@ func toyCases() []Case {
 			Steps: []Step{{Inject: &Inject{Source: FromHonestRun, Label: "T2", Expect: reject(role.UnexpectedMessage)}}}},
 		{ID: "TOY/T1/reflected", Clause: "toy §3", Summary: "client rejects its own T1", Protocol: "toy", Party: "alice",
 			Steps: []Step{{Act: login}, {Inject: &Inject{Source: FromIUT, Label: "T1", Expect: reject(role.UnexpectedMessage)}}}},
+		{ID: "TOY/T3/repeated", Clause: "toy §3", Summary: "T3 delivered twice: the copy is rejected", Protocol: "toy", Party: "S",
+			Steps:     []Step{{Act: login}, {Act: send}},
+			Intercept: &Intercept{Label: "T3", Mode: Repeat, Expect: reject(role.Replay), Resume: true},
+			Events:    []EventPattern{{Kind: role.LoginAccepted}, {Kind: role.MessageAccepted, Body: []byte("hi")}}},
+		{ID: "TOY/T1/reflected-back", Clause: "toy §3", Summary: "T1 reflected back to the client", Protocol: "toy", Party: "alice",
+			Steps:     []Step{{Act: login}},
+			Intercept: &Intercept{Label: "T1", Mode: Reflect, Expect: reject(role.UnexpectedMessage), Resume: true},
+			Events:    []EventPattern{{Kind: role.LoginAccepted, Peer: "S"}}},
 	}
 }
