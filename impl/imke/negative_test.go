@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/imcheck/imcheck/impl/suite"
+
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
 )
@@ -73,8 +75,79 @@ func setByte(i int, v byte) func([]byte) []byte {
 	return func(b []byte) []byte { c := clone(b); c[i] = v; return c }
 }
 
+// heldMsg picks the first held message, changed by change.
+func heldMsg(change func([]byte) []byte) func(w *world) (string, string, []byte) {
+	return func(w *world) (string, string, []byte) {
+		m := w.held[0]
+		return m.To, m.From, change(m.Bytes)
+	}
+}
+
+// resumeAndConnect delivers the held messages, connects alice and bob if
+// they are not yet, and carries on.
+func resumeAndConnect(w *world) {
+	w.resume()
+	if !w.client("bob").LoggedIn() {
+		w.do(harness.Action{Party: "bob", Verb: harness.Login})
+	}
+	if p := w.client("alice").peers["bob"]; p == nil || p.keys == nil {
+		w.do(connectAB)
+	}
+	carryOn(w)
+}
+
+func untilInLogin(label string) func(w *world) {
+	return func(w *world) {
+		w.do(harness.Action{Party: "bob", Verb: harness.Login})
+		w.runUntil(loginAlice, label)
+	}
+}
+
 func attacks() []attack {
 	return []attack{
+		{name: "a1 tampered", setup: untilInLogin("a1"), pick: heldMsg(func(b []byte) []byte { return flip(b, 2) }), want: role.DecryptError, after: resumeAndConnect},
+		{name: "a2 tampered", setup: untilInLogin("a2"), pick: heldMsg(func(b []byte) []byte { return flip(b, 2) }), want: role.DecryptError, after: resumeAndConnect},
+		{name: "a2 truncated", setup: untilInLogin("a2"), pick: heldMsg(truncate), want: role.DecodeError, after: resumeAndConnect},
+		{name: "a2 reflected to S", setup: untilInLogin("a2"), pick: func(w *world) (string, string, []byte) {
+			return "S", "alice", w.held[0].Bytes
+		}, want: role.UnexpectedMessage, after: resumeAndConnect},
+		{name: "a3 truncated", setup: untilInLogin("a3"), pick: heldMsg(truncate), want: role.DecodeError, after: resumeAndConnect},
+		{name: "a3 before a2 (out of order)", setup: untilInLogin("a2"), pick: func(w *world) (string, string, []byte) {
+			b, _ := (&LoginResponse{Suite: suite.Modern, F3: make([]byte, 32)}).Marshal()
+			return "S", "bob", b // bob is logged in: no login in progress
+		}, want: role.UnexpectedMessage, after: resumeAndConnect},
+		{name: "4.3 login acceptance tampered", setup: untilInLogin("4.3"), pick: heldMsg(func(b []byte) []byte { return flip(b, 40) }), want: role.DecryptError, after: resumeAndConnect},
+		{name: "b1 tampered", setup: func(w *world) {
+			w.loginBoth(false)
+			w.runUntil(connectAB, "b1")
+		}, pick: heldMsg(func(b []byte) []byte { return flip(b, 40) }), want: role.DecryptError, after: resumeAndConnect},
+		{name: "c2 tampered", setup: func(w *world) {
+			w.loginBoth(false)
+			w.runUntil(connectAB, "c2")
+		}, pick: heldMsg(func(b []byte) []byte { return flip(b, 2) }), want: role.DecryptError, after: resumeAndConnect},
+		{name: "c3 tampered", setup: func(w *world) {
+			w.loginBoth(false)
+			w.runUntil(connectAB, "c3")
+		}, pick: heldMsg(func(b []byte) []byte { return flip(b, 2) }), want: role.AuthFailed, after: resumeAndConnect},
+		{name: "c1 before b2 (out of order)", setup: func(w *world) {
+			w.loginBoth(false)
+			w.runUntil(connectAB, "b2")
+		}, pick: func(w *world) (string, string, []byte) {
+			for _, m := range w.held {
+				if m.Label == "c1" {
+					return m.To, m.From, m.Bytes
+				}
+			}
+			return "", "", nil
+		}, want: role.UnknownPeer, after: resumeAndConnect},
+		{name: "4.4 tampered", setup: func(w *world) {
+			connected(w)
+			w.runUntil(harness.Action{Party: "alice", Verb: harness.Renew, Peer: "S"}, "4.4")
+		}, pick: heldMsg(func(b []byte) []byte { return flip(b, 40) }), want: role.DecryptError, after: resumeAndConnect},
+		{name: "4.5 replayed after renewal", setup: func(w *world) {
+			connected(w)
+			w.do(harness.Action{Party: "S", Verb: harness.Renew, Peer: "alice"})
+		}, pick: msgOf("4.5", "alice", nil), want: role.DecryptError, after: carryOn},
 		{name: "a1 truncated", setup: connected, pick: msgOf("a1", "S", truncate), want: role.DecodeError, after: carryOn},
 		{name: "a1 trailing byte", setup: connected, pick: msgOf("a1", "S", extend), want: role.DecodeError, after: carryOn},
 		{name: "a2 replayed after login (paper §5.2)", setup: connected, pick: msgOf("a2", "alice", nil), want: role.UnexpectedMessage, after: carryOn},

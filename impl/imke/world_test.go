@@ -19,6 +19,36 @@ type world struct {
 	parties map[string]harness.Party
 	sent    []role.Message // every message any party produced, in order
 	events  []role.Event
+	held    []role.Message // messages runUntil stopped before
+}
+
+// runUntil starts a and delivers messages until the next one is labelled
+// label; that one and the rest are held in w.held.
+func (w *world) runUntil(a harness.Action, label string) {
+	w.t.Helper()
+	queue := w.act(a).Messages
+	for len(queue) > 0 {
+		m := queue[0]
+		if m.Label == label {
+			w.held = queue
+			return
+		}
+		queue = queue[1:]
+		out, err := w.deliver(m)
+		if err != nil {
+			w.t.Fatalf("deliver %s: %v", m, err)
+		}
+		queue = append(queue, out.Messages...)
+	}
+	w.t.Fatalf("%s never sent %s", a, label)
+}
+
+// resume delivers the held messages.
+func (w *world) resume() {
+	w.t.Helper()
+	held := w.held
+	w.held = nil
+	w.flush(held)
 }
 
 func newWorld(t testing.TB, suiteName string, v Variant, users ...string) *world {
