@@ -1,6 +1,7 @@
 package adversary
 
 import (
+	"bytes"
 	"testing"
 )
 
@@ -30,5 +31,45 @@ func TestAttacks(t *testing.T) {
 				t.Logf("blocked: %v", v.Blocked)
 			})
 		}
+	}
+}
+
+// TestTraceReplay writes each attack's as-published trace as JSON, reads
+// it back and replays it: on as-published it violates the same property
+// again; on hardened it is blocked (or, for a weakness the hardened
+// variant keeps, violates it too).
+func TestTraceReplay(t *testing.T) {
+	for _, a := range Attacks() {
+		t.Run(a.ID, func(t *testing.T) {
+			v, err := a.Run("modern", "as-published", 1)
+			if err != nil {
+				t.Skip(err)
+			}
+			var b bytes.Buffer
+			if err := v.Trace.WriteJSON(&b); err != nil {
+				t.Fatal(err)
+			}
+			tr, err := ReadTrace(b.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := ReplayTrace(tr, "", "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !again.Succeeded() {
+				t.Fatalf("replayed trace did not violate %v again: %v", tr.Violations, again.Violations)
+			}
+			h, err := ReplayTrace(tr, "", "hardened", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.NotFixed {
+				return
+			}
+			if h.Succeeded() || h.Blocked == nil {
+				t.Fatalf("hardened replay: violations %v, blocked %v", h.Violations, h.Blocked)
+			}
+		})
 	}
 }

@@ -93,6 +93,22 @@ func init() {
 	})
 }
 
+func init() {
+	RegisterAttack(&Attack{
+		ID: "imke-guess-after-server-key", Protocol: "imke", Source: "profile",
+		Title:    "with the server's private key, a recorded a1 gives f1(P_A) and the password falls to offline guessing",
+		Weakness: "IMKE §5.3: exposure of KR_S allows offline dictionary attacks on f1(P_A)",
+		NotFixed: true,
+		Expect:   []Expect{{Property: Confidentiality, Party: "alice", Peer: "S", What: "password"}},
+		Script: func(n *Network) error {
+			if err := n.Do(login("alice")); err != nil {
+				return err
+			}
+			return n.Reveal("S", "", RevealServerKey)
+		},
+	})
+}
+
 func imkeUnknownKeyShare(n *Network) error {
 	if err := n.Do(login("alice"), login("bob"), login("eve"), connect("eve", "bob"), connect("eve", "alice")); err != nil {
 		return err

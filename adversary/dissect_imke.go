@@ -39,10 +39,11 @@ const (
 type imkeDissector struct {
 	kit
 	derived map[string]bool
+	guessed map[string]bool
 }
 
 func newIMKEDissector(t kit) *imkeDissector {
-	return &imkeDissector{kit: t, derived: map[string]bool{}}
+	return &imkeDissector{kit: t, derived: map[string]bool{}, guessed: map[string]bool{}}
 }
 
 func (*imkeDissector) Protocol() string { return "imke" }
@@ -271,6 +272,31 @@ func (d *imkeDissector) Derive(k *Knowledge) []Fact {
 			d.derived[id] = true
 			for _, aad := range d.pairAADs(rb) {
 				out = append(out, fact(d.ctx.KDF(kab, suite.KeySize, imkeLabelF8, aad...), "K^s", "K_AB^s = f8(K_AB, R_B)"))
+			}
+		}
+	}
+	// Offline guessing (paper §5.3): a dictionary password whose f1 matches
+	// an f1(P_A) read from an a1 is the password.
+	image := d.setup.Options[imke.OptionPasswordStorage] == string(imke.StoreImage)
+	for _, u := range d.setup.Users {
+		f1s := k.Tagged("f1 " + u)
+		if len(f1s) == 0 {
+			continue
+		}
+		for _, pw := range k.Dictionary {
+			if d.guessed[u+"\x00"+pw] {
+				continue
+			}
+			d.guessed[u+"\x00"+pw] = true
+			w := []byte(pw)
+			if image {
+				w = d.ctx.Hash(imkeLabelImage, []byte(u), w)
+			}
+			f1 := d.ctx.Hash(imkeLabelF1, w)
+			for _, x := range f1s {
+				if suite.Equal(x, f1) {
+					out = append(out, fact([]byte(pw), "password "+u, "P_A guessed offline against f1(P_A)"), fact(w, "record "+u, "W_A of the guessed P_A"))
+				}
 			}
 		}
 	}

@@ -54,12 +54,20 @@ func TestIMKEHonestOverAdversaryNetwork(t *testing.T) {
 			t.Errorf("%s: %v", v, vs)
 		}
 		// Forward secrecy: the server's key revealed after the run opens
-		// the logins (K_AS) but no session key: R_S needs KR_A.
+		// the logins (K_AS) but no session key, since R_S needs KR_A. It
+		// does expose f1(P_A) and so the passwords to offline guessing
+		// (paper §5.3): exactly those are violated.
 		if err := n.Reveal("S", "", RevealServerKey); err != nil {
 			t.Fatal(err)
 		}
-		if vs := n.Check(Scope{}); len(vs) != 0 {
+		vs := n.Check(Scope{})
+		if len(vs) != 4 {
 			t.Errorf("%s after the server key reveal: %v", v, vs)
+		}
+		for _, x := range vs {
+			if x.Property != Confidentiality || (x.What != "password" && x.What != "password-equivalent") || x.Peer != "S" {
+				t.Errorf("%s: unexpected violation after the server key reveal: %v", v, x)
+			}
 		}
 		if len(n.Knowledge.Tagged("K_AS")) == 0 || len(n.Knowledge.Tagged("pub alice")) == 0 {
 			t.Errorf("%s: the server key opened no a1", v)

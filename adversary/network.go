@@ -276,7 +276,7 @@ func (n *Network) Drop(id int) Outcome {
 	}
 	p := n.Pool[i]
 	n.Pool = slices.Delete(n.Pool, i, i+1)
-	e.From, e.To, e.Label, e.Size = p.Msg.From, p.Msg.To, p.Msg.Label, len(p.Msg.Bytes)
+	e.From, e.To, e.Label, e.Size, e.Ref = p.Msg.From, p.Msg.To, p.Msg.Label, len(p.Msg.Bytes), n.ref(p)
 	return n.finish(e, Outcome{})
 }
 
@@ -306,7 +306,7 @@ func (n *Network) handle(op Op, p *Packet, to, from string) Outcome {
 	if from == "" {
 		from = p.Msg.From
 	}
-	e := Entry{Op: op, Packet: p.ID, From: from, To: to, Label: p.Msg.Label, Size: len(p.Msg.Bytes), Bytes: p.Msg.Bytes}
+	e := Entry{Op: op, Packet: p.ID, Ref: n.ref(p), From: from, To: to, Label: p.Msg.Label, Size: len(p.Msg.Bytes), Bytes: p.Msg.Bytes}
 	if op == OpRedirect || op == OpReplay {
 		e.Note = fmt.Sprintf("#%d was %s → %s", p.ID, p.Msg.From, p.Msg.To)
 	}
@@ -332,6 +332,30 @@ func (n *Network) finish(e Entry, o Outcome) Outcome {
 	}
 	n.Trace.Entries = append(n.Trace.Entries, e)
 	return o
+}
+
+// ref names p by label, addressing and rank.
+func (n *Network) ref(p *Packet) *Ref {
+	r := &Ref{Label: p.Msg.Label, From: p.Msg.From, To: p.Msg.To}
+	for _, q := range n.History[:p.ID] {
+		if matches(q, r.Label, r.From, r.To) {
+			r.Nth++
+		}
+	}
+	return r
+}
+
+// Resolve finds the packet a Ref names in this run's history, or 0.
+func (n *Network) Resolve(r *Ref) int {
+	k := 0
+	for _, q := range n.History {
+		if matches(q, r.Label, r.From, r.To) {
+			if k++; k == r.Nth {
+				return q.ID
+			}
+		}
+	}
+	return 0
 }
 
 // InFlight lists the IDs of the packets in flight, oldest first.

@@ -154,20 +154,31 @@ func (o oracle) nextKeyStep(a, b string, t int) int {
 
 // revealed reports whether a reveal makes the secret unprotected, so it
 // is no violation that the adversary knows it:
-//   - a long-term secret of either party revealed at t: secrets arising
-//     after t (forward secrecy keeps those before t in scope), and the
-//     passwords themselves;
+//   - a password or password-equivalent: only the reveal of that
+//     password itself or of the server's state (its password records).
+//     The server's private key does not count: whatever it lets the
+//     adversary guess offline is a violation (IMKE §5.3 says so);
+//   - a long-term secret of either party revealed at t: session keys and
+//     bodies arising after t (forward secrecy keeps those before t in
+//     scope);
 //   - a session or state reveal of either party at t: what arose up to t,
 //     and what arises before the pair's next key establishment.
 func (o oracle) revealed(s Secret) bool {
+	password := s.What == "password" || s.What == "password-equivalent"
 	for _, r := range o.n.Reveals {
+		if password {
+			if (r.Kind == RevealPassword && r.Party == s.Owner) || (r.Kind == RevealState && r.Party == o.n.Setup.Server) {
+				return true
+			}
+			continue
+		}
 		user := !o.isServer(s.Owner) && !o.isServer(s.Peer)
 		server := r.Party == o.n.Setup.Server
 		if !involves(r, s.Owner, s.Peer) && !(user && server && r.Kind.LongTerm()) {
 			continue
 		}
 		if r.Kind.LongTerm() {
-			if s.Step > r.Step || s.What == "password" || s.What == "password-equivalent" {
+			if s.Step > r.Step {
 				return true
 			}
 			continue

@@ -33,6 +33,7 @@ type Entry struct {
 	Party     string          `json:"party,omitempty"`
 	Action    *harness.Action `json:"action,omitempty"`
 	Packet    int             `json:"packet,omitempty"`
+	Ref       *Ref            `json:"ref,omitempty"`
 	From      string          `json:"from,omitempty"`
 	To        string          `json:"to,omitempty"`
 	Label     string          `json:"label,omitempty"`
@@ -46,12 +47,25 @@ type Entry struct {
 	Note      string          `json:"note,omitempty"`
 }
 
+// Ref names a packet independently of its number: the Nth packet (from 1)
+// with this label, sender and recipient. Replaying a trace against
+// another variant or suite, where packet numbers shift, resolves packets
+// by Ref.
+type Ref struct {
+	Label string `json:"label"`
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Nth   int    `json:"nth"`
+}
+
 // Trace is the record of one adversarial run.
 type Trace struct {
-	Protocol   string      `json:"protocol,omitempty"`
-	Suite      string      `json:"suite,omitempty"`
-	Variant    string      `json:"variant,omitempty"`
-	Seed       uint64      `json:"seed,omitempty"`
+	Protocol   string            `json:"protocol,omitempty"`
+	Suite      string            `json:"suite,omitempty"`
+	Variant    string            `json:"variant,omitempty"`
+	Seed       uint64            `json:"seed,omitempty"`
+	Users      []string          `json:"users,omitempty"`
+	Options    map[string]string `json:"options,omitempty"`
 	Attack     string      `json:"attack,omitempty"`
 	Entries    []Entry     `json:"entries"`
 	Violations []Violation `json:"violations,omitempty"`

@@ -1,0 +1,119 @@
+package adversary
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/suite"
+)
+
+// ReadTrace parses a trace written by Trace.WriteJSON.
+func ReadTrace(b []byte) (*Trace, error) {
+	var t Trace
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("adversary: trace: %w", err)
+	}
+	if t.Protocol == "" || len(t.Entries) == 0 {
+		return nil, errors.New("adversary: trace: no protocol or no entries (is this an adversary trace?)")
+	}
+	return &t, nil
+}
+
+// ReplayTrace runs the adversary actions of t again, against suiteName
+// and variant with seed ("" and 0 keep the trace's own). Packets are
+// resolved by Ref, so a trace recorded on one variant can be replayed on
+// another; injected bytes are sent as recorded. The verdict expects the
+// violations the trace recorded, and Blocked is the first step that was
+// accepted in the recording but rejected now.
+func ReplayTrace(t *Trace, suiteName, variant string, seed uint64) (*Verdict, error) {
+	if suiteName == "" {
+		suiteName = t.Suite
+	}
+	if variant == "" {
+		variant = t.Variant
+	}
+	if seed == 0 {
+		seed = t.Seed
+	}
+	p, err := harness.Lookup(t.Protocol)
+	if err != nil {
+		return nil, err
+	}
+	s, err := suite.ByName(suiteName)
+	if err != nil {
+		return nil, err
+	}
+	setup := harness.DefaultSetup(t.Protocol, s, variant)
+	setup.Seed = suite.SeedBytes(seed)
+	if len(t.Users) > 0 {
+		setup.Users = t.Users
+	}
+	setup.Options = map[string]string{}
+	for k, v := range t.Options {
+		setup.Options[k] = v
+	}
+	d, err := NewDissector(setup)
+	if err != nil {
+		return nil, err
+	}
+	n, err := NewNetwork(Config{Protocol: p, Setup: setup, Dissector: d})
+	if err != nil {
+		return nil, err
+	}
+	v := &Verdict{Attack: t.Attack, Suite: suiteName, Variant: variant, Seed: seed}
+	for _, e := range t.Entries {
+		o, err := n.replayEntry(e)
+		if err != nil {
+			return nil, err
+		}
+		if v.Blocked == nil && o.Alert != nil && e.Alert == "" {
+			b := n.Need(o).(*Blocked)
+			v.Blocked = b
+		}
+	}
+	v.Violations = n.Check(Scope{})
+	for _, x := range v.Violations {
+		for _, want := range t.Violations {
+			if (Expect{Property: want.Property, Party: want.Party, Peer: want.Peer, What: want.What}).Match(x) {
+				v.Expected = append(v.Expected, x)
+				break
+			}
+		}
+	}
+	n.Trace.Protocol, n.Trace.Suite, n.Trace.Variant, n.Trace.Seed, n.Trace.Attack = t.Protocol, suiteName, variant, seed, t.Attack
+	n.Trace.Users, n.Trace.Options, n.Trace.Violations = setup.Users, setup.Options, v.Violations
+	v.Trace = &n.Trace
+	return v, nil
+}
+
+// replayEntry repeats one recorded action.
+func (n *Network) replayEntry(e Entry) (Outcome, error) {
+	id := e.Packet
+	if e.Ref != nil {
+		id = n.Resolve(e.Ref)
+	}
+	switch e.Op {
+	case OpAct:
+		if e.Action == nil {
+			return Outcome{}, errors.New("adversary: trace: act without an action")
+		}
+		return n.Act(*e.Action), nil
+	case OpDeliver, OpRedirect:
+		return n.DeliverTo(id, e.To, e.From), nil
+	case OpReplay:
+		return n.Replay(id, e.To, e.From), nil
+	case OpDrop:
+		return n.Drop(id), nil
+	case OpInject:
+		return n.Inject(e.From, e.To, e.Bytes, e.Note), nil
+	case OpCorrupt:
+		return Outcome{}, n.Corrupt(e.Party)
+	case OpReveal:
+		return Outcome{Err: n.Reveal(e.Party, e.To, RevealKind(e.Note))}, nil
+	case OpRestart:
+		return n.Restart(e.Party), nil
+	}
+	return Outcome{}, fmt.Errorf("adversary: trace: unknown op %q", e.Op)
+}
