@@ -66,9 +66,9 @@ type Trace struct {
 	Seed       uint64            `json:"seed,omitempty"`
 	Users      []string          `json:"users,omitempty"`
 	Options    map[string]string `json:"options,omitempty"`
-	Attack     string      `json:"attack,omitempty"`
-	Entries    []Entry     `json:"entries"`
-	Violations []Violation `json:"violations,omitempty"`
+	Attack     string            `json:"attack,omitempty"`
+	Entries    []Entry           `json:"entries"`
+	Violations []Violation       `json:"violations,omitempty"`
 }
 
 // WriteJSON writes the trace as indented JSON.
