@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestAttackList(t *testing.T) {
+	var out, errb bytes.Buffer
+	if st := run([]string{"attack", "list"}, &out, &errb); st != exitOK {
+		t.Fatalf("status %d: %s", st, errb.String())
+	}
+	for _, want := range []string{"imke-reflection", "imke-unknown-key-share", "model: imke-c / default (G3_A_data_auth)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("list lacks %q:\n%s", want, out.String())
+		}
+	}
+	if st := run([]string{"attack", "list", "extra"}, &out, &errb); st != exitUsage {
+		t.Errorf("extra argument: status %d", st)
+	}
+}
+
+func TestAttackReplay(t *testing.T) {
+	dir := t.TempDir()
+	tr := filepath.Join(dir, "t.json")
+	var out, errb bytes.Buffer
+	// As published the reflection succeeds: exit 1, the violation named.
+	st := run([]string{"attack", "replay", "imke-reflection", "--trace", tr, "--mermaid", filepath.Join(dir, "t.mmd")}, &out, &errb)
+	if st != exitFailure || !strings.Contains(out.String(), "RESULT: the attack succeeded") || !strings.Contains(out.String(), "agreement: message of alice with bob") {
+		t.Fatalf("status %d:\n%s\n%s", st, out.String(), errb.String())
+	}
+	// The recorded trace replayed on the hardened variant is blocked: exit 0.
+	out.Reset()
+	st = run([]string{"attack", "replay", tr, "--variant", "hardened"}, &out, &errb)
+	if st != exitOK || !strings.Contains(out.String(), "RESULT: blocked: at step 19, alice rejected 4.7 with decrypt_error") {
+		t.Fatalf("status %d:\n%s", st, out.String())
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "t.mmd")); err != nil || !strings.HasPrefix(string(b), "sequenceDiagram") {
+		t.Fatalf("mermaid file: %v", err)
+	}
+	for _, bad := range [][]string{{"attack", "replay"}, {"attack", "replay", "no-such-attack"}, {"attack", "replay", "imke-reflection", "--suite", "nope"}, {"attack", "replay", filepath.Join(dir, "missing.json")}} {
+		if st := run(bad, &out, &errb); st != exitUsage {
+			t.Errorf("%v: status %d, want %d", bad, st, exitUsage)
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/imcheck/imcheck/adversary"
+)
+
+func init() {
+	register(command{name: "attack list", summary: "list the adversary's attacks on SIMP and IMKE", run: runAttackList})
+	register(command{name: "attack replay", summary: "run an attack (ID or TRACE.json) against the reference implementation", run: runAttackReplay})
+}
+
+// runAttackList implements: imcheck attack list [--protocol P] [--json].
+func runAttackList(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("attack list", stderr)
+	protocol := fs.String("protocol", "", "only this protocol's attacks (simp, imke)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if st, ok := parseFlags(fs, args, false); !ok {
+		return st
+	}
+	type row struct {
+		ID       string              `json:"id"`
+		Protocol string              `json:"protocol"`
+		Source   string              `json:"source"`
+		Weakness string              `json:"weakness"`
+		Title    string              `json:"title"`
+		Expect   []adversary.Expect  `json:"expect"`
+		Fixed    bool                `json:"fixed_in_hardened"`
+		Claims   []adversary.ClaimID `json:"model_claims,omitempty"`
+	}
+	var rows []row
+	for _, a := range adversary.Attacks() {
+		if *protocol != "" && a.Protocol != *protocol {
+			continue
+		}
+		rows = append(rows, row{a.ID, a.Protocol, a.Source, a.Weakness, a.Title, a.Expect, !a.NotFixed, adversary.ClaimsOf(a.ID)})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rows)
+		return exitOK
+	}
+	for _, r := range rows {
+		fmt.Fprintf(stdout, "%-28s %-5s %-8s %s\n", r.ID, r.Protocol, r.Source, r.Weakness)
+		fmt.Fprintf(stdout, "%-28s %s\n", "", r.Title)
+		for _, c := range r.Claims {
+			fmt.Fprintf(stdout, "%-28s model: %s\n", "", c)
+		}
+	}
+	return exitOK
+}
+
+// runAttackReplay implements: imcheck attack replay ID|TRACE.json
+// [--variant NAME] [--suite NAME] [--seed N] [--json] [--trace FILE]
+// [--mermaid FILE]. Exit status: 1 the attack violated a property, 0 the
+// implementation blocked it (or it violated nothing), 2 bad input.
+func runAttackReplay(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("attack replay", stderr)
+	variant := fs.String("variant", "", "variant: as-published or hardened (default: as-published, or the trace's)")
+	suiteName := fs.String("suite", "", "suite: classic, modern or pq (default: modern, or the trace's)")
+	seed := fs.Uint64("seed", 0, "run seed (default: 1, or the trace's)")
+	asJSON := fs.Bool("json", false, "print the verdict as JSON")
+	traceOut := fs.String("trace", "", "write the run's trace as JSON to this file")
+	mermaidOut := fs.String("mermaid", "", "write the run's trace as a Mermaid sequence diagram to this file")
+	pos, st, ok := parseInterleaved(fs, args)
+	if !ok {
+		return st
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: imcheck attack replay ID|TRACE.json [--variant NAME] [--suite NAME] [--seed N]")
+		return exitUsage
+	}
+	var v *adversary.Verdict
+	var err error
+	if strings.HasSuffix(pos[0], ".json") {
+		b, rerr := os.ReadFile(pos[0])
+		if rerr != nil {
+			fmt.Fprintln(stderr, "imcheck attack replay:", rerr)
+			return exitUsage
+		}
+		t, terr := adversary.ReadTrace(b)
+		if terr != nil {
+			fmt.Fprintln(stderr, "imcheck attack replay:", terr)
+			return exitUsage
+		}
+		v, err = adversary.ReplayTrace(t, *suiteName, *variant, *seed)
+	} else {
+		a, lerr := adversary.LookupAttack(pos[0])
+		if lerr != nil {
+			fmt.Fprintln(stderr, "imcheck attack replay:", lerr)
+			return exitUsage
+		}
+		v, err = a.Run(orDefault(*suiteName, "modern"), orDefault(*variant, "as-published"), max(*seed, 1))
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "imcheck attack replay:", err)
+		return exitUsage
+	}
+	if *traceOut != "" {
+		f, err := os.Create(*traceOut)
+		if err == nil {
+			err = v.Trace.WriteJSON(f)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "imcheck attack replay:", err)
+			return exitFailure
+		}
+	}
+	if *mermaidOut != "" {
+		if err := os.WriteFile(*mermaidOut, []byte(v.Trace.Mermaid()), 0o644); err != nil {
+			fmt.Fprintln(stderr, "imcheck attack replay:", err)
+			return exitFailure
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(v)
+	} else {
+		printVerdict(stdout, v)
+	}
+	if len(v.Violations) > 0 {
+		return exitFailure
+	}
+	return exitOK
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func printVerdict(w io.Writer, v *adversary.Verdict) {
+	fmt.Fprintf(w, "attack %s on %s %s (suite %s, seed %d)\n", v.Attack, v.Trace.Protocol, v.Variant, v.Suite, v.Seed)
+	v.Trace.Print(w)
+	switch {
+	case v.Succeeded():
+		fmt.Fprintln(w, "\nRESULT: the attack succeeded; it violated:")
+		for _, x := range v.Expected {
+			fmt.Fprintf(w, "  %s\n", x)
+		}
+	case len(v.Violations) > 0:
+		fmt.Fprintln(w, "\nRESULT: the attack did not do what it set out to, but the run violated:")
+		for _, x := range v.Violations {
+			fmt.Fprintf(w, "  %s\n", x)
+		}
+	case v.Blocked != nil:
+		fmt.Fprintf(w, "\nRESULT: blocked: at step %d, %s rejected %s with %s\n  %s\n", v.Blocked.Step, v.Blocked.Party, v.Blocked.Label, v.Blocked.Alert, v.Blocked.AlertText)
+	default:
+		fmt.Fprintln(w, "\nRESULT: no property was violated")
+	}
+	if len(v.Violations) > 0 && v.Blocked != nil {
+		fmt.Fprintf(w, "  (the script was stopped at step %d: %s rejected %s with %s)\n", v.Blocked.Step, v.Blocked.Party, v.Blocked.Label, v.Blocked.Alert)
+	}
+}
