@@ -26,5 +26,10 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# make vectors: regenerate vectors/testvectors byte for byte (not part of make test;
+# TestCommittedVectorsAreFresh in make test fails when the committed files are stale).
+vectors:
+	$(GO) run ./cmd/imcheck vectors generate --out vectors/testvectors
+
 fmt:
 	gofmt -w $$(git ls-files '*.go')

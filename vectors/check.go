@@ -118,6 +118,8 @@ func Check(file string, data []byte, t Target, report func(TestResult)) (Summary
 	switch name {
 	case "simp_keygen_test_schema.json":
 		err = checkSimpKeyGen(file, data, t, emit)
+	case "imke_keys_test_schema.json":
+		err = checkImkeKeys(file, data, t, emit)
 	case "session_test_schema.json":
 		err = checkSessions(file, data, t, emit)
 	default:

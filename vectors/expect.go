@@ -6,9 +6,29 @@ import (
 	"github.com/imcheck/imcheck/impl/role"
 )
 
-// accepted is the expectation "the party accepts this" (a weakness the
-// as-published variant keeps on purpose).
-const accepted role.AlertClass = 0
+// outcome is what the profile says a party does with an injected
+// message.
+type outcome struct {
+	// class is the alert class; 0 means the party accepts the message
+	// (a weakness the as-published variant keeps on purpose, or a message
+	// any party must accept, such as a repeated login request).
+	class role.AlertClass
+	// fatal: the party rejects the message and ends the session with the
+	// sender (e.g. IMKE's "disconnects if they mismatch"), so the honest
+	// run cannot go on after it.
+	fatal bool
+}
+
+func reject(c role.AlertClass) outcome      { return outcome{class: c} }
+func rejectFatal(c role.AlertClass) outcome { return outcome{class: c, fatal: true} }
+
+var accept = outcome{}
+
+func (o outcome) accepted() bool { return o.class == 0 }
+
+// inline reports whether the injection can stay in the running session:
+// it is rejected and the party's state is left as it was.
+func (o outcome) inline() bool { return o.class != 0 && !o.fatal }
 
 // expectedAlert is the alert class the profiles prescribe when rule is
 // applied to the honest message m, in run r (which tells what the
@@ -16,16 +36,16 @@ const accepted role.AlertClass = 0
 // docs/spec/simp.md and docs/spec/imke.md, never from the reference
 // implementation's answers; an unknown combination is an error, so that
 // no vector is recorded without a declared expectation.
-func expectedAlert(protocol, variant, rule string, m role.Message, r *run) (role.AlertClass, error) {
+func expectedAlert(protocol, variant, rule string, m role.Message, r *run) (outcome, error) {
 	switch rule {
 	case "truncate-last-byte", "header-only", "truncated-header", "empty", "append-byte":
-		return role.DecodeError, nil // wire.md §2
+		return reject(role.DecodeError), nil // wire.md §2
 	case "version-2":
-		return role.BadVersion, nil // wire.md §2
+		return reject(role.BadVersion), nil // wire.md §2
 	case "other-suite", "unknown-suite":
-		return role.UnknownSuite, nil // wire.md §2
+		return reject(role.UnknownSuite), nil // wire.md §2
 	}
-	var c role.AlertClass
+	var c outcome
 	var err error
 	switch protocol {
 	case "simp":

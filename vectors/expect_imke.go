@@ -1,10 +1,112 @@
 package vectors
 
-import "github.com/imcheck/imcheck/impl/role"
+import (
+	"strings"
 
-// imkeExpected is docs/spec/imke.md's outcome for rule on m.
-func imkeExpected(variant, rule string, m role.Message, r *run) (role.AlertClass, error) {
-	return 0, noExpectation("imke", variant, rule, m)
+	"github.com/imcheck/imcheck/impl/role"
+)
+
+// imkeExpected is docs/spec/imke.md's outcome for rule on the honest
+// message m (§15 "Alerts", §8 "Replay detection", §5 and §6 for the state
+// checks, §11 for what the variants keep or change).
+func imkeExpected(variant, rule string, m role.Message, r *run) (outcome, error) {
+	hardened := variant == "hardened"
+	label := imkeKind(m.Label)
+	switch rule {
+	case "flip-last-byte":
+		// The last byte belongs to the message's last field (§3).
+		switch label {
+		case "a1", "a2", "c1", "c2": // a seal (AEAD) is last
+			return reject(role.DecryptError), nil
+		case "a3": // f3(R_S): mismatch disconnects the attempt (§6.1)
+			return rejectFatal(role.AuthFailed), nil
+		case "c3": // f7 (§3.11)
+			return reject(role.AuthFailed), nil
+		case "4.2", "4.3", "4.4", "4.5", "b1", "b2", "4.7": // the MAC is last
+			return reject(role.BadMAC), nil
+		}
+	case "wrong-key":
+		// Made by parties with other keys. Where a message has both an
+		// AEAD and a MAC, the AEAD is opened first: its field comes
+		// first (§3.5); the profile does not order the two checks
+		// otherwise (noted in vectors/README.md).
+		switch label {
+		case "a1", "a2", "c1", "c2", "4.2", "4.3", "4.4", "4.5", "b1", "b2", "4.7":
+			return reject(role.DecryptError), nil
+		case "a3": // another R_S: f3 mismatch, attempt disconnected
+			return rejectFatal(role.AuthFailed), nil
+		case "c3": // another (R_A, R_B): f7 mismatch
+			return reject(role.AuthFailed), nil
+		}
+	case "replay-duplicate", "replay-after-run":
+		return imkeReplay(hardened, label, m, r)
+	}
+	return outcome{}, noExpectation("imke", variant, rule, m)
+}
+
+// imkeReplay is §8: what the receiver of an already accepted m does with
+// it again.
+func imkeReplay(hardened bool, label string, m role.Message, r *run) (outcome, error) {
+	renewed := renewedSince(r, m)
+	switch label {
+	case "a1": // §6.1: answered with an a2 only A can use; the pending attempt is replaced
+		return accept, nil
+	case "a2", "a3", "c2", "c3": // §5, §6.1, §8: not waiting for it
+		return reject(role.UnexpectedMessage), nil
+	case "c1": // §5: answered with a fresh c2, the session untouched
+		return accept, nil
+	case "4.4", "4.5":
+		// As published no freshness, but the renewal it carried changed
+		// the keys; hardened it is an item of a sequenced 4.2/4.3, whose
+		// keys changed too. Either way it no longer opens (§8).
+		return reject(role.DecryptError), nil
+	case "4.2", "4.3", "b1", "b2":
+		if renewed { // under keys a renewal has replaced (§8, 4.4/4.5 row)
+			return reject(role.DecryptError), nil
+		}
+		if (label == "b1" || label == "b2") && !hardened {
+			return accept, nil // §11.1: b1/b2 carry no freshness
+		}
+		return reject(role.Replay), nil // seq not above the last accepted
+	case "4.7": // seq per K_AB; client-client renewal is not implemented (§7.4)
+		return reject(role.Replay), nil
+	}
+	return outcome{}, noExpectation("imke", "", "replay", m)
+}
+
+// imkeKind maps a transcript label to the message kind whose rules apply:
+// a relayed "4.7 (4.2)" is a 4.2 to whoever receives it.
+func imkeKind(label string) string {
+	if i := strings.Index(label, "("); i >= 0 {
+		if j := strings.Index(label[i:], ")"); j > 0 {
+			return label[i+1 : i+j]
+		}
+	}
+	return label
+}
+
+// renewedSince reports whether m's receiver renewed its keys with m's
+// sender at or after m's delivery (event keys-renewed in the run).
+func renewedSince(r *run, m role.Message) bool {
+	start := -1
+	for _, idx := range r.delivered {
+		st := r.steps[idx].msg
+		if st.From == m.From && st.To == m.To && string(st.Bytes) == string(m.Bytes) {
+			start = idx
+			break
+		}
+	}
+	if start < 0 {
+		return false
+	}
+	for _, st := range r.steps[start:] {
+		for _, e := range st.events {
+			if e.Kind == role.KeysRenewed && e.Role == m.To && e.Peer == m.From {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func imkeMutations() []mutation { return nil }

@@ -25,6 +25,7 @@ type generator struct {
 func generators() []generator {
 	return []generator{
 		{"simp_keygen_test.json", func(io.Writer) (*File, error) { return genSimpKeyGen() }},
+		{"imke_keys_test.json", func(io.Writer) (*File, error) { return genImkeKeys() }},
 		{"simp_session_test.json", func(w io.Writer) (*File, error) { return genSessions("simp", w) }},
 		{"imke_session_test.json", func(w io.Writer) (*File, error) { return genSessions("imke", w) }},
 	}

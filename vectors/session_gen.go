@@ -39,11 +39,11 @@ func genSessions(protocol string, progress io.Writer) (*File, error) {
 	for _, s := range suite.All() {
 		for _, v := range proto.Variants() {
 			fmt.Fprintf(progress, "vectors: %s %s %s\n", protocol, s.Name, v)
-			g, err := sessionGroupFor(proto, s, v, &n, flags)
+			gs, err := sessionGroupFor(proto, s, v, &n, flags)
 			if err != nil {
 				return nil, err
 			}
-			groups = append(groups, g)
+			groups = append(groups, gs...)
 		}
 	}
 	notes, err := usedNotes(sessionNotes, flags)
@@ -75,32 +75,106 @@ func sessionAlgorithm(protocol string) string {
 	return protocol + "-Session"
 }
 
-func sessionGroupFor(proto harness.Protocol, s *suite.Suite, variant string, n *numberer, flags map[string]bool) (sessionGroup, error) {
+// branchSuite is the suite whose groups also carry the branch cases: an
+// injection that ends the session (fatal) or that the party accepts. Each
+// needs a group of its own (the honest prefix, then the injection), and
+// their outcome does not depend on the suite.
+const branchSuite = "modern"
+
+// branch is an injection that cannot stay in the running session.
+type branch struct {
+	k           int // delivery position it precedes (len(delivered): after the run)
+	party, from string
+	label       string
+	msg         []byte
+	rule, flag  string
+	comment     string
+	want        outcome
+}
+
+func sessionGroupFor(proto harness.Protocol, s *suite.Suite, variant string, n *numberer, flags map[string]bool) ([]sessionGroup, error) {
 	setup := sessionSetup(proto.Name(), s, variant, runSeed)
 	setup.RandLog = &harness.RandLog{}
 	clean, err := honestRun(proto, setup, nil)
 	if err != nil {
-		return sessionGroup{}, err
+		return nil, err
 	}
 	shadow, err := honestRun(proto, sessionSetup(proto.Name(), s, variant, shadowSeed), nil)
 	if err != nil {
-		return sessionGroup{}, err
+		return nil, err
 	}
-	main, err := honestRun(proto, sessionSetup(proto.Name(), s, variant, runSeed), negativeInjector(proto.Name(), variant, s, shadow))
+	var branches []branch
+	main, err := honestRun(proto, sessionSetup(proto.Name(), s, variant, runSeed), negativeInjector(proto.Name(), variant, s, shadow, &branches))
+	if err != nil {
+		return nil, err
+	}
+	if err := sameHonestRun(main, clean); err != nil {
+		return nil, err
+	}
+	prov, err := provisioning(setup, drawnBy(setup))
+	if err != nil {
+		return nil, err
+	}
+	g := sessionGroup{Type: "SessionTranscript", Protocol: proto.Name(), Suite: s.Name, Variant: variant,
+		Setup: setupOf(setup), Provisioning: prov}
+	g.Tests = stepsJSON(main.steps, n, flags)
+	groups := []sessionGroup{g}
+	if s.Name != branchSuite {
+		return groups, nil
+	}
+	for _, b := range branches {
+		bg, err := branchGroup(proto, s, variant, b, n, flags)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, bg)
+	}
+	return groups, nil
+}
+
+// branchGroup runs the honest prefix up to b's position and injects b as
+// the group's last test.
+func branchGroup(proto harness.Protocol, s *suite.Suite, variant string, b branch, n *numberer, flags map[string]bool) (sessionGroup, error) {
+	setup := sessionSetup(proto.Name(), s, variant, runSeed)
+	setup.RandLog = &harness.RandLog{}
+	var drawn map[string]uint64
+	r, err := honestRun(proto, setup, func(r *run, next *role.Message, k int) error {
+		if next == nil || k != b.k {
+			return nil
+		}
+		drawn = drawnBy(setup)
+		fl := []string{b.flag}
+		if b.want.accepted() {
+			fl = append(fl, "Weakness")
+		}
+		if err := r.inject(b.party, b.from, b.label, b.msg, b.rule, b.comment, fl, b.want); err != nil {
+			return err
+		}
+		return errStop
+	})
 	if err != nil {
 		return sessionGroup{}, err
 	}
-	if err := sameHonestRun(main, clean); err != nil {
-		return sessionGroup{}, err
+	if drawn == nil {
+		return sessionGroup{}, fmt.Errorf("vectors: branch %s on %s never reached its position %d", b.rule, b.label, b.k)
 	}
-	prov, err := provisioning(setup, clean)
+	prov, err := provisioning(setup, drawn)
 	if err != nil {
 		return sessionGroup{}, err
 	}
 	g := sessionGroup{Type: "SessionTranscript", Protocol: proto.Name(), Suite: s.Name, Variant: variant,
 		Setup: setupOf(setup), Provisioning: prov}
-	g.Tests = stepsJSON(main.steps, n, flags)
+	g.Tests = stepsJSON(r.steps, n, flags)
 	return g, nil
+}
+
+// drawnBy snapshots how many bytes each party of setup has drawn.
+func drawnBy(setup harness.Setup) map[string]uint64 {
+	out := map[string]uint64{}
+	for _, name := range append([]string{setup.Server}, setup.Users...) {
+		out[name] = setup.RandLog.Drawn(name)
+	}
+	return out
 }
 
 func setupOf(s harness.Setup) setupJSON {
@@ -112,8 +186,8 @@ func setupOf(s harness.Setup) setupJSON {
 }
 
 // provisioning lists what docs/spec/harness.md derives from the setup,
-// and every byte each party drew from its random source in clean.
-func provisioning(setup harness.Setup, clean *run) (provisioningJSON, error) {
+// and every byte each party drew from its random source (drawn).
+func provisioning(setup harness.Setup, drawn map[string]uint64) (provisioningJSON, error) {
 	sk, err := setup.Suite.NewPrivateKey(setup.ServerKeySeed())
 	if err != nil {
 		return provisioningJSON{}, err
@@ -124,8 +198,7 @@ func provisioning(setup harness.Setup, clean *run) (provisioningJSON, error) {
 	}
 	names := append([]string{setup.Server}, setup.Users...)
 	for _, name := range names {
-		nb := setup.RandLog.Drawn(name)
-		b := make([]byte, nb)
+		b := make([]byte, drawn[name])
 		suite.NewRand(setup.Seed, "party "+name).Read(b)
 		p.RandomInputs = append(p.RandomInputs, randomInputJSON{Party: name, StreamLabel: "party " + name, Bytes: b})
 	}
@@ -179,14 +252,29 @@ func stepsJSON(steps []step, n *numberer, flags map[string]bool) []any {
 // rule applied to the message about to be delivered, the message of the
 // same position in the shadow run (wrong keys) and a duplicate of the
 // last message the receiver accepted; after the run, every accepted
-// message again.
-func negativeInjector(protocol, variant string, s *suite.Suite, shadow *run) injector {
+// message again. Cases that cannot stay in the running session are
+// collected in branches.
+func negativeInjector(protocol, variant string, s *suite.Suite, shadow *run, branches *[]branch) injector {
 	rules := append(wireMutations(s.ID), protocolMutations(protocol)...)
 	shadowMsgs := shadow.deliveredMsgs()
 	return func(r *run, next *role.Message, k int) error {
+		try := func(rule, flag string, m role.Message, out []byte, comment string) error {
+			want, err := expectedAlert(protocol, variant, rule, m, r)
+			if err != nil {
+				return err
+			}
+			if want.inline() {
+				return r.inject(m.To, m.From, m.Label, out, rule, comment, []string{flag}, want)
+			}
+			if next != nil { // after the run, a branch would repeat the whole run: skipped
+				*branches = append(*branches, branch{k: k, party: m.To, from: m.From, label: m.Label, msg: out,
+					rule: rule, flag: flag, comment: comment, want: want})
+			}
+			return nil
+		}
 		if next == nil {
 			for _, m := range r.deliveredMsgs() {
-				if err := injectExpected(r, protocol, variant, "replay-after-run", "Replay", m, m.Bytes,
+				if err := try("replay-after-run", "Replay", m, m.Bytes,
 					fmt.Sprintf("%s %s → %s delivered again after the run", m.Label, m.From, m.To)); err != nil {
 					return err
 				}
@@ -199,15 +287,14 @@ func negativeInjector(protocol, variant string, s *suite.Suite, shadow *run) inj
 			if !ok {
 				continue
 			}
-			if err := injectExpected(r, protocol, variant, rule.name, rule.flag, m, out,
-				fmt.Sprintf("%s %s → %s: %s", m.Label, m.From, m.To, rule.comment)); err != nil {
+			if err := try(rule.name, rule.flag, m, out, fmt.Sprintf("%s %s → %s: %s", m.Label, m.From, m.To, rule.comment)); err != nil {
 				return err
 			}
 		}
 		if k < len(shadowMsgs) {
 			sm := shadowMsgs[k]
 			if sm.Label == m.Label && sm.From == m.From && sm.To == m.To && string(sm.Bytes) != string(m.Bytes) {
-				if err := injectExpected(r, protocol, variant, "wrong-key", "WrongKey", m, sm.Bytes,
+				if err := try("wrong-key", "WrongKey", m, sm.Bytes,
 					fmt.Sprintf("%s %s → %s from a run with another seed", m.Label, m.From, m.To)); err != nil {
 					return err
 				}
@@ -217,27 +304,10 @@ func negativeInjector(protocol, variant string, s *suite.Suite, shadow *run) inj
 		for i := len(r.delivered) - 1; i >= 0; i-- {
 			prev := r.steps[r.delivered[i]].msg
 			if prev.To == m.To {
-				if err := injectExpected(r, protocol, variant, "replay-duplicate", "Replay", prev, prev.Bytes,
-					fmt.Sprintf("%s %s → %s delivered again before %s", prev.Label, prev.From, prev.To, m.Label)); err != nil {
-					return err
-				}
-				break
+				return try("replay-duplicate", "Replay", prev, prev.Bytes,
+					fmt.Sprintf("%s %s → %s delivered again before %s", prev.Label, prev.From, prev.To, m.Label))
 			}
 		}
 		return nil
 	}
-}
-
-// injectExpected looks up the profile's class for rule on m and injects.
-// Cases the as-published variant accepts on purpose are skipped here (they
-// would change the party's state); the attack files carry them.
-func injectExpected(r *run, protocol, variant, rule, flag string, m role.Message, out []byte, comment string) error {
-	want, err := expectedAlert(protocol, variant, rule, m, r)
-	if err != nil {
-		return err
-	}
-	if want == accepted {
-		return nil
-	}
-	return r.inject(m.To, m.From, m.Label, out, rule, comment, []string{flag}, want)
 }

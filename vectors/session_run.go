@@ -2,6 +2,7 @@ package vectors
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"github.com/imcheck/imcheck/impl/harness"
@@ -40,6 +41,10 @@ type run struct {
 // once at the end (next nil).
 type injector func(r *run, next *role.Message, k int) error
 
+// errStop ends a run early without error (a branch run stops after its
+// injection).
+var errStop = errors.New("vectors: stop")
+
 type queued struct {
 	msg      role.Message
 	producer int
@@ -71,7 +76,9 @@ func honestRun(proto harness.Protocol, setup harness.Setup, inject injector) (*r
 			q := queue[0]
 			queue = queue[1:]
 			if inject != nil {
-				if err := inject(r, &q.msg, len(r.delivered)); err != nil {
+				if err := inject(r, &q.msg, len(r.delivered)); err == errStop {
+					return r, nil
+				} else if err != nil {
 					return nil, err
 				}
 			}
@@ -93,7 +100,7 @@ func honestRun(proto harness.Protocol, setup harness.Setup, inject injector) (*r
 		}
 	}
 	if inject != nil {
-		if err := inject(r, nil, len(r.delivered)); err != nil {
+		if err := inject(r, nil, len(r.delivered)); err != nil && err != errStop {
 			return nil, err
 		}
 	}
@@ -101,11 +108,9 @@ func honestRun(proto harness.Protocol, setup harness.Setup, inject injector) (*r
 }
 
 // inject hands msg to party, as if from from, and checks the outcome
-// against the expectation. want == 0 means the profile says the party
-// accepts it (a weakness of the as-published variant): such a step is not
-// recorded here, because it changes the party's state; accepted reports
-// whether it was.
-func (r *run) inject(party, from, label string, msg []byte, mutation, comment string, flags []string, want role.AlertClass) error {
+// against the profile's expectation want. A rejection is recorded as an
+// invalid test, an acceptance (only in branch runs) as an acceptable one.
+func (r *run) inject(party, from, label string, msg []byte, mutation, comment string, flags []string, want outcome) error {
 	p, ok := r.parties[party]
 	if !ok {
 		return fmt.Errorf("vectors: inject to unknown party %q", party)
@@ -115,22 +120,23 @@ func (r *run) inject(party, from, label string, msg []byte, mutation, comment st
 	if err != nil && got == 0 {
 		return fmt.Errorf("vectors: %s %s %s: %s on %s to %s: rejected without an alert: %v", r.proto.Name(), r.setup.Suite.Name, r.setup.Variant, mutation, label, party, err)
 	}
-	if got != want {
-		wantS, gotS := want.String(), got.String()
-		if want == 0 {
+	if got != want.class {
+		wantS, gotS := want.class.String(), got.String()
+		if want.accepted() {
 			wantS = "acceptance"
 		}
 		if got == 0 {
 			gotS = "acceptance"
 		}
-		return fmt.Errorf("vectors: %s %s %s: %s on %s to %s: the profile expects %s, the reference implementation gives %s (%v)",
-			r.proto.Name(), r.setup.Suite.Name, r.setup.Variant, mutation, label, party, wantS, gotS, err)
+		return fmt.Errorf("vectors: %s %s %s: %s on %s %s → %s: the profile expects %s, the reference implementation gives %s (%v)",
+			r.proto.Name(), r.setup.Suite.Name, r.setup.Variant, mutation, label, from, party, wantS, gotS, err)
 	}
-	if want == 0 {
-		return fmt.Errorf("vectors: internal: accepted injections are not recorded in a running session")
+	st := step{kind: "inject", party: party, msg: role.Message{From: from, To: party, Label: label, Bytes: msg},
+		flags: flags, comment: comment, mutation: mutation, alert: want.class, result: Invalid}
+	if want.accepted() {
+		st.result = Acceptable
 	}
-	r.steps = append(r.steps, step{kind: "inject", party: party, msg: role.Message{From: from, To: party, Label: label, Bytes: msg},
-		flags: flags, comment: comment, mutation: mutation, alert: want, result: Invalid})
+	r.steps = append(r.steps, st)
 	return nil
 }
 

@@ -1,0 +1,67 @@
+package vectors
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/imcheck/imcheck/impl/harness"
+)
+
+// noTarget supports nothing, so that fuzzing exercises the readers only.
+type noTarget struct{}
+
+func (noTarget) Supports(string, string, string, string) bool { return false }
+func (noTarget) NewParty(harness.Setup, string) (Party, error) {
+	return nil, ErrUnsupported
+}
+func (noTarget) EndGroup() error { return nil }
+
+// FuzzCheckFile feeds arbitrary bytes to the vector-file reader: it must
+// never panic and must reject only with a *FileError, both at the schema
+// and when decoding a schema-valid file into the typed structures.
+func FuzzCheckFile(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testvectors", "*.json"))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil && len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		name, err := Validate("fuzz.json", data)
+		if err != nil {
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Validate error is not a *FileError: %v", err)
+			}
+			return
+		}
+		// Beyond the schema, the checker may still find the file
+		// inconsistent (e.g. sends naming a test that is not a
+		// delivery), but only ever as a *FileError.
+		if _, err := Check("fuzz.json", data, noTarget{}, func(TestResult) {}); err != nil {
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("%s: schema-valid file fails without a *FileError: %v", name, err)
+			}
+		}
+	})
+}
+
+// FuzzHex checks that Hex decoding is strict and round-trips.
+func FuzzHex(f *testing.F) {
+	for _, s := range []string{"", "00", "0a1b", "ABCD", "0", "zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var h Hex
+		if err := h.UnmarshalText([]byte(s)); err != nil {
+			return
+		}
+		back, _ := h.MarshalText()
+		if string(back) != s {
+			t.Fatalf("%q → %x → %q", s, []byte(h), back)
+		}
+	})
+}
