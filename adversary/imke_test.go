@@ -9,7 +9,11 @@ import (
 	"github.com/imcheck/imcheck/impl/suite"
 )
 
-func protoNet(t testing.TB, protocol, suiteName, variant string, seed uint64, dishonest ...string) *Network {
+func protoNet(t interface {
+	Helper()
+	Skip(...any)
+	Fatal(...any)
+}, protocol, suiteName, variant string, seed uint64, dishonest ...string) *Network {
 	t.Helper()
 	p, err := harness.Lookup(protocol)
 	if err != nil {
@@ -34,7 +38,7 @@ func protoNet(t testing.TB, protocol, suiteName, variant string, seed uint64, di
 
 // honestRun runs the protocol's honest script over the adversary's
 // network with every message delivered in order.
-func honestRun(t testing.TB, n *Network) {
+func honestRun(t *testing.T, n *Network) {
 	t.Helper()
 	for _, a := range n.Protocol.Honest(n.Setup) {
 		if o := n.Act(a); !o.Accepted() {
@@ -84,4 +88,8 @@ func TestIMKEHonestOverAdversaryNetwork(t *testing.T) {
 			t.Fatal("no session keys")
 		}
 	}
+}
+
+func mustSetup(protocol string) harness.Setup {
+	return harness.DefaultSetup(protocol, mustSuite("modern"), "hardened")
 }

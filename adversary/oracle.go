@@ -309,7 +309,15 @@ func (o oracle) impersonable(party string, step int) bool {
 // the same key.
 func (o oracle) keyAgreement(e role.Event, step int) []Violation {
 	var out []Violation
+	// The peer ran with the party if one of its events names the party
+	// or it really sent the party a message (a server that answered a1
+	// with a2 runs the login before it emits anything).
 	ran := false
+	for _, p := range o.n.History {
+		if !p.Injected && p.Msg.From == e.Peer && p.Msg.To == e.Role && p.Step <= step {
+			ran = true
+		}
+	}
 	for _, s := range o.n.Events {
 		x := s.Event
 		if x.Role == e.Peer && x.Peer == e.Role {

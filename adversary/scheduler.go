@@ -48,6 +48,9 @@ type Plan struct {
 	// Actions are the user actions honest users may start; Send bodies
 	// are made unique per send.
 	Actions []harness.Action
+	// Script is the honest script; half of the user actions are its next
+	// step, so runs reach every phase.
+	Script []harness.Action
 	// Ops are the adversary actions allowed, with repeats as weights.
 	Ops []Op
 	// Reveals lists the reveals allowed (for forward secrecy runs).
@@ -80,9 +83,10 @@ func DefaultPlan(p harness.Protocol, setup harness.Setup) Plan {
 		}
 	}
 	return Plan{
+		Script:  p.Honest(setup),
 		Actions: acts,
-		Ops: []Op{OpAct, OpAct, OpDeliver, OpDeliver, OpDeliver, OpDeliver, OpDeliver,
-			OpDrop, OpReplay, OpReplay, OpRedirect, OpInject},
+		Ops: []Op{OpAct, OpAct, OpAct, OpDeliver, OpDeliver, OpDeliver, OpDeliver, OpDeliver, OpDeliver, OpDeliver, OpDeliver,
+			OpReplay, OpReplay, OpReplay, OpRedirect, OpRedirect, OpDrop, OpInject, OpRestart},
 		Mutate: true,
 	}
 }
@@ -93,6 +97,7 @@ type Random struct {
 	C    Chooser
 	Plan Plan
 	sent int // bodies sent so far, for unique bodies
+	next int // the next step of Plan.Script
 }
 
 // Body returns the i-th unique message body of a run: unguessable to the
@@ -101,10 +106,16 @@ func Body(from, to string, i int) []byte {
 	return fmt.Appendf(nil, "secret %d from %s to %s", i, from, to)
 }
 
-// Step takes one adversary action.
+// Step takes one adversary action, chosen by weight.
 func (r *Random) Step() Outcome {
+	return r.StepOp(r.Plan.Ops[r.C.Choose("op", len(r.Plan.Ops))])
+}
+
+// StepOp takes one adversary action of kind op (an action or a delivery
+// when op needs a packet and none is in flight), its details chosen by
+// the Chooser.
+func (r *Random) StepOp(op Op) Outcome {
 	n, c := r.N, r.C
-	op := r.Plan.Ops[c.Choose("op", len(r.Plan.Ops))]
 	if len(n.Pool) == 0 && (op == OpDeliver || op == OpDrop || op == OpRedirect) {
 		op = OpAct
 	}
@@ -135,13 +146,22 @@ func (r *Random) Step() Outcome {
 		}
 		p := n.History[c.Choose("history", len(n.History))]
 		return n.Replay(p.ID, "", "")
+	case OpRestart:
+		return n.Restart(n.Names[c.Choose("party", len(n.Names))])
 	case OpReveal:
 		if len(r.Plan.Reveals) > 0 {
 			rv := r.Plan.Reveals[c.Choose("reveal", len(r.Plan.Reveals))]
 			return Outcome{Err: n.Reveal(rv.Party, rv.Peer, rv.Kind)}
 		}
 	}
-	a := r.Plan.Actions[c.Choose("action", len(r.Plan.Actions))]
+	var a harness.Action
+	if len(r.Plan.Script) > 0 && c.Choose("scripted", 2) == 0 {
+		// The next step of the honest script: deep states come quickly.
+		a = r.Plan.Script[r.next%len(r.Plan.Script)]
+		r.next++
+	} else {
+		a = r.Plan.Actions[c.Choose("action", len(r.Plan.Actions))]
+	}
 	if a.Verb == harness.Send {
 		r.sent++
 		a.Body = Body(a.Party, a.Peer, r.sent)
@@ -149,12 +169,15 @@ func (r *Random) Step() Outcome {
 	return n.Act(a)
 }
 
-// retarget keeps a packet's addressing or picks another recipient and
-// claimed sender.
+// retarget keeps a packet's addressing, reflects it to its sender as if
+// from its recipient, or picks another recipient and claimed sender.
 func (r *Random) retarget(p *Packet) (to, from string) {
 	names := r.N.Names
-	if r.C.Choose("retarget", 2) == 0 {
+	switch r.C.Choose("retarget", 3) {
+	case 0:
 		return "", ""
+	case 1:
+		return p.Msg.From, p.Msg.To
 	}
 	return names[r.C.Choose("to", len(names))], names[r.C.Choose("from", len(names))]
 }
