@@ -257,7 +257,9 @@ func (r *caseRun) twist(m role.Message) ([]role.Message, error) {
 		r.stopped = true
 		return nil, nil
 	}
-	next = append(next, o.Messages...)
+	// What the IUT sends in answer to the copy is the adversary's: it is
+	// dropped, not delivered.
+	_ = o
 	if ic.Mode == Replace {
 		o, err := r.deliver(m)
 		if err != nil {
@@ -408,7 +410,7 @@ func (r *caseRun) inject(in *Inject) error {
 	}
 	var matches []role.Message
 	for _, m := range pool {
-		if m.Label == in.Label {
+		if m.Label == in.Label && (in.Source != FromHonestRun || m.To == r.iutName) {
 			matches = append(matches, m)
 		}
 	}
@@ -426,26 +428,9 @@ func (r *caseRun) inject(in *Inject) error {
 	}
 	r.logf("inject %s", m.Label)
 	m.To = r.iutName
-	o, err := r.deliverChanged(m, from, in.Mutate, in.Expect)
-	if err != nil {
-		return err
-	}
-	return r.drain(o.Messages)
-}
-
-// drain delivers queue and everything it causes honestly.
-func (r *caseRun) drain(queue []role.Message) error {
-	for n := 0; len(queue) > 0; n++ {
-		if n >= maxDeliveries {
-			return failf("more than %d deliveries in one step", maxDeliveries)
-		}
-		o, err := r.deliver(queue[0])
-		if err != nil {
-			return err
-		}
-		queue = append(queue[1:], o.Messages...)
-	}
-	return nil
+	// What the IUT sends in answer is the adversary's: it is dropped.
+	_, err := r.deliverChanged(m, from, in.Mutate, in.Expect)
+	return err
 }
 
 // honestRuns caches the messages of the honest run of each setup: every

@@ -1,0 +1,167 @@
+package conformance
+
+import (
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
+)
+
+// The IMKE catalogue, written from docs/spec/imke.md (cited as §N). Message
+// layouts are §3; the alert of each check is §15; what each party does with
+// a replay is §8; the paper's "disconnects" is §5 and §6.1.
+
+var (
+	imkeA1 = Layout{{"ID_A", ID8}, {"enc_kas", Opaque16}, {"sealed_proof", Opaque16}}
+	imkeA2 = Layout{{"enc_rs", Opaque16}, {"sealed_f2", Opaque16}}
+	imkeA3 = Layout{{"f3", Opaque16}}
+	// imkeData is 4.2, 4.3 and 4.7 (§3.5, §3.12); the hardened b1/b2, 4.4
+	// and 4.5 are items inside 4.2/4.3 (§3.5).
+	imkeData = Layout{{"seq", U64}, {"sealed", Opaque32}, {"mac", Opaque16}}
+	// imkeUnsequenced is the as-published 4.4, 4.5, b1/b2 (§3.6, §3.8).
+	imkeUnsequenced = Layout{{"sealed", Opaque16}, {"mac", Opaque16}}
+	imkeC1          = Layout{{"enc_k", Opaque16}, {"sealed_ra", Opaque16}}
+	imkeC2          = Layout{{"enc_r", Opaque16}, {"sealed_f6", Opaque16}}
+	imkeC3          = Layout{{"f7", Opaque16}}
+)
+
+var (
+	asPublished = []string{"as-published"}
+	hardened    = []string{"hardened"}
+)
+
+func imkeScript(options map[string]string) []harness.Action {
+	p, err := harness.Lookup("imke")
+	if err != nil {
+		return nil
+	}
+	s := harness.DefaultSetup("imke", nil, "hardened")
+	s.Options = options
+	return p.Honest(s)
+}
+
+// dataFields are the tampered fields of a sequenced data message: the
+// sequence number is bound into the AEAD data and the MAC (§3.5), and a
+// zero one is a decode_error (§3.1).
+func dataFields() []fieldRule {
+	return []fieldRule{
+		{Field: "seq", Reject: []role.AlertClass{role.DecodeError, role.DecryptError, role.BadMAC, role.Replay}},
+		{Field: "sealed", Reject: []role.AlertClass{role.DecryptError}},
+		{Field: "mac", Reject: []role.AlertClass{role.BadMAC}},
+	}
+}
+
+func unsequencedFields() []fieldRule {
+	return []fieldRule{
+		{Field: "sealed", Reject: []role.AlertClass{role.DecryptError}},
+		{Field: "mac", Reject: []role.AlertClass{role.BadMAC}},
+	}
+}
+
+var unexpected = reject(role.UnexpectedMessage)
+
+// staleKeys is the answer to a client–server message replayed after a key
+// renewal: it no longer opens under the new keys (§7.1, §8); before one, its
+// sequence number is not fresh.
+var staleKeys = reject(role.Replay, role.DecryptError, role.BadMAC)
+
+func imkeTable() *protocolTable {
+	return &protocolTable{
+		Protocol: "imke", Prefix: "IMKE", Script: imkeScript,
+		Roles:         []struct{ Party, Name string }{{"S", "server"}, {"alice", "initiator"}, {"bob", "responder"}},
+		HonestOptions: []map[string]string{{"relay": "true"}, {"password-storage": "image"}},
+		Targets: []target{
+			// The server.
+			{Msg: "a1", Label: "a1", Party: "S", Clause: "imke.md §3.2, §6.1", Layout: imkeA1,
+				Fields: []fieldRule{
+					{Field: "ID_A", Reject: []role.AlertClass{role.UnknownPeer}},
+					{Field: "enc_kas", Reject: []role.AlertClass{role.DecryptError}},
+					{Field: "sealed_proof", Reject: []role.AlertClass{role.DecryptError}},
+				},
+				// §6.1: a replayed a1 after login only yields a useless a2.
+				ReplayedLater: accepted()},
+			{Msg: "a1-hardened", Label: "a1", Party: "S", Clause: "imke.md §6.1, §11.2 H6", Layout: imkeA1, Variants: hardened,
+				WrongFrom: "bob", WrongSender: reject(role.WrongIdentity)},
+			{Msg: "a3", Label: "a3", Party: "S", Clause: "imke.md §3.4, §6.1", Layout: imkeA3,
+				Fields:    []fieldRule{{Field: "f3", Reject: []role.AlertClass{role.AuthFailed}, Fatal: true}},
+				Replayed:  unexpected,
+				WrongFrom: "bob", WrongSender: unexpected, Early: unexpected},
+			{Msg: "4.2-peer-request", Label: "4.2", Party: "S", Clause: "imke.md §3.5, §6.2, §8", Layout: imkeData,
+				Fields: dataFields(), Replayed: reject(role.Replay), ReplayedLater: staleKeys,
+				WrongFrom: "bob", WrongSender: reject(role.DecryptError, role.BadMAC), Early: unexpected},
+			{Msg: "4.2-relay", Label: "4.7 (4.2)", Party: "S", Clause: "imke.md §3.13, §8", Layout: imkeData,
+				Fields: dataFields(), Replayed: reject(role.Replay)},
+			{Msg: "4.2-text", Label: "4.2", Nth: 2, Party: "S", Clause: "imke.md §3.5, §8", Layout: imkeData,
+				Fields: dataFields(), Replayed: reject(role.Replay), ReplayedLater: staleKeys},
+			{Msg: "4.4", Label: "4.4", Party: "S", Clause: "imke.md §3.6, §7", Layout: imkeUnsequenced, Variants: asPublished,
+				Fields: unsequencedFields(),
+				// §8: a replay across a renewal fails under the new keys.
+				Replayed: reject(role.DecryptError, role.BadMAC)},
+			{Msg: "4.4", Label: "4.4", Party: "S", Clause: "imke.md §3.5, §7, §11.2 H5", Layout: imkeData, Variants: hardened,
+				Fields: dataFields(), Replayed: staleKeys},
+
+			// The initiator.
+			{Msg: "a2", Label: "a2", Party: "alice", Clause: "imke.md §3.3, §5", Layout: imkeA2,
+				Fields: []fieldRule{
+					{Field: "enc_rs", Reject: []role.AlertClass{role.DecryptError}},
+					{Field: "sealed_f2", Reject: []role.AlertClass{role.DecryptError}},
+				},
+				Replayed: unexpected, WrongFrom: "bob", WrongSender: unexpected, Early: unexpected},
+			{Msg: "4.3-login-accepted", Label: "4.3", Party: "alice", Clause: "imke.md §3.5, §5, §8", Layout: imkeData,
+				Fields: dataFields(), Replayed: reject(role.Replay),
+				WrongFrom: "bob", WrongSender: unexpected, Early: unexpected},
+			{Msg: "b1", Label: "b1", Party: "alice", Clause: "imke.md §3.8, §5", Layout: imkeUnsequenced, Variants: asPublished,
+				Fields: unsequencedFields(), WrongFrom: "bob", WrongSender: unexpected, Early: unexpected},
+			{Msg: "b1", Label: "b1", Party: "alice", Clause: "imke.md §3.5, §5, §11.2 H3", Layout: imkeData, Variants: hardened,
+				Fields: dataFields(), Replayed: reject(role.Replay), ReplayedLater: staleKeys,
+				WrongFrom: "bob", WrongSender: unexpected, Early: unexpected},
+			{Msg: "c2", Label: "c2", Party: "alice", Clause: "imke.md §3.10, §8", Layout: imkeC2,
+				Fields: []fieldRule{
+					{Field: "enc_r", Reject: []role.AlertClass{role.DecryptError}},
+					{Field: "sealed_f6", Reject: []role.AlertClass{role.DecryptError}},
+				},
+				Replayed: unexpected, WrongFrom: "S", WrongSender: unexpected, Early: unexpected},
+			{Msg: "4.7-direct", Label: "4.7", Party: "alice", Clause: "imke.md §3.12, §8", Layout: imkeData,
+				Fields: dataFields(), Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay),
+				WrongFrom: "S", WrongSender: unexpected, Early: unexpected},
+			{Msg: "4.3-relayed", Label: "4.7 (4.3)", Party: "alice", Clause: "imke.md §3.13, §8", Layout: imkeData,
+				Fields: dataFields(), Replayed: reject(role.Replay), ReplayedLater: staleKeys},
+			{Msg: "4.3-text", Label: "4.3", Nth: 2, Party: "alice", Clause: "imke.md §3.5, §8", Layout: imkeData,
+				Fields: dataFields(), Replayed: reject(role.Replay)},
+			{Msg: "4.5", Label: "4.5", Party: "alice", Clause: "imke.md §3.6, §7", Layout: imkeUnsequenced, Variants: asPublished,
+				Fields: unsequencedFields(), Replayed: reject(role.DecryptError, role.BadMAC)},
+			{Msg: "4.5", Label: "4.5", Party: "alice", Clause: "imke.md §3.5, §7, §11.2 H5", Layout: imkeData, Variants: hardened,
+				Fields: dataFields(), Replayed: staleKeys},
+
+			// The responder.
+			{Msg: "b2", Label: "b2", Party: "bob", Clause: "imke.md §3.8, §5", Layout: imkeUnsequenced, Variants: asPublished,
+				Fields: unsequencedFields(), WrongFrom: "alice", WrongSender: unexpected},
+			{Msg: "b2", Label: "b2", Party: "bob", Clause: "imke.md §3.5, §5, §11.2 H3", Layout: imkeData, Variants: hardened,
+				Fields: dataFields(), Replayed: reject(role.Replay), WrongFrom: "alice", WrongSender: unexpected},
+			{Msg: "c1", Label: "c1", Party: "bob", Clause: "imke.md §3.9, §5, §8", Layout: imkeC1,
+				Fields: []fieldRule{
+					{Field: "enc_k", Reject: []role.AlertClass{role.DecryptError}},
+					{Field: "sealed_ra", Reject: []role.AlertClass{role.DecryptError}},
+				},
+				// §5, §8: a replayed c1 is answered with a fresh c2.
+				ReplayedLater: accepted(), WrongFrom: "S", WrongSender: unexpected, Early: unexpected},
+			{Msg: "c3", Label: "c3", Party: "bob", Clause: "imke.md §3.11, §8", Layout: imkeC3,
+				Fields:   []fieldRule{{Field: "f7", Reject: []role.AlertClass{role.AuthFailed}}},
+				Replayed: unexpected, WrongFrom: "S", WrongSender: unexpected, Early: unexpected},
+			{Msg: "4.7-direct-to-responder", Label: "4.7", Party: "bob", Clause: "imke.md §3.12, §8", Layout: imkeData,
+				Fields: dataFields(), Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay)},
+			{Msg: "4.3-relayed-to-responder", Label: "4.7 (4.3)", Party: "bob", Clause: "imke.md §3.13, §8", Layout: imkeData,
+				Fields: dataFields(), Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay)},
+		},
+		Reflections: []reflection{
+			{Msg: "a1", Label: "a1", Party: "alice", Clause: "imke.md §5, §15", Expect: *unexpected},
+			{Msg: "a2", Label: "a2", Party: "S", Clause: "imke.md §6, §15", Expect: *unexpected},
+			{Msg: "4.3", Label: "4.3", Party: "S", Clause: "imke.md §6, §15", Expect: *unexpected},
+			{Msg: "4.2", Label: "4.2", Party: "alice", Clause: "imke.md §5, §15", Expect: *unexpected},
+			{Msg: "c1", Label: "c1", Party: "alice", Clause: "imke.md §3.9, §15", Expect: Outcome{Reject: []role.AlertClass{role.DecryptError, role.UnexpectedMessage}}},
+			// §11.2 H4: hardened 4.7 binds sender and receiver.
+			{Msg: "4.7", Label: "4.7", Party: "alice", Clause: "imke.md §3.12, §11.2 H4", Variants: hardened,
+				Expect: Outcome{Reject: []role.AlertClass{role.DecryptError, role.BadMAC}}},
+		},
+	}
+}
+
+func init() { topics = append(topics, imkeTable().generate) }
