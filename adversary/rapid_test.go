@@ -179,3 +179,67 @@ func TestAsPublishedFallsToRandomAdversary(t *testing.T) {
 		})
 	}
 }
+
+// seededRun is one run of the random adversary driven by a seeded
+// chooser: the same seed gives the same run.
+func seededRun(t *testing.T, protocol, suiteName, variant string, options map[string]string, seed uint64) (*Network, []Violation) {
+	n := protoNet(t, protocol, suiteName, variant, 1)
+	if len(options) > 0 { // options change the parties: rebuild them
+		setup := n.Setup
+		setup.Options = options
+		d, err := NewDissector(setup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err = NewNetwork(Config{Protocol: n.Protocol, Setup: setup, Dissector: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &Random{N: n, C: NewSeededChooser(seed), Plan: DefaultPlan(n.Protocol, n.Setup)}
+	r.Run(maxSteps, true)
+	return n, n.Check(Scope{})
+}
+
+// TestHardenedHoldsEverySuite runs the seeded random adversary on every
+// suite and protocol option of the hardened variants (modern gets the
+// bulk in TestHardenedHoldsUnderRandomAdversary; classic keys are slow
+// to build, so fewer runs). A failure prints its seed; reproduce it with
+// IMCHECK_ADVERSARY_SEED=N go test ./adversary -run TestHardenedHoldsEverySuite.
+func TestHardenedHoldsEverySuite(t *testing.T) {
+	runs := map[string]uint64{"classic": 2, "modern": 20, "pq": 6}
+	if testing.Short() {
+		runs = map[string]uint64{"classic": 1, "modern": 5, "pq": 2}
+	}
+	first := uint64(1)
+	if s := os.Getenv("IMCHECK_ADVERSARY_SEED"); s != "" {
+		fmt.Sscan(s, &first)
+		runs = map[string]uint64{"classic": 1, "modern": 1, "pq": 1}
+	}
+	type opt struct {
+		name string
+		o    map[string]string
+	}
+	for _, protocol := range []string{"simp", "imke"} {
+		if _, err := harness.Lookup(protocol); err != nil {
+			t.Logf("%s: %v", protocol, err)
+			continue
+		}
+		opts := []opt{{"default", nil}}
+		if protocol == "imke" {
+			opts = append(opts, opt{"relay", map[string]string{"relay": "true"}}, opt{"image", map[string]string{"password-storage": "image"}})
+		}
+		for _, suiteName := range []string{"classic", "modern", "pq"} {
+			for _, o := range opts {
+				t.Run(protocol+"/"+suiteName+"/"+o.name, func(t *testing.T) {
+					for seed := first; seed < first+runs[suiteName]; seed++ {
+						n, vs := seededRun(t, protocol, suiteName, "hardened", o.o, seed)
+						if len(vs) > 0 {
+							path := writeTrace(t.Name()+fmt.Sprint(seed), n, vs)
+							t.Fatalf("seed %d: %v\ntrace %s\nreproduce: IMCHECK_ADVERSARY_SEED=%d go test ./adversary -run 'TestHardenedHoldsEverySuite/%s'", seed, vs[0], path, seed, t.Name()[len("TestHardenedHoldsEverySuite/"):])
+						}
+					}
+				})
+			}
+		}
+	}
+}
