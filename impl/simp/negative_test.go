@@ -248,3 +248,25 @@ func TestRejectionsClassic(t *testing.T) {
 		}
 	}
 }
+
+// TestTooEarly delivers each message to a fresh copy of its recipient, one
+// that has not reached the state the message belongs to (out of order).
+func TestTooEarly(t *testing.T) {
+	want := map[string]role.AlertClass{
+		"R2": role.UnexpectedMessage, "L1": role.UnknownPeer, "L2": role.UnexpectedMessage,
+		"E1": role.UnknownPeer, "E2": role.UnexpectedMessage, "E3": role.UnexpectedMessage,
+		"E4": role.UnknownPeer, "E5": role.UnknownPeer, "E6": role.UnknownPeer, "E7": role.UnknownPeer,
+	}
+	for _, v := range Variants() {
+		for _, label := range sessionLabels[1:] {
+			t.Run(fmt.Sprintf("%s/%s", v, label), func(t *testing.T) {
+				s := newScript(t, "modern", v)
+				m := s.until(label, 0)
+				fresh := newScript(t, "modern", v)
+				expectAlert(t, fresh, m.To, m.From, m.Bytes, want[label])
+				s.deliver(m)
+				s.finish()
+			})
+		}
+	}
+}
