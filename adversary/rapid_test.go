@@ -159,7 +159,11 @@ func TestAsPublishedFallsToRandomAdversary(t *testing.T) {
 			// The counterexample is expected: no fail file, and a bounded
 			// shrink so the test stays quick.
 			setFlag(t, "rapid.nofailfile", "true")
-			setFlag(t, "rapid.shrinktime", "4s")
+			setFlag(t, "rapid.shrinktime", "2s")
+			setFlag(t, "rapid.checks", "1000")
+			if flag.Lookup("rapid.seed").Value.String() == "0" {
+				setFlag(t, "rapid.seed", "1") // deterministic unless -rapid.seed is given
+			}
 			var found *Violation
 			msg := expectCounterexample(t, func(rt *rapid.T) {
 				n, vs := adversarialRun(rt, protocol, "modern", "as-published")
