@@ -106,17 +106,17 @@ func (c *captureTB) Fatalf(format string, args ...any) {
 	c.Errorf(format, args...)
 	panic(capturedFailure{})
 }
-func (c *captureTB) Fatal(args ...any)                 { c.Fatalf("%s", fmt.Sprint(args...)) }
+func (c *captureTB) Fatal(args ...any) { c.Fatalf("%s", fmt.Sprint(args...)) }
 func (c *captureTB) Errorf(format string, args ...any) {
 	if !c.failed {
 		c.msg = fmt.Sprintf(format, args...)
 	}
 	c.failed = true
 }
-func (c *captureTB) Error(args ...any)                 { c.Errorf("%s", fmt.Sprint(args...)) }
-func (c *captureTB) FailNow()                          { c.Fatalf("FailNow") }
-func (c *captureTB) Fail()                             { c.failed = true }
-func (c *captureTB) Failed() bool                      { return c.failed }
+func (c *captureTB) Error(args ...any) { c.Errorf("%s", fmt.Sprint(args...)) }
+func (c *captureTB) FailNow()          { c.Fatalf("FailNow") }
+func (c *captureTB) Fail()             { c.failed = true }
+func (c *captureTB) Failed() bool      { return c.failed }
 
 type capturedFailure struct{}
 
