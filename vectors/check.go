@@ -10,6 +10,7 @@ import (
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
+	"github.com/imcheck/imcheck/impl/suite"
 )
 
 // ErrUnsupported is returned (wrapped) by a Target for what it does not
@@ -198,4 +199,29 @@ func judgeKeyGen(tc simpKeyGenTest, m int, keys [][]byte, err error) TestResult 
 		return fail("SHA-256 of the keys = %x, want %x", []byte(d), []byte(tc.SessionKeysSha256))
 	}
 	return r
+}
+
+// ImkeKeys computes IMKE's derivations with impl/suite's KDF and MAC and
+// the labels of docs/spec/imke.md §4 and §7.4 (impl/imke keeps its
+// functions unexported; the generator cross-checks them against the keys
+// its honest runs report).
+func (Reference) ImkeKeys(derivation, variant string, secret, random []byte, idA, idB string, encKAS1, encRS1 []byte) (enc, mac, confirm []byte, err error) {
+	ctx := &suite.Ctx{}
+	switch derivation {
+	case "4.1", "renewal":
+		enc, mac = ctx.KDF(secret, 32, "imke f4", random), ctx.KDF(random, 32, "imke f5", secret)
+		if derivation == "renewal" && variant == "hardened" {
+			confirm = ctx.MAC(mac, "imke renewal confirm", encKAS1, encRS1)
+		}
+	case "4.6":
+		var ids [][]byte
+		if variant == "hardened" {
+			ids = [][]byte{[]byte(idA), []byte(idB)}
+		}
+		enc = ctx.KDF(secret, 32, "imke f8", append([][]byte{random}, ids...)...)
+		mac = ctx.KDF(random, 32, "imke f9", append([][]byte{secret}, ids...)...)
+	default:
+		return nil, nil, nil, fmt.Errorf("%w: derivation %q", ErrUnsupported, derivation)
+	}
+	return enc, mac, confirm, nil
 }

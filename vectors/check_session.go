@@ -76,9 +76,9 @@ func checkSessionGroup(file string, gi int, g sessionGroupIn, t Target, emit fun
 	}
 	for i, st := range g.Tests {
 		for _, id := range st.Sends {
-			if d, ok := byID[id]; !ok || d.Kind != "deliver" {
+			if d, ok := byID[id]; !ok || (d.Kind != "deliver" && d.Kind != "pending") {
 				return &FileError{File: file, Path: fmt.Sprintf("/testGroups/%d/tests/%d/sends", gi, i),
-					Reason: fmt.Sprintf("tcId %d is not a deliver test of this group", id)}
+					Reason: fmt.Sprintf("tcId %d is not a deliver or pending test of this group", id)}
 			}
 		}
 	}
@@ -86,7 +86,7 @@ func checkSessionGroup(file string, gi int, g sessionGroupIn, t Target, emit fun
 	for _, name := range parties {
 		var mine []sessionStep
 		for _, st := range g.Tests {
-			if st.Party == name {
+			if st.Party == name && st.Kind != "pending" { // pending messages are nobody's to handle
 				mine = append(mine, st)
 			}
 		}

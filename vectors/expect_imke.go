@@ -40,6 +40,22 @@ func imkeExpected(variant, rule string, m role.Message, r *run) (outcome, error)
 		}
 	case "replay-duplicate", "replay-after-run":
 		return imkeReplay(hardened, label, m, r)
+	case "claimed-sender":
+		switch label {
+		case "c1", "c2", "c3", "4.7": // §5: peer messages must not come from the server
+			return reject(role.UnexpectedMessage), nil
+		case "a1":
+			if hardened { // §6.1, H6: the routing identity must be ID_A
+				return reject(role.WrongIdentity), nil
+			}
+			return accept, nil // §11.1: ID_A is taken from the message
+		case "a3": // §6.1: the claimed sender has no pending attempt
+			return reject(role.UnexpectedMessage), nil
+		case "4.2", "4.4", "b1", "b2":
+			// The claimed sender is logged in with keys of its own, under
+			// which the message does not open (§15).
+			return reject(role.DecryptError), nil
+		}
 	}
 	return outcome{}, noExpectation("imke", variant, rule, m)
 }

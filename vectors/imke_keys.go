@@ -51,6 +51,9 @@ var imkeKeysNotes = map[string]Note{
 }
 
 func genImkeKeys() (*File, error) {
+	if err := crossCheckImkeKeys(); err != nil {
+		return nil, err
+	}
 	var n numberer
 	flags := map[string]bool{}
 	var groups []imkeKeysGroup

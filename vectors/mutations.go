@@ -24,8 +24,11 @@ type mutation struct {
 const headerLen = 4
 
 // wireMutations are the byte-level rules of docs/spec/wire.md §2, which
-// apply to every message of both protocols.
-func wireMutations(sessionSuite suite.ID) []mutation {
+// apply to every message of both protocols. The rules that copy the whole
+// message (truncate, append, version, suite) test the same header and
+// length checks whatever the suite, so they are generated for the
+// branch suite (modern) only, to keep the files small.
+func wireMutations(sessionSuite suite.ID, copies bool) []mutation {
 	other := suite.ID(0)
 	for _, s := range suite.All() {
 		if s.ID != sessionSuite {
@@ -43,7 +46,7 @@ func wireMutations(sessionSuite suite.ID) []mutation {
 			return out, true
 		}
 	}
-	return []mutation{
+	all := []mutation{
 		{"truncate-last-byte", "Truncated", "last byte removed", func(msg []byte) ([]byte, bool) {
 			return bytes.Clone(msg[:len(msg)-1]), len(msg) > headerLen
 		}},
@@ -81,6 +84,18 @@ func wireMutations(sessionSuite suite.ID) []mutation {
 			return out, true
 		}},
 	}
+	if copies {
+		return all
+	}
+	var out []mutation
+	for _, m := range all {
+		switch m.name {
+		case "truncate-last-byte", "append-byte", "version-2", "other-suite", "unknown-suite":
+		default:
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 var sessionNotes = map[string]Note{

@@ -13,6 +13,8 @@ import (
 //     messages it produced, events what it emitted;
 //   - "deliver": an honest message reaches its recipient, who must accept
 //     it, send exactly the listed messages and emit exactly the events;
+//   - "pending": a message a step sent that the group ends before
+//     delivering; nobody handles it;
 //   - "inject": a message the network (or an attacker) hands to party; the
 //     party must reject it with the alert class given and leave its state
 //     as it was, so the run goes on (result "invalid"). An "acceptable"
@@ -97,6 +99,20 @@ type deliverStep struct {
 	Sends   []int       `json:"sends"`
 	Events  []eventJSON `json:"events"`
 	Result  Result      `json:"result"`
+}
+
+// pendingStep is a message a step sent that the group ends before
+// delivering (branch groups stop at their injection). Nobody handles it.
+type pendingStep struct {
+	TcID    int      `json:"tcId"`
+	Comment string   `json:"comment"`
+	Flags   []string `json:"flags"`
+	Kind    string   `json:"kind"` // "pending"
+	Party   string   `json:"party"`
+	From    string   `json:"from"`
+	Label   string   `json:"label"`
+	Msg     Hex      `json:"msg"`
+	Result  Result   `json:"result"`
 }
 
 type injectStep struct {

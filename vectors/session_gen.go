@@ -230,6 +230,10 @@ func stepsJSON(steps []step, n *numberer, flags map[string]bool) []any {
 			out = append(out, deliverStep{TcID: ids[i], Comment: fmt.Sprintf("%s %s → %s", m.Label, m.From, m.To), Flags: []string{"Honest"},
 				Kind: "deliver", Party: st.party, From: m.From, Label: m.Label, Msg: Hex(nonNil(m.Bytes)),
 				Sends: sends, Events: eventsJSON(st.events), Result: Valid})
+		case "pending":
+			m := st.msg
+			out = append(out, pendingStep{TcID: ids[i], Comment: fmt.Sprintf("%s %s → %s, not delivered before the group ends", m.Label, m.From, m.To),
+				Flags: []string{}, Kind: "pending", Party: st.party, From: m.From, Label: m.Label, Msg: Hex(nonNil(m.Bytes)), Result: Valid})
 		case "inject":
 			fl := append([]string{}, st.flags...)
 			sort.Strings(fl)
@@ -255,7 +259,7 @@ func stepsJSON(steps []step, n *numberer, flags map[string]bool) []any {
 // message again. Cases that cannot stay in the running session are
 // collected in branches.
 func negativeInjector(protocol, variant string, s *suite.Suite, shadow *run, branches *[]branch) injector {
-	rules := append(wireMutations(s.ID), protocolMutations(protocol)...)
+	rules := append(wireMutations(s.ID, s.Name == branchSuite), protocolMutations(protocol)...)
 	shadowMsgs := shadow.deliveredMsgs()
 	return func(r *run, next *role.Message, k int) error {
 		try := func(rule, flag string, m role.Message, out []byte, comment string) error {
@@ -291,6 +295,14 @@ func negativeInjector(protocol, variant string, s *suite.Suite, shadow *run, bra
 				return err
 			}
 		}
+		if from, ok := claimedSender(r.setup, m); ok {
+			c := m
+			c.From = from
+			if err := try("claimed-sender", "WrongSender", c, m.Bytes,
+				fmt.Sprintf("%s %s → %s, claimed to come from %s", m.Label, m.From, m.To, from)); err != nil {
+				return err
+			}
+		}
 		if k < len(shadowMsgs) {
 			sm := shadowMsgs[k]
 			if sm.Label == m.Label && sm.From == m.From && sm.To == m.To && string(sm.Bytes) != string(m.Bytes) {
@@ -310,4 +322,23 @@ func negativeInjector(protocol, variant string, s *suite.Suite, shadow *run, bra
 		}
 		return nil
 	}
+}
+
+// claimedSender is the other party a claimed-sender case names as the
+// sender of m: for a user's message to the server, the other user; for a
+// user's message to a user, the server. Server messages are not claimed
+// from elsewhere.
+func claimedSender(setup harness.Setup, m role.Message) (string, bool) {
+	if m.From == setup.Server {
+		return "", false
+	}
+	if m.To != setup.Server {
+		return setup.Server, true
+	}
+	for _, u := range setup.Users {
+		if u != m.From {
+			return u, true
+		}
+	}
+	return "", false
 }

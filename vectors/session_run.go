@@ -77,6 +77,12 @@ func honestRun(proto harness.Protocol, setup harness.Setup, inject injector) (*r
 			queue = queue[1:]
 			if inject != nil {
 				if err := inject(r, &q.msg, len(r.delivered)); err == errStop {
+					// The messages still in flight are recorded as pending,
+					// so that every message a step sent is in the group.
+					for _, p := range append([]queued{q}, queue...) {
+						r.steps = append(r.steps, step{kind: "pending", party: p.msg.To, msg: p.msg, result: Valid})
+						r.steps[p.producer].sends = append(r.steps[p.producer].sends, len(r.steps)-1)
+					}
 					return r, nil
 				} else if err != nil {
 					return nil, err
