@@ -42,6 +42,15 @@ func init() {
 		},
 	})
 	RegisterAttack(&Attack{
+		ID: "simp-l2-same-key", Protocol: "simp", Source: "profile",
+		Title:    "an honest login: S protects L2 under the SK_ASj that protected alice's L1",
+		Weakness: "SIMP W2: L1 and L2 under the same SK_ASj",
+		Expect:   []Expect{{Property: KeyReuse, Party: "S", Peer: "alice", What: "key-index"}},
+		Script: func(n *Network) error {
+			return n.Do(register("alice"), login("alice"))
+		},
+	})
+	RegisterAttack(&Attack{
 		ID: "simp-e6-replay", Protocol: "simp", Source: "profile",
 		Title:    "alice's E6 replayed to bob is accepted twice",
 		Weakness: "SIMP W5: nothing tracks used indices or nonces, so E6/E7 replays are accepted",
