@@ -100,6 +100,7 @@ type floorEnv struct {
 	ctx           *suite.Ctx
 	fn            functions
 	skS, skA, skB suite.PrivateKey
+	pkS, pkA, pkB suite.PublicKey
 	k             []byte
 	body          []byte
 }
@@ -114,6 +115,7 @@ func benchFloor(b *testing.B, st *suite.Suite, step func(e *floorEnv) error) {
 			b.Fatal(err)
 		}
 	}
+	e.pkS, e.pkA, e.pkB = e.skS.Public(), e.skA.Public(), e.skB.Public()
 	e.k, _ = ctx.Random(32)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -146,11 +148,12 @@ func floorLogin(e *floorEnv) error {
 		return err
 	}
 	kas, _ := c.Random(32)
-	enc, err := c.Encrypt(e.skS.Public(), "a1", kas)
+	ku := kr.Public()
+	enc, err := c.Encrypt(e.pkS, "a1", kas)
 	if err != nil {
 		return err
 	}
-	sealed, _ := c.Seal(kas, "a1", append(kr.Public().Bytes(), e.fn.f1(e.body)...))
+	sealed, _ := c.Seal(kas, "a1", append(ku.Bytes(), e.fn.f1(e.body)...))
 	if _, err := c.Decrypt(e.skS, "a1", enc); err != nil {
 		return err
 	}
@@ -159,7 +162,7 @@ func floorLogin(e *floorEnv) error {
 	}
 	e.fn.f1(e.body)
 	rs, _ := c.Random(32)
-	encR, err := c.Encrypt(kr.Public(), "a2", rs)
+	encR, err := c.Encrypt(ku, "a2", rs)
 	if err != nil {
 		return err
 	}
@@ -189,7 +192,7 @@ func floorKeyTransport(e *floorEnv) error {
 	c := e.ctx
 	kab, _ := c.Random(32)
 	ra, _ := c.Random(32)
-	enc, err := c.Encrypt(e.skB.Public(), "c1", kab)
+	enc, err := c.Encrypt(e.pkB, "c1", kab)
 	if err != nil {
 		return err
 	}
@@ -201,7 +204,7 @@ func floorKeyTransport(e *floorEnv) error {
 		return err
 	}
 	rb, _ := c.Random(32)
-	encB, err := c.Encrypt(e.skA.Public(), "c2", rb)
+	encB, err := c.Encrypt(e.pkA, "c2", rb)
 	if err != nil {
 		return err
 	}
@@ -235,7 +238,7 @@ func floorMessage(e *floorEnv) error {
 func floorRenewal(e *floorEnv) error {
 	c := e.ctx
 	k1, _ := c.Random(32)
-	encK, err := c.Encrypt(e.skS.Public(), "4.4", k1)
+	encK, err := c.Encrypt(e.pkS, "4.4", k1)
 	if err != nil {
 		return err
 	}
@@ -247,7 +250,7 @@ func floorRenewal(e *floorEnv) error {
 		return err
 	}
 	r1, _ := c.Random(32)
-	encR, err := c.Encrypt(e.skA.Public(), "4.5", r1)
+	encR, err := c.Encrypt(e.pkA, "4.5", r1)
 	if err != nil {
 		return err
 	}
