@@ -2,6 +2,8 @@ package adversary
 
 import (
 	"fmt"
+
+	"github.com/imcheck/imcheck/impl/harness"
 	"sort"
 	"strings"
 )
@@ -67,6 +69,9 @@ func ConcreteVerdict(model, scenario, claim string) string {
 	variant := "as-published"
 	if strings.HasSuffix(model, "-hardened") {
 		variant = "hardened"
+	}
+	if _, err := harness.Lookup(a.Protocol); err != nil {
+		return "not run: no harness binding for " + a.Protocol
 	}
 	v, err := a.Run("modern", variant, 1)
 	if err != nil {
