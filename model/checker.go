@@ -22,8 +22,26 @@ type run struct {
 
 type checkedHit struct {
 	claim string
+	occ   *Claim // the occurrence reached
 	run   *run
 	step  int
+}
+
+// caches holds the checker's replay-cache records: agent, cache name, value.
+type caches map[[3]string]bool
+
+// put records a ground value; it fails when the agent already holds it.
+func (c caches) put(r *run, a *Action) error {
+	t := instantiate(a.Term, r.env)
+	if !Ground(t) {
+		return fmt.Errorf("session %d: cached value %v is not ground", r.id, t)
+	}
+	k := [3]string{r.env[0].String(), a.Event, t.String()}
+	if c[k] {
+		return fmt.Errorf("session %d (%s) refuses %v: %s has seen it before", r.id, r.role.Name, t, r.env[0])
+	}
+	c[k] = true
+	return nil
 }
 
 // CheckTrace replays a ground attack trace step by step on the term
@@ -44,6 +62,8 @@ func CheckTrace(p *Protocol, sc *Scenario, tr *Trace) error {
 	}
 	revealed := -1
 	length := 0
+	cache := caches{}
+	advance := func(r *run, k ActKind, label string) (*Action, error) { return advanceRun(r, k, label, cache) }
 	for i, s := range tr.Steps {
 		if s.Kind != StepStart && s.Kind != StepReveal {
 			if runs[s.Session] == nil {
@@ -108,21 +128,22 @@ func CheckTrace(p *Protocol, sc *Scenario, tr *Trace) error {
 			if !honestRun(sc, a.Claim, r) {
 				return badTrace(i, "claim %s does not apply: an agent of session %d is dishonest", s.Label, r.id)
 			}
-			hits = append(hits, checkedHit{claim: s.Label, run: r, step: i})
+			hits = append(hits, checkedHit{claim: s.Label, occ: a.Claim, run: r, step: i})
 		case StepReveal:
 			if claim.Kind != ClaimFSecret || s.Label != claim.ID || revealed >= 0 {
 				return badTrace(i, "reveal not allowed")
 			}
 			var r *run
+			var occ *Claim
 			for _, h := range hits {
 				if h.claim == claim.ID && h.run.id == s.Session {
-					r = h.run
+					r, occ = h.run, h.occ
 				}
 			}
 			if r == nil {
 				return badTrace(i, "reveal before session %d reached claim %s", s.Session, claim.ID)
 			}
-			for k, t := range claim.Reveal {
+			for k, t := range occ.Reveal {
 				x := instantiate(t, r.env)
 				if k >= len(s.Args) || !Equal(x, s.Args[k]) {
 					return badTrace(i, "revealed terms differ")
@@ -194,11 +215,16 @@ func member(x string, xs []string) bool {
 
 // advance runs the silent actions (checks, claims the trace does not list)
 // of r and returns its next action, which must be of kind k.
-func advance(r *run, k ActKind, label string) (*Action, error) {
+func advanceRun(r *run, k ActKind, label string, cache caches) (*Action, error) {
 	for r.pc < len(r.role.Actions) {
 		a := r.role.Actions[r.pc]
 		r.pc++
 		switch {
+		case a.Kind == ActCache:
+			if err := cache.put(r, a); err != nil {
+				return nil, err
+			}
+			continue
 		case a.Kind == ActCheck:
 			x, y := instantiate(a.Term, r.env), instantiate(a.Term2, r.env)
 			if !Ground(x) || !Equal(x, y) {
@@ -217,7 +243,7 @@ func advance(r *run, k ActKind, label string) (*Action, error) {
 	return nil, fmt.Errorf("session %d (%s) has finished", r.id, r.role.Name)
 }
 
-var actName = [...]string{"send", "receive", "check", "event", "claim"}
+var actName = [...]string{"send", "receive", "check", "event", "claim", "cache"}
 
 func honestRun(sc *Scenario, c *Claim, r *run) bool {
 	idx := c.Honest

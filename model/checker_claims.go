@@ -22,6 +22,7 @@ func checkViolation(p *Protocol, sc *Scenario, tr *Trace, c *Claim, know []Term,
 		return fmt.Errorf("%w: claim %s holds: %s", ErrBadTrace, c.ID, fmt.Sprintf(format, args...))
 	}
 	env := hit.run.env
+	c = hit.occ
 	switch c.Kind {
 	case ClaimSecret, ClaimFSecret:
 		if c.Kind == ClaimFSecret && revealed < hit.step {
@@ -48,8 +49,8 @@ func checkViolation(p *Protocol, sc *Scenario, tr *Trace, c *Claim, know []Term,
 			if h.step > hit.step {
 				break
 			}
-			args := make([]Term, len(c.Args))
-			for i, x := range c.Args {
+			args := make([]Term, len(h.occ.Args))
+			for i, x := range h.occ.Args {
 				args[i] = instantiate(x, h.run.env)
 			}
 			found := false
@@ -76,10 +77,10 @@ func checkViolation(p *Protocol, sc *Scenario, tr *Trace, c *Claim, know []Term,
 				other = &mine[i]
 			}
 		}
-		if other == nil || other.run == hit.run {
-			return fail("no second session at step %d", tr.Hit2+1)
+		if other == nil || other.step == hit.step || other.run == hit.run && other.occ == hit.occ {
+			return fail("no second use at step %d", tr.Hit2+1)
 		}
-		if !Equal(instantiate(c.Term, env), instantiate(c.Term, other.run.env)) {
+		if !Equal(instantiate(c.Term, env), instantiate(other.occ.Term, other.run.env)) {
 			return fail("the two sessions accepted different values")
 		}
 	case ClaimWeakSecret:

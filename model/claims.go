@@ -40,15 +40,15 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 			return nil, 0, 0, nil
 		}
 		for _, h := range hits {
-			t := instantiate(c.Term, st.sess[h.sess].env)
-			if sols := e.solve(st, len(st.know), t); len(sols) > 0 {
+			t := instantiate(h.occ.Term, st.sess[h.sess].env)
+			if sols := consistentOnly(e.solve(st, len(st.know), t)); len(sols) > 0 {
 				return sols[0], h.step, -1, t
 			}
 		}
 	case ClaimAlive, ClaimWeakAgree:
 		for _, h := range hits {
 			s := &st.sess[h.sess]
-			partner := s.env[c.Agent]
+			partner := s.env[h.occ.Agent]
 			me := s.env[0]
 			ok := false
 			for j := range st.sess {
@@ -73,7 +73,7 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 	case ClaimNIAgree, ClaimInjAgree:
 		used := map[int]bool{}
 		for _, h := range hits {
-			args := e.claimArgs(st, c, h)
+			args := e.claimArgs(st, h.occ, h)
 			found := false
 			for j, ev := range st.events {
 				if ev.step > h.step || ev.name != c.Event || (c.Kind == ClaimInjAgree && used[j]) {
@@ -92,16 +92,16 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 	case ClaimUnique:
 		for a := 0; a < len(hits); a++ {
 			for b := a + 1; b < len(hits); b++ {
-				if hits[a].sess == hits[b].sess {
+				if hits[a].sess == hits[b].sess && hits[a].occ == hits[b].occ {
 					continue
 				}
-				ta := instantiate(c.Term, st.sess[hits[a].sess].env)
-				tb := instantiate(c.Term, st.sess[hits[b].sess].env)
+				ta := instantiate(hits[a].occ.Term, st.sess[hits[a].sess].env)
+				tb := instantiate(hits[b].occ.Term, st.sess[hits[b].sess].env)
 				s := st.clone()
 				if !e.matcher().unify(&s.sub, ta, tb) {
 					continue
 				}
-				if sols := e.normalize(s); len(sols) > 0 {
+				if sols := consistentOnly(e.normalize(s)); len(sols) > 0 {
 					return sols[0], hits[a].step, hits[b].step, ta
 				}
 			}
@@ -110,7 +110,7 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 		g := grounding(st)
 		know := groundTerms(g, st.know)
 		for _, h := range hits {
-			p := g.Resolve(instantiate(c.Term, st.sess[h.sess].env))
+			p := g.Resolve(instantiate(h.occ.Term, st.sess[h.sess].env))
 			if offlineGuess(e.th, know, p) {
 				return st, h.step, -1, p
 			}

@@ -48,25 +48,16 @@ func claimResult(t testing.TB, rep *Report, scenario, id string) *ClaimResult {
 	return nil
 }
 
-// heavy lists shipped models whose golden run is skipped under -short.
-var heavy = map[string]bool{}
-
 // TestGolden checks the verdict codes of every shipped model, as computed
 // by the engine, against testdata/verdicts.golden (go test -update).
 func TestGolden(t *testing.T) {
 	var b strings.Builder
 	for _, f := range Shipped() {
 		p := mustShipped(t, f)
-		if testing.Short() && heavy[p.Name] {
-			continue
-		}
 		rep := check(t, p, Options{})
 		b.WriteString(p.Name + " " + rep.Codes() + "\n")
 	}
 	golden := filepath.Join("testdata", "verdicts.golden")
-	if testing.Short() {
-		golden = filepath.Join("testdata", "verdicts-short.golden")
-	}
 	if *update {
 		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)

@@ -65,6 +65,8 @@ type jsonStep struct {
 	Term    string   `json:"term,omitempty"`
 	Args    []string `json:"args,omitempty"`
 	Line    int      `json:"line,omitempty"`
+	// Violated marks the violated claim step (both steps for "unique").
+	Violated bool `json:"violated,omitempty"`
 }
 
 func strs(ts []Term) []string {
@@ -98,9 +100,10 @@ func WriteJSON(w io.Writer, reps []*Report) error {
 					if t.Witness != nil {
 						jt.Witness = t.Witness.String()
 					}
-					for _, st := range t.Steps {
+					for i, st := range t.Steps {
 						js := jsonStep{Kind: string(st.Kind), Session: st.Session, Role: st.Role,
-							Agents: st.Agents, Label: st.Label, Args: strs(st.Args), Line: st.Line}
+							Agents: st.Agents, Label: st.Label, Args: strs(st.Args), Line: st.Line,
+							Violated: st.Kind == StepClaim && t.violated(i)}
 						if st.Term != nil {
 							js.Term = st.Term.String()
 						}
@@ -160,7 +163,7 @@ func (t *Trace) WriteMermaid(w io.Writer) {
 		case StepEvent:
 			fmt.Fprintf(w, "    Note over %s: %s\n", part(s.Session), mm(Fn(s.Label, s.Args...).String()))
 		case StepClaim:
-			if i == t.Hit || i == t.Hit2 && t.Kind == ClaimUnique {
+			if t.violated(i) {
 				fmt.Fprintf(w, "    Note over %s: claim %s violated\n", part(s.Session), mm(s.Label))
 			}
 		case StepReveal:

@@ -10,7 +10,7 @@ import (
 var keywords = map[string]bool{
 	"protocol": true, "fun": true, "secret": true, "password": true, "public": true,
 	"const": true, "role": true, "knows": true, "fresh": true, "var": true, "let": true,
-	"send": true, "recv": true, "check": true, "event": true, "claim": true,
+	"send": true, "recv": true, "check": true, "event": true, "claim": true, "cache": true,
 	"scenario": true, "users": true,
 	"sessions": true, "reveal": true, "if": true,
 }

@@ -127,8 +127,16 @@ func (ps *parser) roleStmt() {
 		r.Actions = append(r.Actions, a)
 	case "claim":
 		ps.claim(t)
+	case "cache":
+		a := &Action{Kind: ActCache, Pos: t.pos}
+		if ps.peek().kind == tIdent && ps.toks[ps.i+1].text == ":" {
+			a.Event = ps.next().text
+			ps.next()
+		}
+		a.Term = ps.term(true)
+		r.Actions = append(r.Actions, a)
 	default:
-		ps.fail(t.pos, "expected a role statement (knows, fresh, var, let, send, recv, check, event, claim) or '}', found %s", t)
+		ps.fail(t.pos, "expected a role statement (knows, fresh, var, let, send, recv, check, event, cache, claim) or '}', found %s", t)
 	}
 }
 
@@ -217,9 +225,11 @@ func (ps *parser) bindAll(t Term) {
 func (ps *parser) claim(kw token) {
 	r := ps.role
 	c := &Claim{Role: r, Pos: kw.pos, Action: len(r.Actions)}
+	labelled := false
 	if ps.peek().kind == tIdent && ps.toks[ps.i+1].text == ":" {
 		c.ID = ps.next().text
 		ps.next()
+		labelled = true
 	}
 	k := ps.peek()
 	if k.kind != tIdent {
@@ -298,12 +308,22 @@ func (ps *parser) claim(kw token) {
 		}
 	}
 	for _, o := range ps.p.Claims {
-		if o.ID == c.ID {
-			ps.fail(kw.pos, "claim %s is declared twice (first at line %d)", c.ID, o.Pos.Line)
+		if o.ID != c.ID {
+			continue
 		}
+		// a shared label: one claim checked at several points
+		if !labelled || o.Kind != c.Kind {
+			ps.fail(kw.pos, "claim %s is declared twice (first at line %d); a label may be shared only by claims of the same kind", c.ID, o.Pos.Line)
+		}
+		if len(o.Args) != len(c.Args) {
+			ps.fail(kw.pos, "claim %s: shared label with %d event arguments, first at line %d has %d", c.ID, len(c.Args), o.Pos.Line, len(o.Args))
+		}
+		c.Primary = o
 	}
 	r.Actions = append(r.Actions, &Action{Kind: ActClaim, Claim: c, Pos: kw.pos})
-	ps.p.Claims = append(ps.p.Claims, c)
+	if c.Primary == nil {
+		ps.p.Claims = append(ps.p.Claims, c)
+	}
 }
 
 // spell renders tokens [from, to) compactly for the claim text.
@@ -315,7 +335,7 @@ func (ps *parser) spell(from, to int) string {
 			s += ", "
 			continue
 		}
-		if i > from && t.kind == tIdent && ps.toks[i-1].kind == tIdent {
+		if i > from && t.kind == tIdent && (ps.toks[i-1].kind == tIdent || ps.toks[i-1].text == ")" || ps.toks[i-1].text == ">") {
 			s += " "
 		}
 		s += t.text

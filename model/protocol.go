@@ -80,6 +80,7 @@ const (
 	ActCheck
 	ActEvent
 	ActClaim
+	ActCache
 )
 
 // Action is one line of a role.
@@ -88,7 +89,7 @@ type Action struct {
 	Label string // message label, e.g. "E4"
 	Term  Term   // send, recv, left of check
 	Term2 Term   // right of check
-	Event string // event name
+	Event string // event name; for cache, the cache's name
 	Args  []Term // event arguments
 	Claim *Claim
 	Pos   Pos
@@ -126,6 +127,20 @@ type Claim struct {
 	Honest []int // symbols that must be honest; all params if empty
 	Text   string
 	Pos    Pos
+	// Primary is the first occurrence of a shared label: a label used
+	// at several points (in one role or several) names one claim, whose
+	// occurrences are all checked together (e.g. "unique" across roles,
+	// "injagree" across several receptions of one session). Nil for the
+	// first occurrence.
+	Primary *Claim
+}
+
+// primary returns the claim an occurrence belongs to.
+func (c *Claim) primary() *Claim {
+	if c.Primary != nil {
+		return c.Primary
+	}
+	return c
 }
 
 // Scenario is a bounded setting in which every claim is checked.

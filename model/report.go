@@ -117,12 +117,13 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 	}
 }
 
-// WriteText writes the trace one step a line.
+// WriteText writes the trace one step a line. Of the claim steps, only the
+// violated one (two for "unique") is shown.
 func (t *Trace) WriteText(w io.Writer, indent string) {
 	n := 0
 	for i, s := range t.Steps {
 		mark := ""
-		if i == t.Hit || i == t.Hit2 && t.Kind == ClaimUnique {
+		if t.violated(i) {
 			mark = "   <-- violated"
 		}
 		switch s.Kind {
@@ -137,7 +138,10 @@ func (t *Trace) WriteText(w io.Writer, indent string) {
 		case StepEvent:
 			fmt.Fprintf(w, "%s   event  #%d %v\n", indent, s.Session, Fn(s.Label, s.Args...))
 		case StepClaim:
-			fmt.Fprintf(w, "%s   claim  #%d %s%s\n", indent, s.Session, s.Label, mark)
+			// only the violated claim step: the others are reached but hold
+			if mark != "" {
+				fmt.Fprintf(w, "%s   claim  #%d %s%s\n", indent, s.Session, s.Label, mark)
+			}
 		case StepReveal:
 			n++
 			fmt.Fprintf(w, "%s%2d. reveal %v (after #%d reached %s)\n", indent, n, Tuple(s.Args...), s.Session, s.Label)
@@ -183,4 +187,10 @@ func (r *Report) sc(name string) *Scenario {
 		}
 	}
 	return nil
+}
+
+// violated reports whether step i is the violated claim step (or, for
+// "unique", the second use).
+func (t *Trace) violated(i int) bool {
+	return i == t.Hit || i == t.Hit2 && t.Kind == ClaimUnique
 }

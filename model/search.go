@@ -92,6 +92,9 @@ func (e *engine) dfs(st *state) {
 	if e.stop {
 		return
 	}
+	if !st.consistent() {
+		return
+	}
 	e.stats.states++
 	if e.stats.states&255 == 0 {
 		if e.ctx.Err() != nil || (e.opt.MaxStates > 0 && e.stats.states >= e.opt.MaxStates) {
@@ -250,9 +253,14 @@ func (e *engine) block(st *state, i int) []*state {
 				out = append(out, e.block(r, i)...)
 			}
 			return out
+		case ActCache:
+			st.caches = append(st.caches, cacheRec{owner: s.owner(), name: a.Event, t: instantiate(a.Term, s.env)})
+			if !st.consistent() {
+				return nil
+			}
 		case ActClaim:
-			if k := e.claimIndex(a.Claim); k >= 0 && e.honestFor(a.Claim, s) {
-				st.hits = append(st.hits, hitRec{claim: k, sess: i, step: len(st.trace)})
+			if k := e.claimIndex(a.Claim.primary()); k >= 0 && e.honestFor(a.Claim, s) {
+				st.hits = append(st.hits, hitRec{claim: k, occ: a.Claim, sess: i, step: len(st.trace)})
 				st.trace = append(st.trace, Step{Kind: StepClaim, Session: s.id, Label: a.Claim.ID, Line: a.Pos.Line})
 			}
 		}
@@ -294,7 +302,7 @@ func (e *engine) honestFor(c *Claim, s *session) bool {
 // reached the forward-secrecy claim.
 func (e *engine) doReveal(st *state, h hitRec) *state {
 	s := st.clone()
-	c := e.claims[h.claim]
+	c := h.occ
 	ss := &s.sess[h.sess]
 	var ts []Term
 	for _, t := range c.Reveal {

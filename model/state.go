@@ -32,9 +32,19 @@ type eventRec struct {
 
 // hitRec is an honest session reaching a claim.
 type hitRec struct {
-	claim int // index in engine.claims
+	claim int    // index in engine.claims
+	occ   *Claim // the occurrence reached (differs from the claim for a shared label)
 	sess  int
 	step  int
+}
+
+// cacheRec is a value an honest session put in its agent's replay cache.
+// Two records of one agent and cache with equal values make a state
+// impossible: the agent refuses the second (see consistent).
+type cacheRec struct {
+	owner string
+	name  string
+	t     Term
 }
 
 // state is a node of the search: a symbolic partial run.
@@ -46,6 +56,7 @@ type state struct {
 	cons   []constraint
 	events []eventRec
 	hits   []hitRec
+	caches []cacheRec
 	trace  []Step
 	length int // number of counted steps (send, receive, reveal)
 	reveal int // claim index whose reveal happened, or -1
@@ -62,6 +73,7 @@ func (st *state) clone() *state {
 		cons:   append([]constraint(nil), st.cons...),
 		events: st.events[:len(st.events):len(st.events)],
 		hits:   st.hits[:len(st.hits):len(st.hits)],
+		caches: st.caches[:len(st.caches):len(st.caches)],
 		trace:  st.trace[:len(st.trace):len(st.trace)],
 		length: st.length,
 		reveal: st.reveal,
@@ -123,6 +135,33 @@ func dedupe(sts []*state) []*state {
 		k := s.key()
 		if !seen[k] {
 			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// consistent reports whether no agent has accepted one cached value twice
+// under the state's substitution. Free variables stay distinct when the
+// trace is grounded, so an inconsistency can only appear by binding.
+func (st *state) consistent() bool {
+	for i := 0; i < len(st.caches); i++ {
+		a := st.caches[i]
+		for j := i + 1; j < len(st.caches); j++ {
+			b := st.caches[j]
+			if a.owner == b.owner && a.name == b.name && Equal(st.sub.Resolve(a.t), st.sub.Resolve(b.t)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// consistentOnly keeps the consistent states.
+func consistentOnly(sts []*state) []*state {
+	out := sts[:0:0]
+	for _, s := range sts {
+		if s.consistent() {
 			out = append(out, s)
 		}
 	}
