@@ -28,6 +28,8 @@ func generators() []generator {
 		{"imke_keys_test.json", func(io.Writer) (*File, error) { return genImkeKeys() }},
 		{"simp_session_test.json", func(w io.Writer) (*File, error) { return genSessions("simp", w) }},
 		{"imke_session_test.json", func(w io.Writer) (*File, error) { return genSessions("imke", w) }},
+		{"simp_attack_test.json", func(w io.Writer) (*File, error) { return genAttacks("simp", w) }},
+		{"imke_attack_test.json", func(w io.Writer) (*File, error) { return genAttacks("imke", w) }},
 	}
 }
 

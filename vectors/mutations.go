@@ -112,7 +112,8 @@ var sessionNotes = map[string]Note{
 	"Replay":        {BugReplay, "A message the party has already accepted, delivered again."},
 	"WrongIndex":    {BugWrongIndex, "A key index or sequence number changed in an otherwise honest message."},
 	"WrongSender":   {BugModified, "An honest message the network claims came from another party."},
-	"Attack":        {BugKnownAttack, "A message of an attack found by the symbolic model or the adversary; the hardened variant must reject it."},
+	"Attack":        {BugKnownAttack, "A step the attacker made (redirected, replayed or injected) in an attack of package adversary, found from the profiles' weaknesses or the symbolic model; the hardened variant accepts it or must reject it, as the test says."},
+	"AnyAlert":      {BugKnownAttack, "The message must be rejected; the alert class shown is the reference implementation's and any class passes."},
 	"Weakness":      {BugWeakness, "The as-published variant accepts this on purpose (a weakness its profile lists); the hardened variant rejects it."},
 }
 

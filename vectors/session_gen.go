@@ -225,9 +225,15 @@ func stepsJSON(steps []step, n *numberer, flags map[string]bool) []any {
 				Party: st.party, Action: actionJSON{Verb: string(a.Verb), Peer: a.Peer, Body: Hex(nonNil(a.Body)), Relay: a.Relay},
 				Sends: sends, Events: eventsJSON(st.events), Result: Valid})
 		case "deliver":
-			flags["Honest"] = true
 			m := st.msg
-			out = append(out, deliverStep{TcID: ids[i], Comment: fmt.Sprintf("%s %s → %s", m.Label, m.From, m.To), Flags: []string{"Honest"},
+			fl, comment := []string{"Honest"}, fmt.Sprintf("%s %s → %s", m.Label, m.From, m.To)
+			if st.flags != nil {
+				fl, comment = st.flags, st.comment
+			}
+			for _, f := range fl {
+				flags[f] = true
+			}
+			out = append(out, deliverStep{TcID: ids[i], Comment: comment, Flags: fl,
 				Kind: "deliver", Party: st.party, From: m.From, Label: m.Label, Msg: Hex(nonNil(m.Bytes)),
 				Sends: sends, Events: eventsJSON(st.events), Result: Valid})
 		case "pending":
