@@ -39,6 +39,9 @@ type Case struct {
 	// Events must be emitted by the IUT over the whole case, in this order,
 	// unless an intercept without Resume ended the case early.
 	Events []EventPattern
+	// UniqueKeys: no two key-used events of the IUT may carry the same key
+	// (a limited-use key protects at most one message).
+	UniqueKeys bool
 }
 
 // Role is the role under test: RoleServer or RoleClient.
@@ -66,6 +69,9 @@ type Step struct {
 	Events []EventPattern
 	// Absent must not be emitted by the IUT during the step.
 	Absent []role.EventKind
+	// Refuse, with an Act of the IUT's party, means the IUT must refuse the
+	// action with an alert of one of these classes.
+	Refuse []role.AlertClass
 }
 
 // Mode says what an intercept does with the message it matches.

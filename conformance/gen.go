@@ -64,6 +64,7 @@ type reflection struct {
 	Msg, Label, Party, Clause string
 	Nth                       int
 	Variants                  []string
+	Mutate                    *Mutation
 	Expect                    Outcome
 }
 
@@ -176,12 +177,16 @@ func (t *protocolTable) generate() []Case {
 	}
 	for _, rf := range t.Reflections {
 		script := t.Script(nil)
+		what, how := "reflected", ""
+		if rf.Mutate != nil {
+			what, how = "reflected-"+idPart(rf.Mutate.Name), " ("+rf.Mutate.Name+")"
+		}
 		out = append(out, Case{
-			ID: fmt.Sprintf("%s/%s/reflected", t.Prefix, rf.Msg), Clause: rf.Clause, Protocol: t.Protocol,
+			ID: fmt.Sprintf("%s/%s/%s", t.Prefix, rf.Msg, what), Clause: rf.Clause, Protocol: t.Protocol,
 			Party: rf.Party, Variants: rf.Variants,
-			Summary:   fmt.Sprintf("%s's own %s, reflected back to it, is rejected and the run goes on", rf.Party, rf.Label),
+			Summary:   fmt.Sprintf("%s's own %s, reflected back to it%s: %s; the run goes on", rf.Party, rf.Label, how, outcomeText(rf.Expect)),
 			Steps:     actSteps(script),
-			Intercept: &Intercept{Label: rf.Label, Nth: rf.Nth, Mode: Reflect, Expect: rf.Expect, Resume: true},
+			Intercept: &Intercept{Label: rf.Label, Nth: rf.Nth, Mode: Reflect, Mutate: rf.Mutate, Expect: rf.Expect, Resume: true},
 			Events:    expectedEvents(script, rf.Party, defaultServer),
 		})
 	}

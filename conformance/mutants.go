@@ -107,6 +107,7 @@ func RunMutants(opts Options, each func(Mutant, *Report)) (Score, error) {
 			o.Protocols = m.Protocols
 		}
 		o.Name = "mutant " + m.Name
+		o.FailFast = true
 		rep, err := Run(m.Factory(), o)
 		if err != nil {
 			return sc, fmt.Errorf("conformance: mutant %s: %w", m.Name, err)

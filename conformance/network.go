@@ -111,6 +111,11 @@ func execute(iut IUT, inst Instance, lenient bool) (trace []string, err error) {
 	if c := inst.Case; c.Intercept != nil && !r.icDone {
 		return nil, failf("no %s reached the IUT (the flow stopped before it)", c.Intercept.Label)
 	}
+	if inst.Case.UniqueKeys {
+		if err := uniqueKeys(r.allEvents); err != nil {
+			return nil, err
+		}
+	}
 	if !r.stopped {
 		if p, ok := containsInOrder(r.allEvents, inst.Case.Events); !ok {
 			return nil, failf("over the case the IUT did not emit %s (it emitted: %s)", p, eventList(r.allEvents))
@@ -132,6 +137,21 @@ func (r *caseRun) checkStep(s Step) error {
 		if slices.Contains(s.Absent, e.Kind) {
 			return failf("the IUT emitted %s, which it must not here", e)
 		}
+	}
+	return nil
+}
+
+// uniqueKeys fails when two key-used events carry the same key.
+func uniqueKeys(es []role.Event) error {
+	seen := map[string]role.Event{}
+	for _, e := range es {
+		if e.Kind != role.KeyUsed || len(e.Key) == 0 {
+			continue
+		}
+		if first, ok := seen[string(e.Key)]; ok {
+			return failf("the IUT used one session key twice: %s and %s", first, e)
+		}
+		seen[string(e.Key)] = e
 	}
 	return nil
 }
@@ -169,7 +189,11 @@ func (r *caseRun) act(s Step) error {
 	var err error
 	r.logf("act  %s", a)
 	if a.Party == r.iutName {
-		if out, err = r.iut.Act(a); err != nil {
+		out, err = r.iut.Act(a)
+		if len(s.Refuse) > 0 {
+			return r.checkOutcome("the action "+a.String(), out, err, Outcome{Reject: s.Refuse})
+		}
+		if err != nil {
 			return iutErr("the action "+a.String(), err)
 		}
 		r.iutOutput(out)

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/imcheck/imcheck/impl/harness"
@@ -33,6 +34,9 @@ type Options struct {
 	Progress io.Writer
 	// Name names the IUT in the report.
 	Name string
+	// FailFast stops starting new instances after the first failure; the
+	// report then holds only the instances that ran.
+	FailFast bool
 }
 
 // ErrCannotStart means the IUT could not be started at all.
@@ -104,6 +108,7 @@ func Run(factory Factory, opts Options) (*Report, error) {
 	rep := &Report{IUT: opts.Name, Results: make([]Result, len(insts))}
 	prog := newProgress(opts.Progress, len(insts))
 	work := make(chan int)
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for j := 0; j < opts.Jobs; j++ {
 		w := &worker{factory: factory, opts: &opts}
@@ -117,14 +122,27 @@ func Run(factory Factory, opts Options) (*Report, error) {
 			for i := range work {
 				rep.Results[i] = w.result(insts[i], caps)
 				prog.done(rep.Results[i])
+				if v := rep.Results[i].Verdict; v == Fail || v == XPass {
+					failed.Store(true)
+				}
 			}
 		}()
 	}
 	for i := range insts {
+		if opts.FailFast && failed.Load() {
+			break
+		}
 		work <- i
 	}
 	close(work)
 	wg.Wait()
+	ran := rep.Results[:0]
+	for _, r := range rep.Results {
+		if r.Verdict != "" {
+			ran = append(ran, r)
+		}
+	}
+	rep.Results = ran
 	rep.count()
 	return rep, nil
 }

@@ -237,7 +237,8 @@ type shimParty2 struct {
 }
 
 func (p *shimParty2) Handle(from string, msg []byte) (role.Output, error) {
-	resp, err := p.iut.call(&shimRequest{Op: "handle", Handle: p.handle, From: from, Message: fmt.Sprintf("%x", msg)})
+	hexMsg := fmt.Sprintf("%x", msg)
+	resp, err := p.iut.call(&shimRequest{Op: "handle", Handle: p.handle, From: from, Message: &hexMsg})
 	if err != nil {
 		return role.Output{}, err
 	}

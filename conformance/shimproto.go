@@ -40,7 +40,7 @@ type shimRequest struct {
 	Setup   *shimSetup  `json:"setup,omitempty"`
 	Action  *shimAction `json:"action,omitempty"`
 	From    string      `json:"from,omitempty"`
-	Message string      `json:"message,omitempty"`
+	Message *string     `json:"message,omitempty"` // present (maybe "") for handle
 }
 
 // shimResponse is one response line.
@@ -149,7 +149,7 @@ func ParseShimRequest(line []byte) (*shimRequest, error) {
 			need = append(need, "handle, action.verb")
 		}
 	case "handle":
-		if r.Handle == "" || r.From == "" || r.Message == "" {
+		if r.Handle == "" || r.From == "" || r.Message == nil {
 			need = append(need, "handle, from, message")
 		}
 	case "reset", "bye":

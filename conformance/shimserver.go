@@ -111,7 +111,7 @@ func (s *shimServer) serve(line []byte) (resp shimResponse, bye bool) {
 			}
 			out, err = p.party.Act(a)
 		} else {
-			msg, err2 := parseHex("message", req.Message)
+			msg, err2 := parseHex("message", *req.Message)
 			if err2 != nil {
 				return errorResponse(req.ID, err2), false
 			}

@@ -1,0 +1,182 @@
+package conformance
+
+import (
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
+)
+
+// The SIMP catalogue, written from docs/spec/simp.md (cited as §N):
+// message layouts §2, the checks of each step and their alerts §5 and §8,
+// the key index discipline §6, the weaknesses the as-published variant keeps
+// and the hardened changes that remove them §10.
+
+var (
+	simpR1      = Layout{{"ciphertext", Opaque16}}
+	simpR2      = Layout{{"sealed", Opaque16}}
+	simpL1      = Layout{{"ID_A", ID8}, {"j", U16}, {"sealed", Opaque16}}
+	simpIndexed = Layout{{"j", U16}, {"sealed", Opaque16}} // L2, E2, E3
+	simpE1      = Layout{{"ID_B", ID8}, {"j", U16}, {"tag", Opaque16}}
+	simpE4      = Layout{{"ciphertext", Opaque16}, {"signature", Opaque16}}
+	simpE5      = Layout{{"j", U16}, {"confirmation", Opaque16}}
+	simpSecure  = Layout{{"j", U16}, {"sealed", Opaque16}, {"mac", Opaque16}} // E6, E7
+)
+
+func simpScript(options map[string]string) []harness.Action {
+	p, err := harness.Lookup("simp")
+	if err != nil {
+		return nil
+	}
+	s := harness.DefaultSetup("simp", nil, "hardened")
+	s.Options = options
+	return p.Honest(s)
+}
+
+func classes(c ...role.AlertClass) []role.AlertClass { return c }
+
+// secureFields are E6/E7's: a changed index selects another key (as
+// published) or breaks the direction's parity (hardened, §6); the index is
+// also bound into the hardened AEAD and keyed hash (§10 H4).
+func secureFields() []fieldRule {
+	return []fieldRule{
+		{Field: "j", Reject: classes(role.BadIndex, role.DecryptError, role.BadMAC)},
+		{Field: "sealed", Reject: classes(role.DecryptError)},
+		{Field: "mac", Reject: classes(role.BadMAC)},
+	}
+}
+
+func simpTable() *protocolTable {
+	unknownPeer := reject(role.UnknownPeer)
+	return &protocolTable{
+		Protocol: "simp", Prefix: "SIMP", Script: simpScript,
+		Roles: []struct{ Party, Name string }{{"S", "server"}, {"alice", "initiator"}, {"bob", "responder"}},
+		Targets: []target{
+			// The server.
+			{Msg: "R1", Label: "R1", Party: "S", Clause: "simp.md §2, §5 Registration", Layout: simpR1,
+				Fields: []fieldRule{{Field: "ciphertext", Reject: classes(role.DecryptError)}},
+				// §5: a registered ID_A cannot register again.
+				Replayed:  reject(role.AuthFailed),
+				WrongFrom: "bob", WrongSender: reject(role.WrongIdentity)},
+			{Msg: "L1", Label: "L1", Party: "S", Clause: "simp.md §5 Login, §6", Layout: simpL1,
+				Fields: []fieldRule{
+					{Field: "ID_A", Reject: classes(role.WrongIdentity)},
+					{Field: "j", Reject: classes(role.BadIndex, role.DecryptError)},
+					{Field: "sealed", Reject: classes(role.DecryptError)},
+				},
+				WrongFrom: "bob", WrongSender: reject(role.WrongIdentity), Early: unknownPeer},
+			// §10 H2, H9: the hardened server rejects a replayed L1 (W1).
+			{Msg: "L1", Label: "L1", Party: "S", Clause: "simp.md §6, §10 H2 H9", Layout: simpL1, Variants: hardened,
+				Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay)},
+			{Msg: "E1", Label: "E1", Party: "S", Clause: "simp.md §5 Key exchange, §6", Layout: simpE1,
+				Fields: []fieldRule{
+					{Field: "ID_B", Reject: classes(role.UnknownPeer), Variants: asPublished},
+					{Field: "ID_B", Reject: classes(role.BadMAC), Variants: hardened},
+					{Field: "j", Reject: classes(role.BadIndex, role.BadMAC), Variants: hardened},
+					{Field: "tag", Reject: classes(role.BadMAC), Variants: hardened},
+				},
+				Early: unknownPeer},
+			// §10 H5, H2: the hardened E1 is authenticated and fresh (W3, W8).
+			{Msg: "E1", Label: "E1", Party: "S", Clause: "simp.md §5, §10 H2 H5", Layout: simpE1, Variants: hardened,
+				Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay),
+				WrongFrom: "bob", WrongSender: reject(role.BadMAC, role.Replay, role.BadIndex, role.WrongIdentity)},
+
+			// The initiator.
+			{Msg: "R2", Label: "R2", Party: "alice", Clause: "simp.md §5 Registration", Layout: simpR2,
+				Fields:   []fieldRule{{Field: "sealed", Reject: classes(role.DecryptError)}},
+				Replayed: unexpected, WrongFrom: "bob", WrongSender: unknownPeer, Early: unexpected},
+			{Msg: "L2", Label: "L2", Party: "alice", Clause: "simp.md §5 Login, §6", Layout: simpIndexed,
+				Fields: []fieldRule{
+					{Field: "j", Reject: classes(role.BadIndex)},
+					{Field: "sealed", Reject: classes(role.DecryptError)},
+				},
+				Replayed: unexpected, WrongFrom: "bob", WrongSender: unknownPeer, Early: unexpected},
+			{Msg: "E2", Label: "E2", Party: "alice", Clause: "simp.md §5 Key exchange, §6", Layout: simpIndexed,
+				Fields: []fieldRule{
+					{Field: "j", Reject: classes(role.BadIndex, role.DecryptError)},
+					{Field: "sealed", Reject: classes(role.DecryptError)},
+				},
+				Replayed:  reject(role.Replay, role.UnexpectedMessage),
+				WrongFrom: "bob", WrongSender: unknownPeer, Early: unexpected},
+			{Msg: "E5", Label: "E5", Party: "alice", Clause: "simp.md §5 Key exchange, §6", Layout: simpE5,
+				Fields: []fieldRule{
+					{Field: "j", Reject: classes(role.BadIndex, role.AuthFailed)},
+					{Field: "confirmation", Reject: classes(role.AuthFailed)},
+				},
+				Replayed:  reject(role.Replay, role.UnexpectedMessage),
+				WrongFrom: "S", WrongSender: unknownPeer, Early: reject(role.UnknownPeer, role.UnexpectedMessage)},
+			{Msg: "E7", Label: "E7", Party: "alice", Clause: "simp.md §5 Messages, §6", Layout: simpSecure,
+				Fields: secureFields(), WrongFrom: "S", WrongSender: unknownPeer, Early: unknownPeer},
+			{Msg: "E7", Label: "E7", Party: "alice", Clause: "simp.md §6, §10 H2", Layout: simpSecure, Variants: hardened,
+				Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay)},
+
+			// The responder.
+			{Msg: "E3", Label: "E3", Party: "bob", Clause: "simp.md §5 Key exchange, §6", Layout: simpIndexed,
+				Fields: []fieldRule{
+					{Field: "j", Reject: classes(role.BadIndex, role.DecryptError)},
+					{Field: "sealed", Reject: classes(role.DecryptError)},
+				},
+				WrongFrom: "alice", WrongSender: unknownPeer, Early: unexpected},
+			{Msg: "E3", Label: "E3", Party: "bob", Clause: "simp.md §6, §10 H2", Layout: simpIndexed, Variants: hardened,
+				Replayed: reject(role.Replay)},
+			{Msg: "E4", Label: "E4", Party: "bob", Clause: "simp.md §5 Key exchange", Layout: simpE4,
+				Fields: []fieldRule{
+					{Field: "ciphertext", Reject: classes(role.DecryptError)},
+					{Field: "signature", Reject: classes(role.BadSignature)},
+				},
+				Replayed: unexpected, WrongFrom: "S", WrongSender: unknownPeer, Early: unknownPeer},
+			{Msg: "E6", Label: "E6", Party: "bob", Clause: "simp.md §5 Messages, §6", Layout: simpSecure,
+				Fields: secureFields(), WrongFrom: "S", WrongSender: unknownPeer, Early: unknownPeer},
+			{Msg: "E6", Label: "E6", Party: "bob", Clause: "simp.md §6, §10 H2", Layout: simpSecure, Variants: hardened,
+				Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay)},
+		},
+		Reflections: []reflection{
+			{Msg: "L1", Label: "L1", Party: "alice", Clause: "simp.md §8", Expect: *unexpected},
+			{Msg: "L2", Label: "L2", Party: "S", Clause: "simp.md §8", Expect: *unexpected},
+			{Msg: "E6", Label: "E6", Party: "alice", Clause: "simp.md §5 Messages, §8", Expect: *unexpected},
+			{Msg: "E5", Label: "E5", Party: "bob", Clause: "simp.md §5, §8", Expect: Outcome{Reject: classes(role.UnexpectedMessage, role.UnknownPeer)}},
+			// §10 W6, H1 H4: E6 reflected to its sender retyped as E7.
+			{Msg: "E6", Label: "E6", Party: "alice", Clause: "simp.md §10 W6, H1, H4", Variants: hardened,
+				Mutate: SetType(0x1a), Expect: Outcome{Reject: classes(role.BadIndex, role.DecryptError, role.BadMAC)}},
+		},
+		Extra: simpExtra,
+	}
+}
+
+// simpExtra are the cases of key exhaustion and single use (§6).
+func simpExtra() []Case {
+	script := simpScript(map[string]string{"m": "8"})
+	if script == nil {
+		return nil
+	}
+	var setupSteps []harness.Action
+	for _, a := range script {
+		if a.Verb == harness.Send {
+			break
+		}
+		setupSteps = append(setupSteps, a)
+	}
+	sends := func(n int) []Step {
+		steps := actSteps(setupSteps)
+		for i := 0; i < n; i++ {
+			steps = append(steps, Step{Act: &harness.Action{Party: "alice", Verb: harness.Send, Peer: "bob", Body: []byte("one more")}})
+		}
+		steps[len(steps)-1].Refuse = classes(role.KeysExhausted)
+		return steps
+	}
+	var out []Case
+	// Hardened, m = 8: the initiator sends on 1, 3, 5, 7 (§6), so the fifth
+	// message has no key.
+	out = append(out, Case{ID: "SIMP/E6/keys-exhausted", Clause: "simp.md §6 exhaustion", Protocol: "simp", Party: "alice",
+		Variants: hardened, Options: map[string]string{"m": "8"}, UniqueKeys: true,
+		Summary: "with m = 8 the initiator sends four E6 and refuses the fifth with keys_exhausted",
+		Steps:   sends(5)})
+	for _, r := range []struct{ party, name string }{{"S", "server"}, {"alice", "initiator"}, {"bob", "responder"}} {
+		full := simpScript(nil)
+		out = append(out, Case{ID: "SIMP/honest/" + r.name + "-keys-used-once", Clause: "simp.md §6, §7 KeyUsed, §10 H1–H3",
+			Protocol: "simp", Party: r.party, Variants: hardened, UniqueKeys: true,
+			Summary: "in the hardened honest run the " + r.name + " protects no two messages under one key",
+			Steps:   actSteps(full), Events: expectedEvents(full, r.party, defaultServer)})
+	}
+	return out
+}
+
+func init() { topics = append([]func() []Case{simpTable().generate}, topics...) }
