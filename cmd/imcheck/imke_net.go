@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -136,7 +137,7 @@ func serveIMKE(ctx context.Context, ln net.Listener, cfg imkeServeConfig, log io
 // runClientIMKE implements: imcheck client imke --server ADDR --user NAME
 // --password P [--suite NAME] [--variant NAME] [--storage S]
 // [--seed N | --server-key FILE] [--peer NAME --send TEXT ...] [--relay]
-// [--recv N] [--timeout D].
+// [--recv N [--reply TEXT]] [--timeout D].
 func runClientIMKE(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("client imke", stderr)
 	o := addIMKEFlags(fs, "classic")
@@ -149,6 +150,7 @@ func runClientIMKE(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&sends, "send", "a message for --peer (repeatable)")
 	relay := fs.Bool("relay", false, "send c1–c3 and 4.7 through the server")
 	recv := fs.Int("recv", 0, "wait for this many messages from peers and print them")
+	reply := fs.String("reply", "", "after --recv, answer each peer that wrote with this text")
 	timeout := fs.Duration("timeout", 10*time.Second, "give up waiting after this long")
 	if st, ok := parseFlags(fs, args, false); !ok {
 		return st
@@ -168,6 +170,9 @@ func runClientIMKE(args []string, stdout, stderr io.Writer) int {
 	}
 	if *peer != "" && (*peer == *user || !wire.ValidIdentity(*peer)) {
 		problems = append(problems, "--peer must be another user")
+	}
+	if *reply != "" && *recv == 0 {
+		problems = append(problems, "--reply needs --recv")
 	}
 	if *recv < 0 || *timeout <= 0 {
 		problems = append(problems, "--recv must be ≥ 0 and --timeout > 0")
@@ -197,7 +202,7 @@ func runClientIMKE(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	fmt.Fprintf(stdout, "server key fingerprint (compare with the server's):\n%s\n", imke.FingerprintOf(s, pub))
-	if err := clientIMKE(c, *server, *peer, sends, *recv, *timeout, stdout, stderr); err != nil {
+	if err := clientIMKE(c, *server, *peer, sends, *recv, *reply, *timeout, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "imcheck client imke: %v\n", err)
 		return exitFailure
 	}
@@ -205,18 +210,22 @@ func runClientIMKE(args []string, stdout, stderr io.Writer) int {
 }
 
 // clientIMKE logs in, optionally connects to peer and sends, then waits
-// for recv messages.
-func clientIMKE(c *imke.Client, addr, peer string, sends []string, recv int, timeout time.Duration, stdout, stderr io.Writer) error {
+// for recv messages and answers their senders with reply.
+func clientIMKE(c *imke.Client, addr, peer string, sends []string, recv int, reply string, timeout time.Duration, stdout, stderr io.Writer) error {
 	conn, err := netio.Dial(addr, c.Name())
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	received := 0
+	var writers []string
 	conn.OnAlert = func(from string, err error) { fmt.Fprintf(stderr, "rejected a message from %s: %v\n", from, err) }
 	conn.OnEvent = func(e role.Event) {
 		if e.Kind == role.MessageAccepted && e.Peer != imke.DefaultServer {
 			received++
+			if !slices.Contains(writers, e.Peer) {
+				writers = append(writers, e.Peer)
+			}
 			fmt.Fprintf(stdout, "%s: %s\n", e.Peer, e.Body)
 		}
 	}
@@ -265,6 +274,18 @@ func clientIMKE(c *imke.Client, addr, peer string, sends []string, recv int, tim
 			return received >= recv
 		}, timeout); err != nil {
 			return fmt.Errorf("waiting for %d messages (got %d): %w", recv, received, err)
+		}
+	}
+	if reply != "" {
+		for _, w := range writers {
+			out, err := c.Send(w, []byte(reply))
+			if err != nil {
+				return err
+			}
+			if err := conn.Send(out.Messages...); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "sent to %s: %s\n", w, reply)
 		}
 	}
 	return nil

@@ -47,6 +47,7 @@ func TestIMKEBadArguments(t *testing.T) {
 		{"serve", "imke"},
 		{"serve", "imke", "--listen", "127.0.0.1:0", "--user", "nocolon"},
 		{"client", "imke", "--user", "alice", "--password", "x"},
+		{"client", "imke", "--server", "127.0.0.1:1", "--user", "alice", "--password", "x", "--reply", "hi"},
 		{"client", "imke", "--server", "127.0.0.1:1", "--user", "alice", "--password", "x", "--peer", "bob"},
 		{"client", "imke", "--server", "127.0.0.1:1", "--user", "alice", "--password", "x", "--peer", "alice", "--send", "hi"},
 		{"opcount", "imke", "--suite", "x"},
@@ -154,7 +155,7 @@ func TestIMKELoopbackChat(t *testing.T) {
 				bobErr := &imkeBuf{}
 				bobDone := make(chan int, 1)
 				go func() {
-					bobDone <- run(append([]string{"client", "imke", "--user", "bob", "--password", "pw-bob", "--recv", "2"}, common...), bobOut, bobErr)
+					bobDone <- run(append([]string{"client", "imke", "--user", "bob", "--password", "pw-bob", "--recv", "2", "--reply", "hi alice"}, common...), bobOut, bobErr)
 				}()
 				deadline := time.Now().Add(20 * time.Second)
 				for !strings.Contains(bobOut.String(), "logged in as bob") {
@@ -163,7 +164,7 @@ func TestIMKELoopbackChat(t *testing.T) {
 					}
 					time.Sleep(10 * time.Millisecond)
 				}
-				st, aout, aerr := runCmd(append([]string{"client", "imke", "--user", "alice", "--password", "pw-alice", "--peer", "bob", "--send", "hello bob", "--send", "second"}, common...)...)
+				st, aout, aerr := runCmd(append([]string{"client", "imke", "--user", "alice", "--password", "pw-alice", "--peer", "bob", "--send", "hello bob", "--send", "second", "--recv", "1"}, common...)...)
 				if st != exitOK {
 					t.Fatalf("alice exit %d: %s%s\nserver: %s", st, aout, aerr, srvLog.String())
 				}
@@ -178,7 +179,7 @@ func TestIMKELoopbackChat(t *testing.T) {
 				if !strings.Contains(bobOut.String(), "alice: hello bob\nalice: second\n") {
 					t.Fatalf("bob's output:\n%s", bobOut)
 				}
-				if !strings.Contains(aout, "session key established with bob") {
+				if !strings.Contains(aout, "session key established with bob") || !strings.Contains(aout, "bob: hi alice\n") {
 					t.Fatalf("alice's output:\n%s", aout)
 				}
 			})

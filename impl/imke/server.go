@@ -451,6 +451,10 @@ func (s *Server) SendToUser(id string, body []byte) (role.Output, error) {
 	o.commit()
 	var out role.Output
 	out.Messages = o.msgs
-	out.Emit(role.Event{Kind: role.MessageSent, Role: s.cfg.Name, Peer: id, Index: ss.sendSeq, Body: clone(body)})
+	ev := role.Event{Kind: role.MessageSent, Role: s.cfg.Name, Peer: id, Index: ss.sendSeq, Body: clone(body)}
+	if len(o.msgs) == 0 {
+		ev.Index, ev.Note = 0, "held until the renewal completes"
+	}
+	out.Emit(ev)
 	return out, nil
 }
