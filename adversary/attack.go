@@ -31,6 +31,11 @@ type Attack struct {
 	// NotFixed marks a weakness the hardened variant does not remove (the
 	// profile says so); the attack then succeeds on both.
 	NotFixed bool
+	// Unrealisable marks a model attack that the concrete protocol does
+	// not allow even as published (the model abstracts something the
+	// implementation does not): the script is expected to be blocked on
+	// both variants, and its verdict says where.
+	Unrealisable string
 	// Script drives the network. It returns a *Blocked error when the
 	// implementation rejects a step the attack needs.
 	Script func(n *Network) error

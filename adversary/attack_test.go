@@ -16,19 +16,29 @@ func TestAttacks(t *testing.T) {
 				if err != nil {
 					t.Skip(err)
 				}
+				if a.Unrealisable != "" {
+					// The model's attack does not concretise: blocked on
+					// both variants, and nothing it aimed at violated.
+					if v.Succeeded() || v.Blocked == nil {
+						t.Fatalf("expected the implementation to block it (%s); got %v, blocked %v", a.Unrealisable, v.Expected, v.Blocked)
+					}
+					t.Logf("%s: %s", variant, v.Summary())
+					return
+				}
 				if variant == "as-published" || a.NotFixed {
 					if !v.Succeeded() {
 						t.Fatalf("expected %v; got violations %v, blocked %v", a.Expect, v.Violations, v.Blocked)
 					}
 					return
 				}
+				// Hardened: nothing is violated. Where the attack needs a
+				// step the implementation rejects, the verdict says where;
+				// a weakness of honest behaviour (W2, W7) simply does not
+				// occur.
 				if v.Succeeded() || len(v.Violations) > 0 {
 					t.Fatalf("hardened: violations %v", v.Violations)
 				}
-				if v.Blocked == nil {
-					t.Fatalf("hardened: not blocked and no violation")
-				}
-				t.Logf("blocked: %v", v.Blocked)
+				t.Logf("hardened: %s", v.Summary())
 			})
 		}
 	}
@@ -44,6 +54,9 @@ func TestTraceReplay(t *testing.T) {
 			v, err := a.Run("modern", "as-published", 1)
 			if err != nil {
 				t.Skip(err)
+			}
+			if a.Unrealisable != "" {
+				t.Skip("the model's attack does not concretise")
 			}
 			var b bytes.Buffer
 			if err := v.Trace.WriteJSON(&b); err != nil {
@@ -67,7 +80,7 @@ func TestTraceReplay(t *testing.T) {
 			if a.NotFixed {
 				return
 			}
-			if h.Succeeded() || h.Blocked == nil {
+			if h.Succeeded() || len(h.Violations) > 0 {
 				t.Fatalf("hardened replay: violations %v, blocked %v", h.Violations, h.Blocked)
 			}
 		})

@@ -154,6 +154,9 @@ func init() {
 		Users:     []string{"alice", "bob", "eve"},
 		Dishonest: []string{"eve"},
 		Expect:    []Expect{{Property: Agreement, Party: "alice", Peer: "bob", What: "session-key"}},
+		Unrealisable: "in the model sign(h(K_AB, DK_AB, m2), pri(a)) gives away h(K_AB, DK_AB, m2), which eve re-signs; " +
+			"the profile signs Encode(label, K_AB, DK_AB, m2) itself (Ed25519 / RSA-PSS), which reveals nothing, so eve can only pass " +
+			"alice's signature and bob rejects it (bad_signature)",
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
@@ -168,15 +171,18 @@ func init() {
 			if err != nil {
 				return err
 			}
+			n.Drop(e4.ID) // intercepted
 			// eve asks for bob again, so that bob awaits an E4 from her,
-			// then hands him alice's E4 as hers.
-			if err := n.Do(connect("eve", "bob")); err != nil {
+			// but keeps her own E4; then she hands bob alice's E4 as hers.
+			if err := n.Need(n.Act(connect("eve", "bob"))); err != nil {
 				return err
 			}
-			for len(n.Pool) > 0 && n.Pool[0].ID != e4.ID {
-				n.Drop(n.Pool[0].ID)
+			own, err := n.SettleExcept("E4", "eve", "bob")
+			if err != nil {
+				return err
 			}
-			if err := n.Need(n.DeliverTo(e4.ID, "bob", "eve")); err != nil {
+			n.Drop(own.ID)
+			if err := n.Need(n.Replay(e4.ID, "bob", "eve")); err != nil {
 				return err
 			}
 			e5 := n.Find("E5", "bob", "eve")
