@@ -1,0 +1,94 @@
+package main
+
+// paperClaim maps one security claim of a paper to the claims of the
+// shipped models that formalise it, one row per model (variant, scenario).
+type paperClaim struct {
+	paper    string // SIMP or IMKE
+	section  string // the paper's section
+	words    string // the paper's words (abridged with ...)
+	property string // the formal property, in words
+	profile  string // the profile sections the models follow
+	rows     []claimRow
+}
+
+// claimRow is one model claim: its stable attack ID is
+// "<model>/<scenario>#<claim>" (e.g. simp-login/default#L1_fresh), which
+// the adversary's replays and the concrete verdict column refer to.
+type claimRow struct {
+	model, scenario, claim, variant string
+}
+
+const simpProfile = "docs/spec/simp.md (pending; the models follow impl/simp)"
+
+var paperClaims = []paperClaim{
+	// SIMP
+	{"SIMP", "§5 L1", "S can ensure that A originates this request", "S agrees with A on (n1, Pub-A): non-injective (L1_from_A) and injective (L1_fresh: \"n is a nonce to prevent replay\")", simpProfile, []claimRow{
+		{"simp-login", "default", "L1_from_A", "as published"}, {"simp-login", "default", "L1_fresh", "as published"},
+		{"simp-login-hardened", "default", "L1_from_A", "hardened"}, {"simp-login-hardened", "default", "L1_fresh", "hardened"}}},
+	{"SIMP", "§5 L2", "If they are matched, A successfully logins to S", "A agrees with S on (n1, n2) although L2 names nobody (L2_from_S)", simpProfile, []claimRow{
+		{"simp-login", "default", "L2_from_S", "as published"}, {"simp-login-hardened", "default", "L2_from_S", "hardened"}}},
+	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two uses of one SK_j, whoever makes them; L1 and L2 share a label, so A's L1 and S's L2 are two uses (SK_used_once)", simpProfile, []claimRow{
+		{"simp-login", "default", "SK_used_once", "as published"}, {"simp-login-hardened", "default", "SK_used_once", "hardened"}}},
+	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two B sessions accept the same SK_ABj (B_key_once)", simpProfile, []claimRow{
+		{"simp", "default", "B_key_once", "as published"}, {"simp-hardened", "default", "B_key_once", "hardened"}}},
+	{"SIMP", "§5 L1", "compares the hashed password h(ID_A, P_A, n1)", "weaksecret P_A: no offline test of a password guess from L1", simpProfile, []claimRow{
+		{"simp-login", "default", "L1_pw_guessing", "as published"}, {"simp-login-hardened", "default", "L1_pw_guessing", "hardened"}}},
+	{"SIMP", "§5 E2, E3", "both A and B receive the public keys of each other", "A agrees with S that this E2 is S's answer about B (E2_from_S); B likewise for E3 (E3_from_S); B's E3 follows a request of A's (E3_requested_by_A)", simpProfile, []claimRow{
+		{"simp-keydist", "default", "E2_from_S", "as published"}, {"simp-keydist", "default", "E3_from_S", "as published"}, {"simp-keydist", "default", "E3_requested_by_A", "as published"},
+		{"simp-keydist-hardened", "default", "E2_from_S", "hardened"}, {"simp-keydist-hardened", "default", "E3_from_S", "hardened"}, {"simp-keydist-hardened", "default", "E3_requested_by_A", "hardened"}}},
+	{"SIMP", "§6.1", "A cannot generate this message by himself/herself because A cannot generate h(SK_BSj) ... this guarantees that S generated this message", "with A dishonest, a judge holding SK_ASj and SK_BSj who accepts an E2 (checking h(SK_BSj)) agrees with S that S sent A this E2 about B (NR_E2_origin)", simpProfile, []claimRow{
+		{"simp-nonrep", "a_dishonest", "NR_E2_origin", "as published"}, {"simp-nonrep-hardened", "a_dishonest", "NR_E2_origin", "hardened"}}},
+	{"SIMP", "§6.3", "S cannot deny that it did not originate this message as the possession of both SK_ASj and SK_BSj demonstrates clearly that only S can generate this message", "with A dishonest, the judge's accepted E2 carries a key S vouched for B, by E2 or E3 (NR_E2_key); fails if A can put a key of her choice into accepted evidence", simpProfile, []claimRow{
+		{"simp-nonrep", "a_dishonest", "NR_E2_key", "as published"}, {"simp-nonrep-hardened", "a_dishonest", "NR_E2_key", "hardened"}}},
+	{"SIMP", "§6.2", "messages ... can be revealed only to an authorized party", "secrecy of SK_ABj at B (B_key_secret)", simpProfile, []claimRow{
+		{"simp", "default", "B_key_secret", "as published"}, {"simp-hardened", "default", "B_key_secret", "hardened"}}},
+	{"SIMP", "§5 E4", "B ... is able to identify the sender of the message, that is A", "non-injective agreement of B with A on K_AB, DK_AB, m2 (B_agree_A)", simpProfile, []claimRow{
+		{"simp", "default", "B_agree_A", "as published"}, {"simp-hardened", "default", "B_agree_A", "hardened"}}},
+	{"SIMP", "§5 E5", "In order to ensure that A can generate the same set of session keys, B sends", "non-injective agreement of A with B (A_agree_B)", simpProfile, []claimRow{
+		{"simp", "default", "A_agree_B", "as published"}, {"simp-hardened", "default", "A_agree_B", "hardened"}}},
+	{"SIMP", "§5 E6", "the nonce n4 and n5 ensure that the messages are fresh", "injective agreement on E6 across B sessions (B_msg_auth)", simpProfile, []claimRow{
+		{"simp", "default", "B_msg_auth", "as published"}, {"simp-hardened", "default", "B_msg_auth", "hardened"}}},
+	{"SIMP", "§5 E6", "the nonce n4 and n5 ensure that the messages are fresh", "injective agreement on B's accepted E6 within one key exchange (B_E6_fresh: both receptions share the label)", simpProfile, []claimRow{
+		{"simp-msg", "default", "B_E6_fresh", "as published"}, {"simp-msg-hardened", "default", "B_E6_fresh", "hardened"}}},
+	{"SIMP", "§6.1, §6.4", "an IM message should contain evidence to identify its sender and intended recipient", "A's accepted E7 was sent by B (A_E7_auth)", simpProfile, []claimRow{
+		{"simp-msg", "default", "A_E7_auth", "as published"}, {"simp-msg-hardened", "default", "A_E7_auth", "hardened"}}},
+	// IMKE
+	{"IMKE", "§5.2 T6", "A and S believe that they share a (secret) session key", "secrecy of K_AS^s = f4(K_AS, R_S) at A", "imke.md §3.2–§3.4, §11.2 H6", []claimRow{
+		{"imke", "default", "T6_key_secret", "as published"}, {"imke-hardened", "default", "T6_key_secret", "hardened"}}},
+	{"IMKE", "§5.2 T2/T3", "A believes ... communicating ... with a party that knows S's private key", "non-injective agreement A<->S on K_AS, R_S", "imke.md §3.2–§3.4, §11.2 H6", []claimRow{
+		{"imke", "default", "T2_server_auth", "as published"}, {"imke", "default", "T3_client_auth", "as published"},
+		{"imke-hardened", "default", "T2_server_auth", "hardened"}, {"imke-hardened", "default", "T3_client_auth", "hardened"}}},
+	{"IMKE", "§3.2 G1", "without exposing clients' passwords to offline dictionary attacks", "weaksecret pw(A,S)", "imke.md §3.2, §10", []claimRow{
+		{"imke", "default", "G1_no_guessing", "as published"}, {"imke", "server_key_revealed", "G1_no_guessing", "as published"},
+		{"imke-hardened", "default", "G1_no_guessing", "hardened"}, {"imke-hardened", "server_key_revealed", "G1_no_guessing", "hardened"}}},
+	{"IMKE", "§3.2 G4, §5.3", "the disclosure of a client-server password ... does not compromise ... session keys", "fsecret f4(K_AS, R_S) reveal pw(A,S)", "imke.md §3.7", []claimRow{
+		{"imke", "default", "G4_forward_secrecy", "as published"}, {"imke-hardened", "default", "G4_forward_secrecy", "hardened"}}},
+	{"IMKE", "§5.2 (b1, b2)", "From messages b1 and b2, A and B get each other's public keys from S securely", "A agrees with S that S gave her KU_B as B's key, by b1 or b2 (A5_b1_from_S); stricter: the b1 she accepts answers her request (b1_is_answer)", "imke.md §3.8, §11.2 H3", []claimRow{
+		{"imke-b", "honest_server", "A5_b1_from_S", "as published"}, {"imke-b", "honest_server", "b1_is_answer", "as published"},
+		{"imke-b-hardened", "honest_server", "A5_b1_from_S", "hardened"}, {"imke-b-hardened", "honest_server", "b1_is_answer", "hardened"}}},
+	{"IMKE", "§3.2 G6, §5.2", "Replay of captured messages (from an ongoing session or older sessions) is also detected", "injective agreement on A's accepted b1 (G6_b1_fresh): an old b1, with a stale KU_B, is refused", "imke.md §3.8, §8, §11.1, §11.2 H3", []claimRow{
+		{"imke-b", "honest_server", "G6_b1_fresh", "as published"}, {"imke-b-hardened", "honest_server", "G6_b1_fresh", "hardened"}}},
+	{"IMKE", "§4.2 caveats", "a malicious IM server can launch a typical man-in-the-middle attack", "secrecy of K_AB at A with the server dishonest (T7_Kab_secret); the paper admits the attack", "imke.md §11.1 (last row: inherent)", []claimRow{
+		{"imke-b", "dishonest_server", "T7_Kab_secret", "as published"}, {"imke-b-hardened", "dishonest_server", "T7_Kab_secret", "hardened"},
+		{"imke-b", "honest_server", "T7_Kab_secret", "as published"}}},
+	{"IMKE", "§5.2 T5", "B believes that he shares K_AB with A", "non-injective agreement of B with A on K_AB, R_A, R_B", "imke.md §3.9–§3.11, §11.1, §11.2 H1/H2", []claimRow{
+		{"imke-c", "default", "T5_B_agree", "as published"}, {"imke-c-hardened", "default", "T5_B_agree", "hardened"}}},
+	{"IMKE", "§5.2 T4", "A believes that she shares K_AB with B", "non-injective agreement of A with B", "imke.md §3.9–§3.11, §11.1, §11.2 H1/H2", []claimRow{
+		{"imke-c", "default", "T4_A_agree", "as published"}, {"imke-c-hardened", "default", "T4_A_agree", "hardened"}}},
+	{"IMKE", "§5.2 T7", "A and B believe that they share a (secret) session key", "secrecy of K_AB^s at A and B", "imke.md §3.12", []claimRow{
+		{"imke-c", "default", "T7_B_key_secret", "as published"}, {"imke-c-hardened", "default", "T7_B_key_secret", "hardened"}}},
+	{"IMKE", "§3.2 G3", "Secure communications for messages directly sent between clients", "non-injective agreement on (4.7) data at A (reflection)", "imke.md §3.12, §11.1, §11.2 H4", []claimRow{
+		{"imke-c", "default", "G3_A_data_auth", "as published"}, {"imke-c-hardened", "default", "G3_A_data_auth", "hardened"}}},
+}
+
+// notes are printed under the table: formalisations and where a model
+// and the implementation are known to differ.
+var claimNotes = []string{
+	"**Attack IDs.** Each row's ID `<model>/<scenario>#<claim>` names a model file (`model/protocols/<model>.imp`), a scenario and a claim. It is stable: the adversary's replays and the concrete verdict column refer to it. `imcheck check --format json model/protocols/<model>.imp` gives the trace (schema `imcheck.model/v1`, docs/model.md); the step with `\"violated\": true` is the violated claim.",
+	"**Concrete verdict.** Filled by the adversary replay (issue 5). `imcheck claims` keeps whatever that column holds for an ID when it rewrites this file.",
+	"**§6.3 non-repudiation (formalisation).** A is dishonest (the claim is about what A can forge). A judge who holds SK_ASj and SK_BSj, everything S holds, is shown an E2 with its indices and checks it, h(SK_BSj) included. NR_E2_origin: the judge's acceptance implies S sent A that E2 about B (non-injective agreement with S on A, B, Pub-B). NR_E2_key: S vouched to A, by E2 or E3, that Pub-B is B's key. Both fail, as published and hardened: A holds SK_ASj and sees h(SK_BSj) in what S sends her, so she can seal an E2 with a key of her choice. Symmetric evidence cannot give non-repudiation; no hardened change adds a signature by S.",
+	"**SIMP E2/E3 shape.** As in the paper, E2 and E3 have one shape in simp-keydist; impl/simp seals them under different AEAD labels (\"simp E2\", \"simp E3\") in both variants, so the E3-as-E2 traces are expected to fail concretely against the as-published implementation unless the SIMP profile says otherwise.",
+	"**IMKE PAKE hardened.** The only hardened change to a1–a3 is H6 (the seals bind ID_A, and S checks it against the connection). Symbolically ID_A is already bound by f1(P_A) and f2(P_A), so imke-hardened has imke's verdicts: nothing in the profile hardens the PAKE against a symbolic attacker, and none is needed within the bound. Exposure of S's private key still allows offline guessing (§5.3, server_key_revealed).",
+	"**IMKE b1/b2 shape.** b1 and b2 have one shape, as published and hardened (H3 makes both peer-key items of a sequenced 4.3), so b1_is_answer fails in both: a user cannot tell S's answer to her request from S's notice that the peer asked for her. The key is right either way (A5_b1_from_S holds).",
+	"**Scenarios.** A claim is checked only in sessions whose listed agents are honest; in a scenario where a listed agent is dishonest (e.g. imke-b dishonest_server for A5_*) the claim is not applicable and is not cited.",
+}
