@@ -14,6 +14,7 @@ vet:
 
 unit:
 	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) run ./cmd/imcheck conform --mutants --suite modern --jobs 2
 
 # make fuzz: every fuzz target for FUZZTIME each (not part of make test).
 fuzz:

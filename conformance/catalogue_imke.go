@@ -78,7 +78,7 @@ func imkeTable() *protocolTable {
 				},
 				// §6.1: a replayed a1 after login only yields a useless a2.
 				ReplayedLater: accepted()},
-			{Msg: "a1-hardened", Label: "a1", Party: "S", Clause: "imke.md §6.1, §11.2 H6", Layout: imkeA1, Variants: hardened,
+			{Msg: "a1", Label: "a1", Party: "S", Clause: "imke.md §6.1, §11.2 H6", Layout: imkeA1, Variants: hardened, Supplement: true,
 				WrongFrom: "bob", WrongSender: reject(role.WrongIdentity)},
 			{Msg: "a3", Label: "a3", Party: "S", Clause: "imke.md §3.4, §6.1", Layout: imkeA3,
 				Fields:    []fieldRule{{Field: "f3", Reject: []role.AlertClass{role.AuthFailed}, Fatal: true}},

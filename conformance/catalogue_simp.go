@@ -64,7 +64,7 @@ func simpTable() *protocolTable {
 				},
 				WrongFrom: "bob", WrongSender: reject(role.WrongIdentity), Early: unknownPeer},
 			// §10 H2, H9: the hardened server rejects a replayed L1 (W1).
-			{Msg: "L1", Label: "L1", Party: "S", Clause: "simp.md §6, §10 H2 H9", Layout: simpL1, Variants: hardened,
+			{Msg: "L1", Label: "L1", Party: "S", Clause: "simp.md §6, §10 H2 H9", Layout: simpL1, Variants: hardened, Supplement: true,
 				Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay)},
 			{Msg: "E1", Label: "E1", Party: "S", Clause: "simp.md §5 Key exchange, §6", Layout: simpE1,
 				Fields: []fieldRule{
@@ -75,7 +75,7 @@ func simpTable() *protocolTable {
 				},
 				Early: unknownPeer},
 			// §10 H5, H2: the hardened E1 is authenticated and fresh (W3, W8).
-			{Msg: "E1", Label: "E1", Party: "S", Clause: "simp.md §5, §10 H2 H5", Layout: simpE1, Variants: hardened,
+			{Msg: "E1", Label: "E1", Party: "S", Clause: "simp.md §5, §10 H2 H5", Layout: simpE1, Variants: hardened, Supplement: true,
 				Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay),
 				WrongFrom: "bob", WrongSender: reject(role.BadMAC, role.Replay, role.BadIndex, role.WrongIdentity)},
 
@@ -105,7 +105,7 @@ func simpTable() *protocolTable {
 				WrongFrom: "S", WrongSender: unknownPeer, Early: reject(role.UnknownPeer, role.UnexpectedMessage)},
 			{Msg: "E7", Label: "E7", Party: "alice", Clause: "simp.md §5 Messages, §6", Layout: simpSecure,
 				Fields: secureFields(), WrongFrom: "S", WrongSender: unknownPeer, Early: unknownPeer},
-			{Msg: "E7", Label: "E7", Party: "alice", Clause: "simp.md §6, §10 H2", Layout: simpSecure, Variants: hardened,
+			{Msg: "E7", Label: "E7", Party: "alice", Clause: "simp.md §6, §10 H2", Layout: simpSecure, Variants: hardened, Supplement: true,
 				Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay)},
 
 			// The responder.
@@ -115,7 +115,7 @@ func simpTable() *protocolTable {
 					{Field: "sealed", Reject: classes(role.DecryptError)},
 				},
 				WrongFrom: "alice", WrongSender: unknownPeer, Early: unexpected},
-			{Msg: "E3", Label: "E3", Party: "bob", Clause: "simp.md §6, §10 H2", Layout: simpIndexed, Variants: hardened,
+			{Msg: "E3", Label: "E3", Party: "bob", Clause: "simp.md §6, §10 H2", Layout: simpIndexed, Variants: hardened, Supplement: true,
 				Replayed: reject(role.Replay)},
 			{Msg: "E4", Label: "E4", Party: "bob", Clause: "simp.md §5 Key exchange", Layout: simpE4,
 				Fields: []fieldRule{
@@ -125,7 +125,7 @@ func simpTable() *protocolTable {
 				Replayed: unexpected, WrongFrom: "S", WrongSender: unknownPeer, Early: unknownPeer},
 			{Msg: "E6", Label: "E6", Party: "bob", Clause: "simp.md §5 Messages, §6", Layout: simpSecure,
 				Fields: secureFields(), WrongFrom: "S", WrongSender: unknownPeer, Early: unknownPeer},
-			{Msg: "E6", Label: "E6", Party: "bob", Clause: "simp.md §6, §10 H2", Layout: simpSecure, Variants: hardened,
+			{Msg: "E6", Label: "E6", Party: "bob", Clause: "simp.md §6, §10 H2", Layout: simpSecure, Variants: hardened, Supplement: true,
 				Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay)},
 		},
 		Reflections: []reflection{

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/imcheck/imcheck/impl/harness"
-	_ "github.com/imcheck/imcheck/impl/imke"
+	_ "github.com/imcheck/imcheck/impl/protocols"
 	"github.com/imcheck/imcheck/impl/role"
 )
 

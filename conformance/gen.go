@@ -46,6 +46,9 @@ type target struct {
 	WrongFrom   string
 	WrongSender *Outcome
 	Early       *Outcome
+	// Supplement marks a row that only adds variant-specific cases to
+	// another row of the same message: no generic damage cases.
+	Supplement bool
 }
 
 // fieldRule is the profile's answer to one tampered field.
@@ -224,32 +227,34 @@ func (t *protocolTable) targetCases(tg target) []Case {
 			fmt.Sprintf("%s with %s changed is rejected (%s)%s", tg.Msg, f.Field, classList(f.Reject), resumeNote(!f.Fatal)),
 			replace(TamperField(tg.Layout, f.Field), Outcome{Reject: f.Reject}, !f.Fatal), f.Variants))
 	}
-	for _, f := range tg.Layout {
-		if f.Kind == ID8 || f.Kind == Opaque16 || f.Kind == Opaque32 {
-			out = append(out, base(f.Name+"-overrun",
-				fmt.Sprintf("%s whose %s claims one byte more than the message holds is a decode_error", tg.Msg, f.Name),
-				replace(GrowField(tg.Layout, f.Name), dec, true), nil))
+	if !tg.Supplement {
+		for _, f := range tg.Layout {
+			if f.Kind == ID8 || f.Kind == Opaque16 || f.Kind == Opaque32 {
+				out = append(out, base(f.Name+"-overrun",
+					fmt.Sprintf("%s whose %s claims one byte more than the message holds is a decode_error", tg.Msg, f.Name),
+					replace(GrowField(tg.Layout, f.Name), dec, true), nil))
+			}
 		}
-	}
-	generic := []struct {
-		what, summary string
-		m             *Mutation
-		expect        Outcome
-	}{
-		{"truncated", "without its last byte", Truncate(1), dec},
-		{"header-only", "cut to its header", KeepPrefix(4), dec},
-		{"short-header", "cut inside its header", KeepPrefix(3), dec},
-		{"empty", "empty", KeepPrefix(0), dec},
-		{"trailing-byte", "with one byte appended", AppendBytes(0), dec},
-		{"garbage", "replaced by random bytes", Garbage(), Outcome{Reject: anyAlert()}},
-		{"garbage-after-header", "with random bytes after a valid header", GarbageBody(), Outcome{Reject: anyAlert()}},
-		{"bad-version", "with profile version 2", SetVersion(2), Outcome{Reject: []role.AlertClass{role.BadVersion}}},
-		{"unknown-suite", "with an unknown suite id", SetSuite(0x7777), Outcome{Reject: []role.AlertClass{role.UnknownSuite}}},
-		{"other-suite", "with another known suite's id", OtherSuite(), Outcome{Reject: []role.AlertClass{role.UnknownSuite}}},
-	}
-	for _, g := range generic {
-		out = append(out, base(g.what, fmt.Sprintf("%s %s is rejected (%s) and the run goes on", tg.Msg, g.summary, classList(g.expect.Reject)),
-			replace(g.m, g.expect, true), nil))
+		generic := []struct {
+			what, summary string
+			m             *Mutation
+			expect        Outcome
+		}{
+			{"truncated", "without its last byte", Truncate(1), dec},
+			{"header-only", "cut to its header", KeepPrefix(4), dec},
+			{"short-header", "cut inside its header", KeepPrefix(3), dec},
+			{"empty", "empty", KeepPrefix(0), dec},
+			{"trailing-byte", "with one byte appended", AppendBytes(0), dec},
+			{"garbage", "replaced by random bytes", Garbage(), Outcome{Reject: anyAlert()}},
+			{"garbage-after-header", "with random bytes after a valid header", GarbageBody(), Outcome{Reject: anyAlert()}},
+			{"bad-version", "with profile version 2", SetVersion(2), Outcome{Reject: []role.AlertClass{role.BadVersion}}},
+			{"unknown-suite", "with an unknown suite id", SetSuite(0x7777), Outcome{Reject: []role.AlertClass{role.UnknownSuite}}},
+			{"other-suite", "with another known suite's id", OtherSuite(), Outcome{Reject: []role.AlertClass{role.UnknownSuite}}},
+		}
+		for _, g := range generic {
+			out = append(out, base(g.what, fmt.Sprintf("%s %s is rejected (%s) and the run goes on", tg.Msg, g.summary, classList(g.expect.Reject)),
+				replace(g.m, g.expect, true), nil))
+		}
 	}
 	if o := tg.Replayed; o != nil {
 		out = append(out, base("replayed", fmt.Sprintf("%s delivered twice: %s", tg.Msg, outcomeText(*o)),

@@ -56,6 +56,10 @@ func init() {
 			wrap: func(_ harness.Setup, _ string, p harness.Party) Party {
 				return &acceptReplay{Party: p, seen: map[string]role.Output{}}
 			}},
+		Mutant{Name: "malformed-ignored", Defect: "a truncated, overlong or malformed message (decode_error) is silently accepted",
+			wrap: func(_ harness.Setup, _ string, p harness.Party) Party { return &ignoreClass{p, role.DecodeError} }},
+		Mutant{Name: "claimed-identity-trusted", Defect: "the server believes the identity a login message claims, not the sender the network reports",
+			wrap: func(_ harness.Setup, _ string, p harness.Party) Party { return &trustClaimedIdentity{p} }},
 		Mutant{Name: "message-not-delivered", Defect: "accepted messages are not reported to the user (no message-accepted event)",
 			wrap: func(_ harness.Setup, _ string, p harness.Party) Party { return &dropEvents{p, role.MessageAccepted} }},
 	)
@@ -182,4 +186,37 @@ func (p *dropEvents) Handle(from string, msg []byte) (role.Output, error) {
 	}
 	o.Events = kept
 	return o, err
+}
+
+// ignoreClass turns rejections of one class into silent acceptance.
+type ignoreClass struct {
+	harness.Party
+	class role.AlertClass
+}
+
+func (p *ignoreClass) Handle(from string, msg []byte) (role.Output, error) {
+	o, err := p.Party.Handle(from, msg)
+	if role.ClassOf(err) == p.class {
+		return role.Output{}, nil
+	}
+	return o, err
+}
+
+// loginIdentity locates the claimed identity of the login messages that
+// carry one in clear: SIMP L1 (simp.md §2) and IMKE a1 (imke.md §3.2).
+var loginIdentity = map[uint8]Layout{0x12: simpL1, 0x20: imkeA1}
+
+// trustClaimedIdentity hands a login message to the server as if it came
+// from the identity it names.
+type trustClaimedIdentity struct{ harness.Party }
+
+func (p *trustClaimedIdentity) Handle(from string, msg []byte) (role.Output, error) {
+	if len(msg) > 0 {
+		if l, ok := loginIdentity[msg[0]]; ok {
+			if sp, err := l.spans(msg); err == nil {
+				from = string(msg[sp[0].start:sp[0].end])
+			}
+		}
+	}
+	return p.Party.Handle(from, msg)
 }

@@ -408,6 +408,9 @@ func classList(cs []role.AlertClass) string {
 	if len(cs) == 0 {
 		return "a rejection"
 	}
+	if len(cs) == len(anyAlert()) {
+		return "any alert"
+	}
 	var s []string
 	for _, c := range cs {
 		s = append(s, c.String())

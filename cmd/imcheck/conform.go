@@ -10,6 +10,7 @@ import (
 
 	"github.com/imcheck/imcheck/conformance"
 	"github.com/imcheck/imcheck/impl/harness"
+	_ "github.com/imcheck/imcheck/impl/protocols" // registers simp and imke
 	"github.com/imcheck/imcheck/impl/suite"
 )
 

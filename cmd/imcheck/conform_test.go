@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestConformUsage(t *testing.T) {
+	dir := t.TempDir()
+	badConfig := filepath.Join(dir, "bad.json")
+	os.WriteFile(badConfig, []byte(`{"disabled": {"X": ""}}`), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no mode", []string{"conform"}, "choose exactly one"},
+		{"two modes", []string{"conform", "--builtin", "--shim", "x"}, "choose exactly one"},
+		{"bad suite", []string{"conform", "--builtin", "--suite", "rot13"}, "unknown value"},
+		{"bad role", []string{"conform", "--builtin", "--role", "spy"}, "unknown value"},
+		{"bad protocol", []string{"conform", "--builtin", "--protocol", "tls"}, "unknown value"},
+		{"bad config", []string{"conform", "--builtin", "--config", badConfig}, "non-empty reason"},
+		{"missing config", []string{"conform", "--builtin", "--config", filepath.Join(dir, "none")}, "no such file"},
+		{"nothing selected", []string{"conform", "--builtin", "--run", "NOPE/*"}, "no case matches"},
+		{"unknown mutant", []string{"conform", "--mutant", "nope"}, "unknown mutant"},
+		{"bad shim quoting", []string{"conform", "--shim", `"unterminated`}, "unterminated"},
+		{"shim cannot start", []string{"conform", "--shim", filepath.Join(dir, "no-such-shim"), "--run", "SIMP/R1/empty"}, "cannot start"},
+		{"positional", []string{"conform", "--builtin", "extra"}, "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if st := run(tt.args, &out, &errb); st != exitUsage {
+				t.Fatalf("exit %d, want %d; stderr %s", st, exitUsage, errb.String())
+			}
+			if !strings.Contains(errb.String(), tt.want) {
+				t.Fatalf("stderr %q does not mention %q", errb.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestConformBuiltinReports(t *testing.T) {
+	dir := t.TempDir()
+	js, ju := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	cfg := filepath.Join(dir, "cfg.json")
+	os.WriteFile(cfg, []byte(`{"disabled": {"SIMP/E6/truncated": "not yet"}}`), 0o644)
+	var out, errb bytes.Buffer
+	st := run([]string{"conform", "--builtin", "--suite", "modern", "--variant", "hardened", "--run", "SIMP/E6/*",
+		"--config", cfg, "--json", js, "--junit", ju}, &out, &errb)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", st, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "DISABLED    SIMP/E6/truncated[modern,hardened]") || !strings.Contains(out.String(), "0 fail") {
+		t.Fatalf("summary:\n%s", out.String())
+	}
+	var rep struct {
+		Results []struct{ Name, Verdict string }
+	}
+	b, _ := os.ReadFile(js)
+	if err := json.Unmarshal(b, &rep); err != nil || len(rep.Results) == 0 {
+		t.Fatalf("json report: %v (%d results)", err, len(rep.Results))
+	}
+	var x struct {
+		Tests   int `xml:"tests,attr"`
+		Skipped int `xml:"skipped,attr"`
+	}
+	b, _ = os.ReadFile(ju)
+	if err := xml.Unmarshal(b, &x); err != nil || x.Tests != len(rep.Results) || x.Skipped != 1 {
+		t.Fatalf("junit report: %v %+v", err, x)
+	}
+	if !strings.Contains(errb.String(), "conform: ") {
+		t.Errorf("no progress on stderr")
+	}
+}
+
+func TestConformMutantFails(t *testing.T) {
+	var out, errb bytes.Buffer
+	st := run([]string{"conform", "--mutant", "replay-accepted", "--suite", "modern", "--run", "IMKE/4.7-direct/replayed"}, &out, &errb)
+	if st != exitFailure || !strings.Contains(out.String(), "FAIL") {
+		t.Fatalf("exit %d, want %d\n%s", st, exitFailure, out.String())
+	}
+}
+
+func TestConformList(t *testing.T) {
+	var out, errb bytes.Buffer
+	if st := run([]string{"conform", "--list", "--protocol", "imke", "--role", "server", "--suite", "pq"}, &out, &errb); st != exitOK {
+		t.Fatalf("exit %d: %s", st, errb.String())
+	}
+	if !strings.Contains(out.String(), "IMKE/a1/tampered-enc_kas[pq,hardened]") || strings.Contains(out.String(), "SIMP/") {
+		t.Fatalf("list:\n%s", out.String())
+	}
+}
+
+func TestShimServesHello(t *testing.T) {
+	var out, errb bytes.Buffer
+	in := strings.NewReader(`{"id":1,"op":"hello","version":1}` + "\n" + `{"id":2,"op":"bye"}` + "\n")
+	if st := runShim(nil, in, &out, &errb); st != exitOK {
+		t.Fatalf("exit %d: %s", st, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"protocol":"simp"`) || !strings.Contains(lines[1], `"status":"ok"`) {
+		t.Fatalf("shim output:\n%s", out.String())
+	}
+	var errb2 bytes.Buffer
+	if st := runShim([]string{"--mutant", "nope"}, strings.NewReader(""), &out, &errb2); st != exitUsage {
+		t.Fatalf("unknown mutant: exit %d", st)
+	}
+}
