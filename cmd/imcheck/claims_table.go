@@ -18,39 +18,38 @@ type claimRow struct {
 	model, scenario, claim, variant string
 }
 
-const simpProfile = "docs/spec/simp.md (pending; the models follow impl/simp)"
-
 var paperClaims = []paperClaim{
 	// SIMP
-	{"SIMP", "§5 L1", "S can ensure that A originates this request", "S agrees with A on (n1, Pub-A): non-injective (L1_from_A) and injective (L1_fresh: \"n is a nonce to prevent replay\")", simpProfile, []claimRow{
+	{"SIMP", "§5 L1", "S can ensure that A originates this request", "S agrees with A on (n1, Pub-A): non-injective (L1_from_A) and injective (L1_fresh: \"n is a nonce to prevent replay\")", "simp.md §5, §6, §10 W1; H2, H4, H9", []claimRow{
 		{"simp-login", "default", "L1_from_A", "as published"}, {"simp-login", "default", "L1_fresh", "as published"},
 		{"simp-login-hardened", "default", "L1_from_A", "hardened"}, {"simp-login-hardened", "default", "L1_fresh", "hardened"}}},
-	{"SIMP", "§5 L2", "If they are matched, A successfully logins to S", "A agrees with S on (n1, n2) although L2 names nobody (L2_from_S)", simpProfile, []claimRow{
+	{"SIMP", "§5 L2", "If they are matched, A successfully logins to S", "A agrees with S on (n1, n2) although L2 names nobody (L2_from_S)", "simp.md §5, §6; H3, H4", []claimRow{
 		{"simp-login", "default", "L2_from_S", "as published"}, {"simp-login-hardened", "default", "L2_from_S", "hardened"}}},
-	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two uses of one SK_j, whoever makes them; L1 and L2 share a label, so A's L1 and S's L2 are two uses (SK_used_once)", simpProfile, []claimRow{
+	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two uses of one SK_j, whoever makes them; L1 and L2 share a label, so A's L1 and S's L2 are two uses (SK_used_once)", "simp.md §6, A11, §10 W2; H1, H3", []claimRow{
 		{"simp-login", "default", "SK_used_once", "as published"}, {"simp-login-hardened", "default", "SK_used_once", "hardened"}}},
-	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two B sessions accept the same SK_ABj (B_key_once)", simpProfile, []claimRow{
+	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two B sessions accept the same SK_ABj (B_key_once)", "simp.md A13, §10 W7; H1, H2, H6", []claimRow{
 		{"simp", "default", "B_key_once", "as published"}, {"simp-hardened", "default", "B_key_once", "hardened"}}},
-	{"SIMP", "§5 L1", "compares the hashed password h(ID_A, P_A, n1)", "weaksecret P_A: no offline test of a password guess from L1", simpProfile, []claimRow{
+	{"SIMP", "§5 L1", "compares the hashed password h(ID_A, P_A, n1)", "weaksecret P_A: no offline test of a password guess from L1", "simp.md §5, A8", []claimRow{
 		{"simp-login", "default", "L1_pw_guessing", "as published"}, {"simp-login-hardened", "default", "L1_pw_guessing", "hardened"}}},
-	{"SIMP", "§5 E2, E3", "both A and B receive the public keys of each other", "A agrees with S that this E2 is S's answer about B (E2_from_S); B likewise for E3 (E3_from_S); B's E3 follows a request of A's (E3_requested_by_A)", simpProfile, []claimRow{
+	{"SIMP", "§5 E2, E3", "both A and B receive the public keys of each other", "A agrees with S that this E2 is S's answer about B (E2_from_S); B likewise for E3 (E3_from_S); B's E3 follows a request of A's (E3_requested_by_A)", "simp.md §3 (labels simp E2, simp E3), A12, §10 W3; H5, H10", []claimRow{
 		{"simp-keydist", "default", "E2_from_S", "as published"}, {"simp-keydist", "default", "E3_from_S", "as published"}, {"simp-keydist", "default", "E3_requested_by_A", "as published"},
+		{"simp-keydist-paper", "default", "E2_from_S", "paper's shape"}, {"simp-keydist-paper", "default", "E3_from_S", "paper's shape"},
 		{"simp-keydist-hardened", "default", "E2_from_S", "hardened"}, {"simp-keydist-hardened", "default", "E3_from_S", "hardened"}, {"simp-keydist-hardened", "default", "E3_requested_by_A", "hardened"}}},
-	{"SIMP", "§6.1", "A cannot generate this message by himself/herself because A cannot generate h(SK_BSj) ... this guarantees that S generated this message", "with A dishonest, a judge holding SK_ASj and SK_BSj who accepts an E2 (checking h(SK_BSj)) agrees with S that S sent A this E2 about B (NR_E2_origin)", simpProfile, []claimRow{
+	{"SIMP", "§6.1", "A cannot generate this message by himself/herself because A cannot generate h(SK_BSj) ... this guarantees that S generated this message", "with A dishonest, a judge holding SK_ASj and SK_BSj who accepts an E2 (checking h(SK_BSj)) agrees with S that S sent A this E2 about B (NR_E2_origin)", "simp.md A9, A19 (not claimed)", []claimRow{
 		{"simp-nonrep", "a_dishonest", "NR_E2_origin", "as published"}, {"simp-nonrep-hardened", "a_dishonest", "NR_E2_origin", "hardened"}}},
-	{"SIMP", "§6.3", "S cannot deny that it did not originate this message as the possession of both SK_ASj and SK_BSj demonstrates clearly that only S can generate this message", "with A dishonest, the judge's accepted E2 carries a key S vouched for B, by E2 or E3 (NR_E2_key); fails if A can put a key of her choice into accepted evidence", simpProfile, []claimRow{
+	{"SIMP", "§6.3", "S cannot deny that it did not originate this message as the possession of both SK_ASj and SK_BSj demonstrates clearly that only S can generate this message", "with A dishonest, the judge's accepted E2 carries a key S vouched for B, by E2 or E3 (NR_E2_key); fails if A can put a key of her choice into accepted evidence", "simp.md A19 (not claimed)", []claimRow{
 		{"simp-nonrep", "a_dishonest", "NR_E2_key", "as published"}, {"simp-nonrep-hardened", "a_dishonest", "NR_E2_key", "hardened"}}},
-	{"SIMP", "§6.2", "messages ... can be revealed only to an authorized party", "secrecy of SK_ABj at B (B_key_secret)", simpProfile, []claimRow{
+	{"SIMP", "§6.2", "messages ... can be revealed only to an authorized party", "secrecy of SK_ABj at B (B_key_secret)", "simp.md A17, §10 W4; H6", []claimRow{
 		{"simp", "default", "B_key_secret", "as published"}, {"simp-hardened", "default", "B_key_secret", "hardened"}}},
-	{"SIMP", "§5 E4", "B ... is able to identify the sender of the message, that is A", "non-injective agreement of B with A on K_AB, DK_AB, m2 (B_agree_A)", simpProfile, []claimRow{
+	{"SIMP", "§5 E4", "B ... is able to identify the sender of the message, that is A", "non-injective agreement of B with A on K_AB, DK_AB, m2 (B_agree_A)", "simp.md A17, A20, §10 W4; H6", []claimRow{
 		{"simp", "default", "B_agree_A", "as published"}, {"simp-hardened", "default", "B_agree_A", "hardened"}}},
-	{"SIMP", "§5 E5", "In order to ensure that A can generate the same set of session keys, B sends", "non-injective agreement of A with B (A_agree_B)", simpProfile, []claimRow{
+	{"SIMP", "§5 E5", "In order to ensure that A can generate the same set of session keys, B sends", "non-injective agreement of A with B (A_agree_B)", "simp.md A13, §10 W9; H7", []claimRow{
 		{"simp", "default", "A_agree_B", "as published"}, {"simp-hardened", "default", "A_agree_B", "hardened"}}},
-	{"SIMP", "§5 E6", "the nonce n4 and n5 ensure that the messages are fresh", "injective agreement on E6 across B sessions (B_msg_auth)", simpProfile, []claimRow{
+	{"SIMP", "§5 E6", "the nonce n4 and n5 ensure that the messages are fresh", "injective agreement on E6 across B sessions (B_msg_auth)", "simp.md A16, §10 W5; H2", []claimRow{
 		{"simp", "default", "B_msg_auth", "as published"}, {"simp-hardened", "default", "B_msg_auth", "hardened"}}},
-	{"SIMP", "§5 E6", "the nonce n4 and n5 ensure that the messages are fresh", "injective agreement on B's accepted E6 within one key exchange (B_E6_fresh: both receptions share the label)", simpProfile, []claimRow{
+	{"SIMP", "§5 E6", "the nonce n4 and n5 ensure that the messages are fresh", "injective agreement on B's accepted E6 within one key exchange (B_E6_fresh: both receptions share the label)", "simp.md §6, A16, §10 W5; H2", []claimRow{
 		{"simp-msg", "default", "B_E6_fresh", "as published"}, {"simp-msg-hardened", "default", "B_E6_fresh", "hardened"}}},
-	{"SIMP", "§6.1, §6.4", "an IM message should contain evidence to identify its sender and intended recipient", "A's accepted E7 was sent by B (A_E7_auth)", simpProfile, []claimRow{
+	{"SIMP", "§6.1, §6.4", "an IM message should contain evidence to identify its sender and intended recipient", "A's accepted E7 was sent by B (A_E7_auth)", "simp.md A15, §10 W6; H1, H4", []claimRow{
 		{"simp-msg", "default", "A_E7_auth", "as published"}, {"simp-msg-hardened", "default", "A_E7_auth", "hardened"}}},
 	// IMKE
 	{"IMKE", "§5.2 T6", "A and S believe that they share a (secret) session key", "secrecy of K_AS^s = f4(K_AS, R_S) at A", "imke.md §3.2–§3.4, §11.2 H6", []claimRow{
@@ -87,7 +86,8 @@ var claimNotes = []string{
 	"**Attack IDs.** Each row's ID `<model>/<scenario>#<claim>` names a model file (`model/protocols/<model>.imp`), a scenario and a claim. It is stable: the adversary's replays and the concrete verdict column refer to it. `imcheck check --format json model/protocols/<model>.imp` gives the trace (schema `imcheck.model/v1`, docs/model.md); the step with `\"violated\": true` is the violated claim.",
 	"**Concrete verdict.** Filled by the adversary replay (issue 5). `imcheck claims` keeps whatever that column holds for an ID when it rewrites this file.",
 	"**§6.3 non-repudiation (formalisation).** A is dishonest (the claim is about what A can forge). A judge who holds SK_ASj and SK_BSj, everything S holds, is shown an E2 with its indices and checks it, h(SK_BSj) included. NR_E2_origin: the judge's acceptance implies S sent A that E2 about B (non-injective agreement with S on A, B, Pub-B). NR_E2_key: S vouched to A, by E2 or E3, that Pub-B is B's key. Both fail, as published and hardened: A holds SK_ASj and sees h(SK_BSj) in what S sends her, so she can seal an E2 with a key of her choice. Symmetric evidence cannot give non-repudiation; no hardened change adds a signature by S.",
-	"**SIMP E2/E3 shape.** As in the paper, E2 and E3 have one shape in simp-keydist; impl/simp seals them under different AEAD labels (\"simp E2\", \"simp E3\") in both variants, so the E3-as-E2 traces are expected to fail concretely against the as-published implementation unless the SIMP profile says otherwise.",
+	"**SIMP E2/E3 shape.** In the paper E2 and E3 have one shape, so a user who asked for B accepts S's notice that B asked for her (E3) as the answer to her request, and B accepts an E2 as an E3 (`simp-keydist-paper`). The profile seals them under the labels \"simp E2\" and \"simp E3\" in both variants (simp.md §3), so `simp-keydist` (as published) and the implementation have no such confusion; W3 (E1 unauthenticated) remains as published.",
+	"**Replay caches.** The hardened receivers' index and n1 bookkeeping (simp.md §6, H2, H9; imke.md §8, H3) is modelled by `cache` statements: an agent refuses a value it has accepted before in any session (docs/model.md).",
 	"**IMKE PAKE hardened.** The only hardened change to a1–a3 is H6 (the seals bind ID_A, and S checks it against the connection). Symbolically ID_A is already bound by f1(P_A) and f2(P_A), so imke-hardened has imke's verdicts: nothing in the profile hardens the PAKE against a symbolic attacker, and none is needed within the bound. Exposure of S's private key still allows offline guessing (§5.3, server_key_revealed).",
 	"**IMKE b1/b2 shape.** b1 and b2 have one shape, as published and hardened (H3 makes both peer-key items of a sequenced 4.3), so b1_is_answer fails in both: a user cannot tell S's answer to her request from S's notice that the peer asked for her. The key is right either way (A5_b1_from_S holds).",
 	"**Scenarios.** A claim is checked only in sessions whose listed agents are honest; in a scenario where a listed agent is dishonest (e.g. imke-b dishonest_server for A5_*) the claim is not applicable and is not cited.",
