@@ -78,7 +78,7 @@ func BenchmarkKeyExchange(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			p := benchParties(b, name, true, false)
 			p.A.cfg.M = DefaultM // m2 as in the floor: the default key-set size
-			runtime.GC() // setup garbage must not be collected on the clock
+			runtime.GC()         // setup garbage must not be collected on the clock
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if i > 0 && i%(MaxM-2) == 0 {
