@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
 	"pgregory.net/rapid"
 )
 
@@ -74,13 +75,23 @@ func TestHardenedHoldsUnderRandomAdversary(t *testing.T) {
 			if _, err := harness.Lookup(protocol); err != nil {
 				t.Skip(err)
 			}
+			setFlag(t, "rapid.checks", "300")
+			deep, runs := 0, 0
 			rapid.Check(t, func(rt *rapid.T) {
 				n, vs := adversarialRun(rt, protocol, "modern", "hardened")
+				runs++
+				if reachedMessages(n) {
+					deep++
+				}
 				if len(vs) > 0 {
 					path := writeTrace(t.Name(), n, vs)
 					rt.Fatalf("hardened %s violated %d properties, first: %v\ntrace: %s (replay: imcheck attack replay %s)", protocol, len(vs), vs[0], path, path)
 				}
 			})
+			t.Logf("%d of %d runs reached an accepted message between users", deep, runs)
+			if deep == 0 {
+				t.Error("no run got as far as an accepted message: the adversary explored nothing")
+			}
 		})
 	}
 }
@@ -184,6 +195,17 @@ func TestAsPublishedFallsToRandomAdversary(t *testing.T) {
 	}
 }
 
+// reachedMessages reports whether a user accepted a message from another
+// user in the run: the run got through every phase at least once.
+func reachedMessages(n *Network) bool {
+	for _, s := range n.Events {
+		if s.Event.Kind == role.MessageAccepted && s.Event.Role != n.Setup.Server && s.Event.Peer != n.Setup.Server {
+			return true
+		}
+	}
+	return false
+}
+
 // seededRun is one run of the random adversary driven by a seeded
 // chooser: the same seed gives the same run.
 func seededRun(t *testing.T, protocol, suiteName, variant string, options map[string]string, seed uint64) (*Network, []Violation) {
@@ -235,8 +257,18 @@ func TestHardenedHoldsEverySuite(t *testing.T) {
 		for _, suiteName := range []string{"classic", "modern", "pq"} {
 			for _, o := range opts {
 				t.Run(protocol+"/"+suiteName+"/"+o.name, func(t *testing.T) {
+					deep := 0 // runs in which some message was accepted end to end
+					defer func() {
+						if !t.Failed() && deep == 0 {
+							t.Errorf("no run got as far as an accepted message: the adversary explored nothing")
+						}
+						t.Logf("%d of %d runs reached an accepted message", deep, runs[suiteName])
+					}()
 					for seed := first; seed < first+runs[suiteName]; seed++ {
 						n, vs := seededRun(t, protocol, suiteName, "hardened", o.o, seed)
+						if reachedMessages(n) {
+							deep++
+						}
 						if len(vs) > 0 {
 							path := writeTrace(t.Name()+fmt.Sprint(seed), n, vs)
 							t.Fatalf("seed %d: %v\ntrace %s\nreproduce: IMCHECK_ADVERSARY_SEED=%d go test ./adversary -run 'TestHardenedHoldsEverySuite/%s'", seed, vs[0], path, seed, t.Name()[len("TestHardenedHoldsEverySuite/"):])

@@ -48,8 +48,8 @@ type Plan struct {
 	// Actions are the user actions honest users may start; Send bodies
 	// are made unique per send.
 	Actions []harness.Action
-	// Script is the honest script; half of the user actions are its next
-	// step, so runs reach every phase.
+	// Script is the honest script; two thirds of the user actions are its
+	// next step, so runs reach every phase.
 	Script []harness.Action
 	// Ops are the adversary actions allowed, with repeats as weights.
 	Ops []Op
@@ -63,7 +63,10 @@ type Plan struct {
 // DefaultPlan lets honest users repeat every action of the protocol's
 // honest script, and the mirror of each peer action (B connects to A,
 // sends to A, renews with A); the adversary may use every network
-// operation, deliveries weighted highest so runs make progress.
+// operation, deliveries and the script's next step weighted highest so
+// that runs reach every phase before the adversary disturbs them.
+// Restarts are left to the scripts (a restarted user must log in again,
+// which random runs seldom do).
 func DefaultPlan(p harness.Protocol, setup harness.Setup) Plan {
 	var acts []harness.Action
 	add := func(a harness.Action) {
@@ -85,10 +88,20 @@ func DefaultPlan(p harness.Protocol, setup harness.Setup) Plan {
 	return Plan{
 		Script:  p.Honest(setup),
 		Actions: acts,
-		Ops: []Op{OpAct, OpAct, OpAct, OpDeliver, OpDeliver, OpDeliver, OpDeliver, OpDeliver, OpDeliver, OpDeliver, OpDeliver,
-			OpReplay, OpReplay, OpReplay, OpRedirect, OpRedirect, OpDrop, OpInject, OpRestart},
+		Ops:     weighted(map[Op]int{OpAct: 6, OpDeliver: 12, OpReplay: 2, OpRedirect: 1, OpDrop: 1, OpInject: 1}),
 		Mutate: true,
 	}
+}
+
+// weighted lists each op as often as its weight, in a fixed order.
+func weighted(w map[Op]int) []Op {
+	var out []Op
+	for _, op := range []Op{OpAct, OpDeliver, OpReplay, OpRedirect, OpDrop, OpInject, OpRestart, OpReveal} {
+		for range w[op] {
+			out = append(out, op)
+		}
+	}
+	return out
 }
 
 // Random runs one adversary strategy step by step.
@@ -155,8 +168,13 @@ func (r *Random) StepOp(op Op) Outcome {
 		}
 	}
 	var a harness.Action
-	if len(r.Plan.Script) > 0 && c.Choose("scripted", 2) == 0 {
-		// The next step of the honest script: deep states come quickly.
+	if len(r.Plan.Script) > 0 && c.Choose("scripted", 3) > 0 {
+		// The next step of the honest script, once the previous one's
+		// messages are all handled (until then, the oldest is delivered):
+		// deep states come quickly.
+		if len(n.Pool) > 0 {
+			return n.Deliver(n.Pool[0].ID)
+		}
 		a = r.Plan.Script[r.next%len(r.Plan.Script)]
 		r.next++
 	} else {
