@@ -89,7 +89,7 @@ func DefaultPlan(p harness.Protocol, setup harness.Setup) Plan {
 		Script:  p.Honest(setup),
 		Actions: acts,
 		Ops:     weighted(map[Op]int{OpAct: 6, OpDeliver: 12, OpReplay: 2, OpRedirect: 1, OpDrop: 1, OpInject: 1}),
-		Mutate: true,
+		Mutate:  true,
 	}
 }
 
