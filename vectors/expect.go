@@ -17,12 +17,19 @@ type outcome struct {
 	// sender (e.g. IMKE's "disconnects if they mismatch"), so the honest
 	// run cannot go on after it.
 	fatal bool
+	// byDesign marks an acceptance the profile prescribes for both
+	// variants (a repeated request answered afresh), as opposed to a
+	// weakness the as-published variant keeps.
+	byDesign bool
 }
 
 func reject(c role.AlertClass) outcome      { return outcome{class: c} }
 func rejectFatal(c role.AlertClass) outcome { return outcome{class: c, fatal: true} }
 
 var accept = outcome{}
+
+// acceptByDesign: the profile has every variant answer the message again.
+var acceptByDesign = outcome{byDesign: true}
 
 func (o outcome) accepted() bool { return o.class == 0 }
 

@@ -66,11 +66,11 @@ func imkeReplay(hardened bool, label string, m role.Message, r *run) (outcome, e
 	renewed := renewedSince(r, m)
 	switch label {
 	case "a1": // §6.1: answered with an a2 only A can use; the pending attempt is replaced
-		return accept, nil
+		return acceptByDesign, nil
 	case "a2", "a3", "c2", "c3": // §5, §6.1, §8: not waiting for it
 		return reject(role.UnexpectedMessage), nil
 	case "c1": // §5: answered with a fresh c2, the session untouched
-		return accept, nil
+		return acceptByDesign, nil
 	case "4.4", "4.5":
 		// As published no freshness, but the renewal it carried changed
 		// the keys; hardened it is an item of a sequenced 4.2/4.3, whose

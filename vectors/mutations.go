@@ -114,6 +114,7 @@ var sessionNotes = map[string]Note{
 	"WrongSender":   {BugModified, "An honest message the network claims came from another party."},
 	"Attack":        {BugKnownAttack, "A step the attacker made (redirected, replayed or injected) in an attack of package adversary, found from the profiles' weaknesses or the symbolic model; the hardened variant accepts it or must reject it, as the test says."},
 	"AnyAlert":      {BugKnownAttack, "The message must be rejected; the alert class shown is the reference implementation's and any class passes."},
+	"AnsweredAgain": {BugReplay, "The profile has every variant answer this repeated message afresh (IMKE a1: a new a2 only A can use, §6.1; c1: a fresh c2, §5); the earlier pending attempt is replaced, so it ends its group."},
 	"Weakness":      {BugWeakness, "The as-published variant accepts this on purpose (a weakness its profile lists); the hardened variant rejects it."},
 }
 

@@ -144,7 +144,10 @@ func branchGroup(proto harness.Protocol, s *suite.Suite, variant string, b branc
 		}
 		drawn = drawnBy(setup)
 		fl := []string{b.flag}
-		if b.want.accepted() {
+		switch {
+		case b.want.byDesign:
+			fl = append(fl, "AnsweredAgain")
+		case b.want.accepted():
 			fl = append(fl, "Weakness")
 		}
 		if err := r.inject(b.party, b.from, b.label, b.msg, b.rule, b.comment, fl, b.want); err != nil {
