@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/imcheck/imcheck/impl/harness"
+	_ "github.com/imcheck/imcheck/impl/protocols" // registers simp and imke with the harness
 	"github.com/imcheck/imcheck/impl/suite"
 )
 
