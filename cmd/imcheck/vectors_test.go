@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,4 +89,65 @@ func TestVectorsCheckFindsADifference(t *testing.T) {
 	if !strings.Contains(out.String(), "tcId 1: fail") || !strings.Contains(out.String(), " 1 failed") {
 		t.Errorf("output:\n%s", out.String())
 	}
+}
+
+// TestVectorsCheckThroughShim checks one SIMP session group through the
+// reference shim (imcheck shim, docs/spec/shim.md), and through a
+// deliberately broken shim, which must fail.
+func TestVectorsCheckThroughShim(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the imcheck binary")
+	}
+	bin := filepath.Join(t.TempDir(), "imcheck")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	file := oneGroup(t, filepath.Join("..", "..", "vectors", "testvectors", "simp_session_test.json"), "modern", "hardened")
+	var ref, refErr bytes.Buffer
+	if st := run([]string{"vectors", "check", file}, &ref, &refErr); st != exitOK {
+		t.Fatalf("reference: exit %d\n%s%s", st, refErr.String(), ref.String())
+	}
+	var out, errb bytes.Buffer
+	if st := run([]string{"vectors", "check", "--shim", bin + " shim", file}, &out, &errb); st != exitOK {
+		t.Fatalf("shim: exit %d\n%s%s", st, errb.String(), out.String())
+	}
+	last := func(s string) string { l := strings.Split(strings.TrimSpace(s), "\n"); return l[len(l)-1] }
+	if last(out.String()) != last(ref.String()) || !strings.Contains(last(out.String()), " 0 failed, 0 unsupported") {
+		t.Errorf("shim summary %q, reference %q", last(out.String()), last(ref.String()))
+	}
+	out.Reset()
+	if st := run([]string{"vectors", "check", "--quiet", "--shim", bin + " shim --mutant replay-accepted", file}, &out, &errb); st != exitFailure {
+		t.Fatalf("mutant shim: exit %d, want %d\n%s", st, exitFailure, out.String())
+	}
+	if !strings.Contains(out.String(), "accepted a message it must reject") {
+		t.Errorf("mutant shim output:\n%s", out.String())
+	}
+}
+
+// oneGroup writes a copy of a session file holding only its first group
+// of the given suite and variant.
+func oneGroup(t *testing.T, path, suiteName, variant string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range doc["testGroups"].([]any) {
+		gm := g.(map[string]any)
+		if gm["suite"] == suiteName && gm["variant"] == variant {
+			doc["testGroups"] = []any{g}
+			doc["numberOfTests"] = len(gm["tests"].([]any))
+			out, _ := json.Marshal(doc)
+			p := filepath.Join(t.TempDir(), "one.json")
+			if err := os.WriteFile(p, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+	}
+	t.Fatalf("no %s %s group in %s", suiteName, variant, path)
+	return ""
 }
