@@ -98,6 +98,7 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 				ta := instantiate(hits[a].occ.Term, st.sess[hits[a].sess].env)
 				tb := instantiate(hits[b].occ.Term, st.sess[hits[b].sess].env)
 				s := st.clone()
+				s.invalidate()
 				if !e.matcher().unify(&s.sub, ta, tb) {
 					continue
 				}

@@ -18,6 +18,9 @@ type Options struct {
 	Progress io.Writer
 	// MaxStates stops a scenario after this many states (0: no limit).
 	MaxStates int
+	// NoDedup turns off duplicate-state elimination (visited.go), for
+	// tests that compare the reduced search with the full one.
+	NoDedup bool
 }
 
 // Verdict is the outcome for one claim in one scenario.
@@ -49,6 +52,7 @@ type stats struct {
 	states   int
 	solves   int
 	rejected int // attack traces the checker refused
+	skipped  int // states not expanded: seen before at the same or a shorter length
 }
 
 // engine searches one scenario of one protocol.
@@ -65,14 +69,15 @@ type engine struct {
 	groups   map[string]int // agent -> symmetry group
 	gorder   map[string]int // agent -> rank in its group
 
-	best  []*Trace // best attack per claim
-	stats stats
-	opt   Options
-	ctx   context.Context
-	start time.Time
-	last  time.Time
-	stop  bool
-	label string
+	best    []*Trace // best attack per claim
+	visited map[fingerprint]int
+	stats   stats
+	opt     Options
+	ctx     context.Context
+	start   time.Time
+	last    time.Time
+	stop    bool
+	label   string
 }
 
 func (e *engine) matcher() matcher { return matcher{th: e.th, typed: e.typed} }

@@ -10,13 +10,16 @@ func (e *engine) closure(st *state, n int) []Term {
 		return c
 	}
 	var out, pending []Term
+	seen := map[uint64][]int{} // hash -> indices in out
 	var add func(t Term)
 	add = func(t Term) {
-		for _, x := range out {
-			if Equal(x, t) {
+		h := hashTerm(t)
+		for _, i := range seen[h] {
+			if Equal(out[i], t) {
 				return
 			}
 		}
+		seen[h] = append(seen[h], len(out))
 		out = append(out, t)
 		a, ok := t.(*App)
 		if !ok {
@@ -118,4 +121,33 @@ func (e *engine) pendingKeys(st *state) []*Var {
 		}
 	}
 	return out
+}
+
+// hashTerm is a structural hash: equal terms have equal hashes.
+func hashTerm(t Term) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	mix := func(s string) {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * prime
+		}
+		h = (h ^ 0xff) * prime
+	}
+	var walk func(Term)
+	walk = func(t Term) {
+		switch a := t.(type) {
+		case *Name:
+			mix(a.Text)
+		case *Var:
+			h = (h ^ uint64(a.ID) ^ 0x5bd1e995) * prime
+		case *App:
+			mix(a.Fn)
+			h = (h ^ uint64(len(a.Args))) * prime
+			for _, x := range a.Args {
+				walk(x)
+			}
+		}
+	}
+	walk(t)
+	return h
 }

@@ -111,6 +111,10 @@ func (e *engine) dfs(st *state) {
 	if e.allFound() && st.length >= e.worstBest() {
 		return
 	}
+	if e.seenBefore(st) {
+		e.stats.skipped++
+		return
+	}
 	for _, next := range e.successors(st) {
 		e.dfs(next)
 		if e.stop {
@@ -166,6 +170,7 @@ func (e *engine) successors(st *state) []*state {
 	for _, v := range e.pendingKeys(st) {
 		s := st.clone()
 		z := s.newVar("z"+fmt.Sprint(len(s.vars)), "msg")
+		s.invalidate()
 		if e.matcher().unify(&s.sub, v, Fn(FnPK, z)) {
 			out = append(out, e.normalize(s)...)
 		}
@@ -243,10 +248,10 @@ func (e *engine) block(st *state, i int) []*state {
 			st.events = append(st.events, eventRec{name: a.Event, args: args, sess: i, step: len(st.trace)})
 			st.trace = append(st.trace, Step{Kind: StepEvent, Session: s.id, Label: a.Event, Args: args, Line: a.Pos.Line})
 		case ActCheck:
+			st.invalidate()
 			if !e.matcher().unify(&st.sub, instantiate(a.Term, s.env), instantiate(a.Term2, s.env)) {
 				return nil
 			}
-			st.clo = nil
 			var out []*state
 			s.pc++
 			for _, r := range e.normalize(st) {

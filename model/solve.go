@@ -32,13 +32,14 @@ func (e *engine) solveRaw(st *state, n int, t Term) []*state {
 	var out []*state
 	m := e.matcher()
 	for _, c := range clo {
-		if _, ok := c.(*Var); ok || ground && Ground(c) {
+		if _, ok := c.(*Var); ok || ground && Ground(c) || !mayUnify(st.sub, c, t) {
 			continue
 		}
 		sub := st.sub.clone()
 		if m.unify(&sub, c, t) {
 			s := st.clone()
 			s.sub = sub
+			s.invalidate()
 			out = append(out, s)
 		}
 	}
@@ -88,4 +89,39 @@ func (e *engine) normalize(st *state) []*state {
 		return out
 	}
 	return []*state{st}
+}
+
+// mayUnify is a cheap necessary condition for unify(x, y): the head
+// symbols agree wherever neither side is a variable. It saves copying the
+// substitution for the many observations that cannot match.
+func mayUnify(s Subst, x, y Term) bool {
+	x, y = s.walk(x), s.walk(y)
+	switch a := x.(type) {
+	case *Var:
+		return true
+	case *Name:
+		switch b := y.(type) {
+		case *Var:
+			return true
+		case *Name:
+			return a.Text == b.Text
+		}
+		return false
+	case *App:
+		switch b := y.(type) {
+		case *Var:
+			return true
+		case *App:
+			if a.Fn != b.Fn || len(a.Args) != len(b.Args) {
+				return false
+			}
+			for i := range a.Args {
+				if !mayUnify(s, a.Args[i], b.Args[i]) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
 }

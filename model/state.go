@@ -78,8 +78,19 @@ func (st *state) clone() *state {
 		length: st.length,
 		reveal: st.reveal,
 	}
+	// The closures stay valid until the substitution changes; whoever
+	// changes it resets clo (see invalidate).
+	if len(st.clo) > 0 {
+		c.clo = make(map[int][]Term, len(st.clo))
+		for k, v := range st.clo {
+			c.clo[k] = v
+		}
+	}
 	return c
 }
+
+// invalidate drops the cached closures after a change of the substitution.
+func (st *state) invalidate() { st.clo = nil }
 
 // newVar allocates a run variable.
 func (st *state) newVar(name, typ string) *Var {

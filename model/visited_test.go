@@ -1,0 +1,50 @@
+package model
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestDedupKeepsVerdicts: duplicate-state elimination changes neither a
+// verdict nor the length of a shortest attack, and it explores fewer
+// states. Every shipped model but the three slowest (all of them without
+// -short).
+func TestDedupKeepsVerdicts(t *testing.T) {
+	slow := map[string]bool{"simp": true, "simp_hardened": true, "replay": true}
+	fewer := false
+	for _, f := range Shipped() {
+		p := mustShipped(t, f)
+		if testing.Short() && slow[p.Name] {
+			continue
+		}
+		full := check(t, p, Options{NoDedup: true})
+		red := check(t, p, Options{})
+		for i, s := range full.Scenarios {
+			r := red.Scenarios[i]
+			if r.States < s.States {
+				fewer = true
+			}
+			for j, c := range s.Claims {
+				d := r.Claims[j]
+				if got, want := summary(d), summary(c); got != want {
+					t.Errorf("%s/%s#%s: reduced %s, full %s", p.Name, s.Name, c.Claim.ID, got, want)
+				}
+				if d.Trace != nil {
+					if err := CheckTrace(p, p.Scenarios[i], d.Trace); err != nil {
+						t.Errorf("%s/%s#%s: %v", p.Name, s.Name, c.Claim.ID, err)
+					}
+				}
+			}
+		}
+	}
+	if !fewer {
+		t.Error("the reduction never saved a state")
+	}
+}
+
+func summary(c *ClaimResult) string {
+	if c.Trace == nil {
+		return string(c.Verdict)
+	}
+	return fmt.Sprintf("%s/%d", c.Verdict, c.Trace.Length)
+}
