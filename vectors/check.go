@@ -143,12 +143,37 @@ func decodeStrict(file string, data []byte, v any) error {
 	return nil
 }
 
+// checkNumbering rejects a file whose tcIds are not unique or whose
+// numberOfTests is not the number of tests.
+func checkNumbering(file string, declared int, ids []int) error {
+	seen := map[int]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return &FileError{File: file, Path: "/testGroups", Reason: fmt.Sprintf("tcId %d appears twice", id)}
+		}
+		seen[id] = true
+	}
+	if declared != len(ids) {
+		return &FileError{File: file, Path: "/numberOfTests", Reason: fmt.Sprintf("says %d, the file has %d tests", declared, len(ids))}
+	}
+	return nil
+}
+
 func checkSimpKeyGen(file string, data []byte, t Target, emit func(TestResult)) error {
 	var f struct {
 		File
 		TestGroups []simpKeyGenGroup `json:"testGroups"`
 	}
 	if err := decodeStrict(file, data, &f); err != nil {
+		return err
+	}
+	var ids []int
+	for _, g := range f.TestGroups {
+		for _, tc := range g.Tests {
+			ids = append(ids, tc.TcID)
+		}
+	}
+	if err := checkNumbering(file, f.NumberOfTests, ids); err != nil {
 		return err
 	}
 	kt, ok := t.(KeyGenTarget)

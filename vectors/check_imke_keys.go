@@ -21,6 +21,15 @@ func checkImkeKeys(file string, data []byte, t Target, emit func(TestResult)) er
 	if err := decodeStrict(file, data, &f); err != nil {
 		return err
 	}
+	var ids []int
+	for _, g := range f.TestGroups {
+		for _, tc := range g.Tests {
+			ids = append(ids, tc.TcID)
+		}
+	}
+	if err := checkNumbering(file, f.NumberOfTests, ids); err != nil {
+		return err
+	}
 	kt, ok := t.(ImkeKeysTarget)
 	for _, g := range f.TestGroups {
 		for _, tc := range g.Tests {

@@ -34,8 +34,13 @@ func generators() []generator {
 }
 
 // Generate builds every vector file, in a fixed order, writing progress
-// lines to progress. The same code always gives the same bytes.
-func Generate(progress io.Writer) ([]Output, error) {
+// lines to progress, and validates each against its schema. The same code
+// always gives the same bytes.
+func Generate(progress io.Writer) ([]Output, error) { return generate(progress, true) }
+
+// generate is Generate, with schema validation optional: the freshness
+// test compares with the committed files, which another test validates.
+func generate(progress io.Writer, validate bool) ([]Output, error) {
 	var out []Output
 	for _, g := range generators() {
 		fmt.Fprintf(progress, "vectors: generating %s\n", g.name)
@@ -46,6 +51,10 @@ func Generate(progress io.Writer) ([]Output, error) {
 		b, err := encodeFile(f)
 		if err != nil {
 			return nil, err
+		}
+		if !validate {
+			out = append(out, Output{Name: g.name, Data: b})
+			continue
 		}
 		if _, err := Validate(g.name, b); err != nil {
 			return nil, fmt.Errorf("vectors: generated %s fails its schema: %w", g.name, err)

@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite testvectors/ from the generator
 // with the committed one, byte for byte (make vectors, or go test -update,
 // rewrites them).
 func TestCommittedVectorsAreFresh(t *testing.T) {
-	outs, err := Generate(testWriter{t})
+	outs, err := generate(testWriter{t}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,5 +160,31 @@ func TestHexIsStrict(t *testing.T) {
 	var h Hex
 	if err := h.UnmarshalText([]byte("00ff")); err != nil || !bytes.Equal(h, []byte{0, 0xff}) {
 		t.Errorf("00ff: %x, %v", []byte(h), err)
+	}
+}
+
+// TestInconsistentFilesAreFileErrors: schema-valid files whose tests do
+// not add up are rejected with the place named.
+func TestInconsistentFilesAreFileErrors(t *testing.T) {
+	f, err := genSimpKeyGen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, _ := encodeFile(f)
+	cases := []struct {
+		name, old, new, path string
+	}{
+		{"duplicate tcId", `"tcId": 2,`, `"tcId": 1,`, "/testGroups"},
+		{"wrong count", `"numberOfTests": `, `"numberOfTests": 1`, "/numberOfTests"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bad := strings.Replace(string(good), c.old, c.new, 1)
+			_, err := Check("bad.json", []byte(bad), Reference{}, func(TestResult) {})
+			var fe *FileError
+			if !errors.As(err, &fe) || fe.Path != c.path {
+				t.Fatalf("Check = %v, want a *FileError at %s", err, c.path)
+			}
+		})
 	}
 }
