@@ -5,7 +5,6 @@ import (
 
 	"github.com/imcheck/imcheck/impl/harness"
 	"sort"
-	"strings"
 )
 
 // ClaimID names a claim of a shipped model: model file, scenario, claim
@@ -22,23 +21,34 @@ func (c ClaimID) String() string { return c.Model + " / " + c.Scenario + " (" + 
 // aenc(…, pk(pri(b))) a re-encryption under bob's dynamic key, …). A
 // hardened model maps to the same script run on the hardened variant.
 var modelAttacks = map[ClaimID]string{
-	{"simp", "default", "B_key_secret"}:               "simp-e4-reencryption",
-	{"simp-hardened", "default", "B_key_secret"}:      "simp-e4-reencryption",
-	{"simp", "default", "B_agree_A"}:                  "simp-e4-reencryption",
-	{"simp-hardened", "default", "B_agree_A"}:         "simp-e4-reencryption",
-	{"simp", "default", "A_agree_B"}:                  "simp-e4-resign",
-	{"simp-hardened", "default", "A_agree_B"}:         "simp-e4-resign",
-	{"simp", "default", "B_key_once"}:                 "simp-e4-replay",
-	{"simp-hardened", "default", "B_key_once"}:        "simp-e4-replay",
-	{"simp", "default", "B_msg_auth"}:                 "simp-e6-replay",
-	{"simp-hardened", "default", "B_msg_auth"}:        "simp-e6-replay",
-	{"imke", "server_key_revealed", "G1_no_guessing"}: "imke-guess-after-server-key",
-	{"imke-c", "default", "T5_B_agree"}:               "imke-unknown-key-share",
-	{"imke-c-hardened", "default", "T5_B_agree"}:      "imke-unknown-key-share",
-	{"imke-c", "default", "T4_A_agree"}:               "imke-unknown-key-share",
-	{"imke-c-hardened", "default", "T4_A_agree"}:      "imke-unknown-key-share",
-	{"imke-c", "default", "G3_A_data_auth"}:           "imke-reflection",
-	{"imke-c-hardened", "default", "G3_A_data_auth"}:  "imke-reflection",
+	{"simp", "default", "B_key_secret"}:                        "simp-e4-reencryption",
+	{"simp-hardened", "default", "B_key_secret"}:               "simp-e4-reencryption",
+	{"simp", "default", "B_agree_A"}:                           "simp-e4-reencryption",
+	{"simp-hardened", "default", "B_agree_A"}:                  "simp-e4-reencryption",
+	{"simp", "default", "A_agree_B"}:                           "simp-e4-resign",
+	{"simp-hardened", "default", "A_agree_B"}:                  "simp-e4-resign",
+	{"simp", "default", "B_key_once"}:                          "simp-e4-replay",
+	{"simp-hardened", "default", "B_key_once"}:                 "simp-e4-replay",
+	{"simp", "default", "B_msg_auth"}:                          "simp-e6-replay",
+	{"simp-hardened", "default", "B_msg_auth"}:                 "simp-e6-replay",
+	{"imke", "server_key_revealed", "G1_no_guessing"}:          "imke-guess-after-server-key",
+	{"imke-c", "default", "T5_B_agree"}:                        "imke-unknown-key-share",
+	{"imke-c-hardened", "default", "T5_B_agree"}:               "imke-unknown-key-share",
+	{"imke-c", "default", "T4_A_agree"}:                        "imke-unknown-key-share",
+	{"imke-c-hardened", "default", "T4_A_agree"}:               "imke-unknown-key-share",
+	{"imke-c", "default", "G3_A_data_auth"}:                    "imke-reflection",
+	{"imke-c-hardened", "default", "G3_A_data_auth"}:           "imke-reflection",
+	{"imke-hardened", "server_key_revealed", "G1_no_guessing"}: "imke-guess-after-server-key",
+	{"imke-b", "honest_server", "G6_b1_fresh"}:                 "imke-stale-peer-key",
+	{"imke-b-hardened", "honest_server", "G6_b1_fresh"}:        "imke-stale-peer-key",
+	{"simp-login", "default", "L1_fresh"}:                      "simp-l1-replay",
+	{"simp-login-hardened", "default", "L1_fresh"}:             "simp-l1-replay",
+	{"simp-login", "default", "SK_used_once"}:                  "simp-l2-same-key",
+	{"simp-login-hardened", "default", "SK_used_once"}:         "simp-l2-same-key",
+	{"simp-msg", "default", "B_E6_fresh"}:                      "simp-e6-replay",
+	{"simp-msg-hardened", "default", "B_E6_fresh"}:             "simp-e6-replay",
+	{"simp-msg", "default", "A_E7_auth"}:                       "simp-e6-reflection",
+	{"simp-msg-hardened", "default", "A_E7_auth"}:              "simp-e6-reflection",
 }
 
 // ClaimsOf lists the model claims an attack concretises.
@@ -58,17 +68,9 @@ func ClaimsOf(attack string) []ClaimID {
 // model describes) and says what happened, for docs/claims.md's concrete
 // verdict column. It returns "" when no script concretises the claim.
 func ConcreteVerdict(model, scenario, claim string) string {
-	id, ok := modelAttacks[ClaimID{model, scenario, claim}]
-	if !ok {
+	a, variant := Concretise(ClaimID{model, scenario, claim})
+	if a == nil {
 		return ""
-	}
-	a, err := LookupAttack(id)
-	if err != nil {
-		return "no script yet (" + id + ")"
-	}
-	variant := "as-published"
-	if strings.HasSuffix(model, "-hardened") {
-		variant = "hardened"
 	}
 	if _, err := harness.Lookup(a.Protocol); err != nil {
 		return "not run: no harness binding for " + a.Protocol

@@ -47,3 +47,28 @@ func TestAttackReplay(t *testing.T) {
 		}
 	}
 }
+
+func TestAttackClaimsFillsConcreteColumn(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "claims.md")
+	table := "| paper | attack ID | verdict | concrete verdict |\n|---|---|---|---|\n" +
+		"| IMKE | `imke-c/default#G3_A_data_auth` | ATTACK | |\n" +
+		"| IMKE | `imke-c-hardened/default#G3_A_data_auth` | no attack | |\n" +
+		"| IMKE | `imke/default#T6_key_secret` | no attack | kept by hand |\n"
+	if err := os.WriteFile(file, []byte(table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if st := run([]string{"attack", "claims", "-o", file}, &out, &errb); st != exitOK {
+		t.Fatalf("status %d: %s", st, errb.String())
+	}
+	b, _ := os.ReadFile(file)
+	for _, want := range []string{
+		"| IMKE | `imke-c/default#G3_A_data_auth` | ATTACK | ATTACK reproduced (`imke-reflection`): agreement: message of alice with bob |",
+		"| IMKE | `imke-c-hardened/default#G3_A_data_auth` | no attack | blocked (`imke-reflection`): alice rejected 4.7 with decrypt_error |",
+		"| IMKE | `imke/default#T6_key_secret` | no attack | kept by hand |",
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("table lacks %q:\n%s", want, b)
+		}
+	}
+}
