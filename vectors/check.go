@@ -8,9 +8,9 @@ import (
 	"io"
 
 	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/imke"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
-	"github.com/imcheck/imcheck/impl/suite"
 )
 
 // ErrUnsupported is returned (wrapped) by a Target for what it does not
@@ -226,25 +226,21 @@ func judgeKeyGen(tc simpKeyGenTest, m int, keys [][]byte, err error) TestResult 
 	return r
 }
 
-// ImkeKeys computes IMKE's derivations with impl/suite's KDF and MAC and
-// the labels of docs/spec/imke.md §4 and §7.4 (impl/imke keeps its
-// functions unexported; the generator cross-checks them against the keys
-// its honest runs report).
+// ImkeKeys runs impl/imke's derivations (f4, f5, f8, f9 and the hardened
+// renewal confirmation).
 func (Reference) ImkeKeys(derivation, variant string, secret, random []byte, idA, idB string, encKAS1, encRS1 []byte) (enc, mac, confirm []byte, err error) {
-	ctx := &suite.Ctx{}
+	v, err := imke.ParseVariant(variant)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	switch derivation {
 	case "4.1", "renewal":
-		enc, mac = ctx.KDF(secret, 32, "imke f4", random), ctx.KDF(random, 32, "imke f5", secret)
+		enc, mac = imke.ClientServerKeys(secret, random)
 		if derivation == "renewal" && variant == "hardened" {
-			confirm = ctx.MAC(mac, "imke renewal confirm", encKAS1, encRS1)
+			confirm = imke.RenewalConfirm(mac, encKAS1, encRS1)
 		}
 	case "4.6":
-		var ids [][]byte
-		if variant == "hardened" {
-			ids = [][]byte{[]byte(idA), []byte(idB)}
-		}
-		enc = ctx.KDF(secret, 32, "imke f8", append([][]byte{random}, ids...)...)
-		mac = ctx.KDF(random, 32, "imke f9", append([][]byte{secret}, ids...)...)
+		enc, mac = imke.PeerKeys(v, secret, random, idA, idB)
 	default:
 		return nil, nil, nil, fmt.Errorf("%w: derivation %q", ErrUnsupported, derivation)
 	}

@@ -1,6 +1,7 @@
 package vectors
 
 import (
+	"bytes"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -107,6 +108,14 @@ func genImkeKeys() (*File, error) {
 					m := hmac.New(sha256.New, t.MACKey)
 					m.Write(profileEncode("imke renewal confirm", t.EncKAS1, t.EncRS1))
 					t.Confirm = m.Sum(nil)
+				}
+				// The reference must agree with the profile's derivation.
+				enc, mac, confirm, err := Reference{}.ImkeKeys(d, v, x.k, x.r, t.IDA, t.IDB, t.EncKAS1, t.EncRS1)
+				if err != nil {
+					return nil, err
+				}
+				if !bytes.Equal(enc, t.EncKey) || !bytes.Equal(mac, t.MACKey) || !bytes.Equal(confirm, t.Confirm) {
+					return nil, fmt.Errorf("vectors: imke %s %s (%s): impl/imke and the profile derive different keys", d, v, x.comment)
 				}
 				g.Tests = append(g.Tests, t)
 			}

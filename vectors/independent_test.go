@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/imke"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
 	"github.com/imcheck/imcheck/impl/suite"
@@ -320,31 +321,27 @@ func replayStep(t *testing.T, p harness.Party, name string, tc jv, byID map[int]
 	return true
 }
 
-// independentImkeKeys recomputes each derivation with impl/suite's KDF and
-// MAC and the profile's labels (docs/spec/imke.md §4, §7.4); the generator
-// has also checked that the reference's honest runs derive their keys so.
+// independentImkeKeys runs impl/imke's exported derivations on each test.
 func independentImkeKeys(t *testing.T, doc jv) {
-	ctx := &suite.Ctx{}
 	n := 0
 	for _, g := range doc.get("testGroups").list() {
-		d, v := g.get("derivation").str(), g.get("variant").str()
+		d := g.get("derivation").str()
+		v, err := imke.ParseVariant(g.get("variant").str())
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, tc := range g.get("tests").list() {
 			n++
 			k, r := tc.get("secret").bytes(), tc.get("random").bytes()
 			var enc, mac, confirm []byte
 			switch d {
 			case "4.1", "renewal":
-				enc, mac = ctx.KDF(k, 32, "imke f4", r), ctx.KDF(r, 32, "imke f5", k)
-				if d == "renewal" && v == "hardened" {
-					confirm = ctx.MAC(mac, "imke renewal confirm", tc.get("encKAS1").bytes(), tc.get("encRS1").bytes())
+				enc, mac = imke.ClientServerKeys(k, r)
+				if d == "renewal" && v == imke.Hardened {
+					confirm = imke.RenewalConfirm(mac, tc.get("encKAS1").bytes(), tc.get("encRS1").bytes())
 				}
 			case "4.6":
-				var ids [][]byte
-				if v == "hardened" {
-					ids = [][]byte{[]byte(tc.get("idA").str()), []byte(tc.get("idB").str())}
-				}
-				enc = ctx.KDF(k, 32, "imke f8", append([][]byte{r}, ids...)...)
-				mac = ctx.KDF(r, 32, "imke f9", append([][]byte{k}, ids...)...)
+				enc, mac = imke.PeerKeys(v, k, r, tc.get("idA").str(), tc.get("idB").str())
 			default:
 				t.Fatalf("%s: unknown derivation %q", g.path, d)
 			}
