@@ -175,7 +175,7 @@ func (a *Attack) Run(suiteName, variant string, seed uint64) (*Verdict, error) {
 		}
 	}
 	n.Trace.Protocol, n.Trace.Suite, n.Trace.Variant, n.Trace.Seed, n.Trace.Attack = a.Protocol, suiteName, variant, seed, a.ID
-	n.Trace.Users, n.Trace.Options, n.Trace.Violations = setup.Users, setup.Options, v.Violations
+	n.Trace.Users, n.Trace.Options, n.Trace.Violations, n.Trace.Scope = setup.Users, setup.Options, v.Violations, a.Scope
 	v.Trace = &n.Trace
 	return v, nil
 }

@@ -39,6 +39,8 @@ var modelAttacks = map[ClaimID]string{
 	{"imke-c", "default", "G3_A_data_auth"}:                    "imke-reflection",
 	{"imke-c-hardened", "default", "G3_A_data_auth"}:           "imke-reflection",
 	{"imke-hardened", "server_key_revealed", "G1_no_guessing"}: "imke-guess-after-server-key",
+	{"imke-b", "dishonest_server", "T7_Kab_secret"}:            "imke-server-mitm",
+	{"imke-b-hardened", "dishonest_server", "T7_Kab_secret"}:   "imke-server-mitm",
 	{"imke-b", "honest_server", "G6_b1_fresh"}:                 "imke-stale-peer-key",
 	{"imke-b-hardened", "honest_server", "G6_b1_fresh"}:        "imke-stale-peer-key",
 	{"simp-login", "default", "L1_fresh"}:                      "simp-l1-replay",

@@ -99,7 +99,7 @@ type Scope struct {
 	// dishonest: the papers' end-to-end claims (IMKE G5, SIMP §6.2).
 	// Off by default, since both protocols trust the server to distribute
 	// public keys.
-	EndToEnd bool
+	EndToEnd bool `json:"end_to_end,omitempty"`
 }
 
 // Check saturates the adversary's knowledge and runs every oracle.
@@ -174,7 +174,9 @@ func (o oracle) revealed(s Secret) bool {
 		}
 		user := !o.isServer(s.Owner) && !o.isServer(s.Peer)
 		server := r.Party == o.n.Setup.Server
-		if !involves(r, s.Owner, s.Peer) && !(user && server && r.Kind.LongTerm()) {
+		// The server's long-term key matters to user-to-user secrets only
+		// while the server is trusted with them (not end to end).
+		if !involves(r, s.Owner, s.Peer) && !(user && server && r.Kind.LongTerm() && !o.sc.EndToEnd) {
 			continue
 		}
 		if r.Kind.LongTerm() {

@@ -73,7 +73,7 @@ func ReplayTrace(t *Trace, suiteName, variant string, seed uint64) (*Verdict, er
 			v.Blocked = b
 		}
 	}
-	v.Violations = n.Check(Scope{})
+	v.Violations = n.Check(t.Scope)
 	for _, x := range v.Violations {
 		for _, want := range t.Violations {
 			if (Expect{Property: want.Property, Party: want.Party, Peer: want.Peer, What: want.What}).Match(x) {
@@ -83,7 +83,7 @@ func ReplayTrace(t *Trace, suiteName, variant string, seed uint64) (*Verdict, er
 		}
 	}
 	n.Trace.Protocol, n.Trace.Suite, n.Trace.Variant, n.Trace.Seed, n.Trace.Attack = t.Protocol, suiteName, variant, seed, t.Attack
-	n.Trace.Users, n.Trace.Options, n.Trace.Violations = setup.Users, setup.Options, v.Violations
+	n.Trace.Users, n.Trace.Options, n.Trace.Violations, n.Trace.Scope = setup.Users, setup.Options, v.Violations, t.Scope
 	v.Trace = &n.Trace
 	return v, nil
 }

@@ -66,6 +66,7 @@ type Trace struct {
 	Seed       uint64            `json:"seed,omitempty"`
 	Users      []string          `json:"users,omitempty"`
 	Options    map[string]string `json:"options,omitempty"`
+	Scope      Scope             `json:"scope,omitzero"`
 	Attack     string            `json:"attack,omitempty"`
 	Entries    []Entry           `json:"entries"`
 	Violations []Violation       `json:"violations,omitempty"`
