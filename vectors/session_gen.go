@@ -46,6 +46,14 @@ func genSessions(protocol string, progress io.Writer) (*File, error) {
 			groups = append(groups, gs...)
 		}
 	}
+	for _, opts := range optionRuns[protocol] {
+		fmt.Fprintf(progress, "vectors: %s %s hardened %v (honest only)\n", protocol, branchSuite, opts)
+		g, err := optionGroup(proto, opts, &n, flags)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, g)
+	}
 	notes, err := usedNotes(sessionNotes, flags)
 	if err != nil {
 		return nil, err
@@ -63,6 +71,38 @@ func genSessions(protocol string, progress io.Writer) (*File, error) {
 		Notes:      notes,
 		TestGroups: groups,
 	}, nil
+}
+
+// optionRuns are the protocol options (harness.md) whose honest runs are
+// recorded too, for the modern suite and the hardened variant: SIMP at the
+// smallest key sets and round count, IMKE relaying c1–c3 and 4.7 through
+// the server and storing password images.
+var optionRuns = map[string][]map[string]string{
+	"simp": {{"m": "8", "rounds": "1"}, {"m": "4096", "rounds": "16"}},
+	"imke": {{"relay": "true"}, {"password-storage": "image"}},
+}
+
+// optionGroup is the honest run of proto under opts, without injections.
+func optionGroup(proto harness.Protocol, opts map[string]string, n *numberer, flags map[string]bool) (sessionGroup, error) {
+	s, err := suite.ByName(branchSuite)
+	if err != nil {
+		return sessionGroup{}, err
+	}
+	setup := sessionSetup(proto.Name(), s, "hardened", runSeed)
+	setup.Options = opts
+	setup.RandLog = &harness.RandLog{}
+	r, err := honestRun(proto, setup, nil)
+	if err != nil {
+		return sessionGroup{}, err
+	}
+	prov, err := provisioning(setup, drawnBy(setup))
+	if err != nil {
+		return sessionGroup{}, err
+	}
+	g := sessionGroup{Type: "SessionTranscript", Protocol: proto.Name(), Suite: s.Name, Variant: "hardened",
+		Setup: setupOf(setup), Provisioning: prov}
+	g.Tests = stepsJSON(r.steps, n, flags)
+	return g, nil
 }
 
 func sessionAlgorithm(protocol string) string {
