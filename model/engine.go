@@ -18,9 +18,10 @@ type Options struct {
 	Progress io.Writer
 	// MaxStates stops a scenario after this many states (0: no limit).
 	MaxStates int
-	// NoDedup turns off duplicate-state elimination (visited.go), for
-	// tests that compare the reduced search with the full one.
-	NoDedup bool
+	// NoReduction turns off duplicate-state elimination (visited.go) and
+	// early initiators (search.go), for tests that compare the reduced
+	// search with the full one.
+	NoReduction bool
 }
 
 // Verdict is the outcome for one claim in one scenario.
@@ -71,6 +72,7 @@ type engine struct {
 
 	best    []*Trace // best attack per claim
 	visited map[fingerprint]int
+	early   bool // send-first sessions start before any other step
 	stats   stats
 	opt     Options
 	ctx     context.Context
@@ -167,6 +169,7 @@ func newEngine(ctx context.Context, p *Protocol, sc *Scenario, n int, cs []*Clai
 		sessions: n, claims: cs, reveal: reveal, opt: opt, ctx: ctx,
 		best: make([]*Trace, len(cs)), label: p.Name + "/" + sc.Name}
 	e.groups, e.gorder = symmetryGroups(sc)
+	e.early = !opt.NoReduction && !injagreeBeforeRecv(p)
 	e.configs = e.sessionConfigs()
 	return e
 }
@@ -206,4 +209,28 @@ func symmetryGroups(sc *Scenario) (map[string]int, map[string]int) {
 		}
 	}
 	return g, r
+}
+
+// injagreeBeforeRecv reports whether a role that starts by sending makes an
+// injective-agreement claim before its first reception. Early initiators
+// (search.go) rely on there being none: injective agreement is decided by
+// matching each claim to an earlier event of equal arguments, in order,
+// which is a maximum matching (the events a claim may take grow with its
+// position) and so depends only on which events precede which claims, as
+// long as no claim moves.
+func injagreeBeforeRecv(p *Protocol) bool {
+	for _, r := range p.Roles {
+		if len(r.Actions) == 0 || r.Actions[0].Kind == ActRecv {
+			continue
+		}
+		for _, a := range r.Actions {
+			if a.Kind == ActRecv {
+				break
+			}
+			if a.Kind == ActClaim && a.Claim.Kind == ClaimInjAgree {
+				return true
+			}
+		}
+	}
+	return false
 }

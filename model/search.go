@@ -144,24 +144,40 @@ func (e *engine) worstBest() int {
 
 // successors lists the next states in a fixed order: receptions by existing
 // sessions, then new sessions, then openings, then the reveal.
+//
+// Early initiators: a session whose role starts by sending (an initiator)
+// only starts before any other step. This loses no attack and no length:
+// starting such a session earlier only gives the attacker its messages
+// sooner, keeps every event before the claims it preceded, and the
+// shortest trace to a violated claim ends at that claim, so an initiator
+// started after it plays no part. It is off when an initiator makes an
+// injective-agreement claim before its first reception (injagreeBeforeRecv).
 func (e *engine) successors(st *state) []*state {
 	var out []*state
+	moved := func(sts []*state) []*state {
+		for _, s := range sts {
+			s.moved = true
+		}
+		return sts
+	}
 	for i := range st.sess {
 		s := &st.sess[i]
 		if s.pc < len(s.role.Actions) && s.role.Actions[s.pc].Kind == ActRecv {
-			out = append(out, e.receive(st, i)...)
+			out = append(out, moved(e.receive(st, i))...)
 		}
 	}
 	if len(st.sess) < e.sessions {
 		for _, c := range e.configs {
-			if !e.canonical(st, c[1:]) {
+			r := e.roleByName(c[0].Text)
+			first := len(r.Actions) > 0 && r.Actions[0].Kind == ActRecv
+			if !first && e.early && st.moved || !e.canonical(st, c[1:]) {
 				continue
 			}
 			s := st.clone()
-			e.newSession(s, e.roleByName(c[0].Text), c[1:])
+			e.newSession(s, r, c[1:])
 			i := len(s.sess) - 1
-			if r := s.sess[i].role; len(r.Actions) > 0 && r.Actions[0].Kind == ActRecv {
-				out = append(out, e.receive(s, i)...)
+			if first {
+				out = append(out, moved(e.receive(s, i))...)
 			} else {
 				out = append(out, e.block(s, i)...)
 			}
@@ -172,13 +188,13 @@ func (e *engine) successors(st *state) []*state {
 		z := s.newVar("z"+fmt.Sprint(len(s.vars)), "msg")
 		s.invalidate()
 		if e.matcher().unify(&s.sub, v, Fn(FnPK, z)) {
-			out = append(out, e.normalize(s)...)
+			out = append(out, moved(e.normalize(s))...)
 		}
 	}
 	if e.reveal >= 0 && st.reveal < 0 {
 		for _, h := range st.hits {
 			if h.claim == e.reveal {
-				out = append(out, e.doReveal(st, h))
+				out = append(out, moved([]*state{e.doReveal(st, h)})...)
 				break
 			}
 		}

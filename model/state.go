@@ -58,8 +58,9 @@ type state struct {
 	hits   []hitRec
 	caches []cacheRec
 	trace  []Step
-	length int // number of counted steps (send, receive, reveal)
-	reveal int // claim index whose reveal happened, or -1
+	length int  // number of counted steps (send, receive, reveal)
+	reveal int  // claim index whose reveal happened, or -1
+	moved  bool // a step other than starting a send-first session happened
 
 	clo map[int][]Term // cached closures, by prefix length
 }
@@ -77,6 +78,7 @@ func (st *state) clone() *state {
 		trace:  st.trace[:len(st.trace):len(st.trace)],
 		length: st.length,
 		reveal: st.reveal,
+		moved:  st.moved,
 	}
 	// The closures stay valid until the substitution changes; whoever
 	// changes it resets clo (see invalidate).

@@ -145,7 +145,7 @@ func writeSet(b *strings.Builder, xs []string) {
 // seenBefore reports whether a state with st's fingerprint was expanded at
 // the same or a shorter length, and records st otherwise.
 func (e *engine) seenBefore(st *state) bool {
-	if e.opt.NoDedup {
+	if e.opt.NoReduction {
 		return false
 	}
 	if e.visited == nil {

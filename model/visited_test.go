@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// TestDedupKeepsVerdicts: duplicate-state elimination changes neither a
-// verdict nor the length of a shortest attack, and it explores fewer
-// states. Every shipped model but the three slowest (all of them without
+// TestDedupKeepsVerdicts: the reductions (duplicate-state elimination,
+// early initiators) change neither a verdict nor the length of a shortest
+// attack, and they explore fewer states. Every shipped model but the three slowest (all of them without
 // -short).
 func TestDedupKeepsVerdicts(t *testing.T) {
 	slow := map[string]bool{"simp": true, "simp_hardened": true, "replay": true}
@@ -17,7 +17,7 @@ func TestDedupKeepsVerdicts(t *testing.T) {
 		if testing.Short() && slow[p.Name] {
 			continue
 		}
-		full := check(t, p, Options{NoDedup: true})
+		full := check(t, p, Options{NoReduction: true})
 		red := check(t, p, Options{})
 		for i, s := range full.Scenarios {
 			r := red.Scenarios[i]
