@@ -335,3 +335,43 @@ func (d *imkeDissector) RevealState(p harness.Party) []Fact {
 	}
 	return out
 }
+
+// KeyOf returns the candidate key K^s under which msg (a 4.2, 4.3, 4.7,
+// b1/b2 or 4.4/4.5) was sealed, or nil: the key-renewal oracle asks it
+// which key protected a message.
+func (d *imkeDissector) KeyOf(msg []byte, keys [][]byte) []byte {
+	h, err := wire.PeekHeader(msg)
+	if err != nil {
+		return nil
+	}
+	var sealed []byte
+	var aads [][][]byte
+	label := imkeLabelData
+	switch h.Type {
+	case imke.TypeClientData, imke.TypeServerData, imke.TypePeerData:
+		q, err := imke.UnmarshalPeerData(append([]byte{imke.TypePeerData}, msg[1:]...)) // same layout
+		if err != nil {
+			return nil
+		}
+		sealed, aads = q.Sealed, d.pairAADs(u64(q.Seq))
+		if d.hardened {
+			label = map[uint8]string{imke.TypeClientData: imkeLabel42, imke.TypeServerData: imkeLabel43, imke.TypePeerData: imkeLabel47}[h.Type]
+		}
+	case imke.TypeRenewalKey, imke.TypeRenewalChallenge, imke.TypePeerKey:
+		u, err := imke.UnmarshalPeerKey(append([]byte{imke.TypePeerKey}, msg[1:]...))
+		if err != nil {
+			return nil
+		}
+		sealed, aads = u.Sealed, noAAD
+	default:
+		return nil
+	}
+	for _, k := range keys {
+		for _, aad := range aads {
+			if _, err := d.ctx.Open(k, label, sealed, aad...); err == nil {
+				return k
+			}
+		}
+	}
+	return nil
+}
