@@ -31,6 +31,11 @@ type Case struct {
 	Variants []string
 	// Options are setup options (docs/spec/harness.md).
 	Options map[string]string
+	// RefOptions are added to the setup of the reference parties only:
+	// they make the IUT's peers misbehave (an impostor or malicious
+	// server, through the reference implementations' testing-only
+	// options).
+	RefOptions map[string]string
 	// Steps run in order; the first unmet expectation fails the case.
 	Steps []Step
 	// Intercept, if set, is active through every step: it twists the Nth

@@ -161,6 +161,28 @@ func imkeTable() *protocolTable {
 			{Msg: "4.7", Label: "4.7", Party: "alice", Clause: "imke.md §3.12, §11.2 H4", Variants: hardened,
 				Expect: Outcome{Reject: []role.AlertClass{role.DecryptError, role.BadMAC}}},
 		},
+		Extra: imkeExtra,
+	}
+}
+
+// imkeExtra are the cases against misbehaving servers, made with the
+// reference server's testing-only options.
+func imkeExtra() []Case {
+	script := imkeScript(nil)
+	rogue := func(defect string) map[string]string { return map[string]string{"testing-only-defect": defect} }
+	return []Case{
+		{ID: "IMKE/a2/impostor-server", Clause: "imke.md §5 (a2), §15", Protocol: "imke", Party: "alice",
+			Summary:    "a server that does not know P_A sends an a2 with a wrong f2: the client disconnects (auth_failed)",
+			RefOptions: rogue("imke-rogue-wrong-f2"), Steps: actSteps(script),
+			Intercept: &Intercept{Label: "a2", Expect: Outcome{Reject: classes(role.AuthFailed)}}},
+		{ID: "IMKE/4.3-relayed-to-responder/relayed-twice", Clause: "imke.md §3.13, §8", Protocol: "imke", Party: "bob",
+			Summary:    "a malicious server relays alice's 4.7 a second time under a fresh 4.3: its sequence number is a replay",
+			RefOptions: rogue("imke-rogue-re-relay"), Steps: actSteps(script),
+			Intercept: &Intercept{Label: "4.7 (4.3) again", Expect: Outcome{Reject: classes(role.Replay)}}},
+		{ID: "IMKE/4.3-relayed/relayed-twice", Clause: "imke.md §3.13, §8", Protocol: "imke", Party: "alice",
+			Summary:    "a malicious server relays bob's 4.7 a second time under a fresh 4.3: its sequence number is a replay",
+			RefOptions: rogue("imke-rogue-re-relay"), Steps: actSteps(script),
+			Intercept: &Intercept{Label: "4.7 (4.3) again", Expect: Outcome{Reject: classes(role.Replay)}}},
 	}
 }
 

@@ -57,7 +57,7 @@ var (
 )
 
 // imcheckBinary builds cmd/imcheck once per test run.
-func imcheckBinary(t *testing.T) string {
+func imcheckBinary(t testing.TB) string {
 	t.Helper()
 	shimOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "imcheck-conformance-")

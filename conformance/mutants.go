@@ -59,7 +59,11 @@ func init() {
 		Mutant{Name: "malformed-ignored", Defect: "a truncated, overlong or malformed message (decode_error) is silently accepted",
 			wrap: func(_ harness.Setup, _ string, p harness.Party) Party { return &ignoreClass{p, role.DecodeError} }},
 		Mutant{Name: "claimed-identity-trusted", Defect: "the server believes the identity a login message claims, not the sender the network reports",
+			Protocols: []string{"simp", "imke"},
 			wrap: func(_ harness.Setup, _ string, p harness.Party) Party { return &trustClaimedIdentity{p} }},
+		Mutant{Name: "imke-f1-is-f2", Defect: "IMKE: f2 is computed as f1 (paper §4.1 caveat)", Protocols: []string{"imke"}, option: "imke-f1-is-f2"},
+		Mutant{Name: "imke-f2-unchecked", Defect: "IMKE: the client does not check a2's f2(P_A)", Protocols: []string{"imke"}, option: "imke-f2-unchecked"},
+		Mutant{Name: "imke-relayed-seq-unchecked", Defect: "IMKE: a relayed 4.7's sequence number is not checked", Protocols: []string{"imke"}, option: "imke-relayed-seq-unchecked"},
 		Mutant{Name: "message-not-delivered", Defect: "accepted messages are not reported to the user (no message-accepted event)",
 			wrap: func(_ harness.Setup, _ string, p harness.Party) Party { return &dropEvents{p, role.MessageAccepted} }},
 	)

@@ -35,6 +35,9 @@ func TestToyBuiltinPasses(t *testing.T) {
 
 func TestToyMutantsAreKilled(t *testing.T) {
 	for _, m := range Mutants() {
+		if len(m.Protocols) > 0 {
+			continue // a defect of SIMP or IMKE, not of any protocol
+		}
 		t.Run(m.Name, func(t *testing.T) {
 			o := toyOptions()
 			rep, err := Run(m.Factory(), o)

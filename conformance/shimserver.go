@@ -105,9 +105,9 @@ func (s *shimServer) serve(line []byte) (resp shimResponse, bye bool) {
 		}
 		var out role.Output
 		if req.Op == "act" {
-			a, err := decodeAction(p.name, req.Action)
-			if err != nil {
-				return errorResponse(req.ID, err), false
+			a, err2 := decodeAction(p.name, req.Action)
+			if err2 != nil {
+				return errorResponse(req.ID, err2), false
 			}
 			out, err = p.party.Act(a)
 		} else {

@@ -66,7 +66,8 @@ func (Protocol) NewParty(setup harness.Setup, name string) (harness.Party, error
 		for _, u := range setup.Users {
 			users[u] = PasswordRecord(storage, u, []byte(setup.Password(u)))
 		}
-		srv, err := NewServer(ServerConfig{Suite: setup.Suite, Variant: v, Name: name, Key: sk, Users: users, Storage: storage, Rand: setup.PartyRand(name)})
+		srv, err := NewServer(ServerConfig{Suite: setup.Suite, Variant: v, Name: name, Key: sk, Users: users, Storage: storage, Rand: setup.PartyRand(name),
+			TestingOnlyDefect: setup.Options[OptionTestingOnlyDefect]})
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +83,7 @@ func (Protocol) NewParty(setup harness.Setup, name string) (harness.Party, error
 	return NewClient(ClientConfig{
 		Suite: setup.Suite, Variant: v, Identity: name, Password: []byte(setup.Password(name)),
 		Storage: storage, Server: setup.Server, ServerKey: sk.Public(), Rand: setup.PartyRand(name),
-		Relay: setup.Options[OptionRelay] == "true",
+		Relay: setup.Options[OptionRelay] == "true", TestingOnlyDefect: setup.Options[OptionTestingOnlyDefect],
 	})
 }
 

@@ -21,6 +21,9 @@ type ServerConfig struct {
 	Users   map[string][]byte
 	Storage PasswordStorage
 	Rand    io.Reader // nil: crypto/rand
+	// TestingOnlyDefect breaks one check for the conformance gate's
+	// self-test (testing_only.go); "" in every real use.
+	TestingOnlyDefect string
 }
 
 type serverPhase uint8
@@ -187,7 +190,7 @@ func (s *Server) handleLoginRequest(from string, msg []byte) step {
 	if err != nil {
 		return reject(alert(role.InternalError, "a2", "encrypt R_S: %v", err))
 	}
-	sealed, err := s.ctx.Seal(kas, labelSealA2, s.fn.f2(w), aad...)
+	sealed, err := s.ctx.Seal(kas, labelSealA2, s.f2(w), aad...)
 	if err != nil {
 		return reject(alert(role.InternalError, "a2", "seal: %v", err))
 	}
@@ -431,6 +434,11 @@ func (s *Server) relay(a *serverSession, peer string, body []byte) step {
 	o := s.newOutbox()
 	if err := o.send(b, Item{Kind: ItemRelayed, Peer: a.id, Body: body}, Label(h.Type)+" (4.3)"); err != nil {
 		return reject(err)
+	}
+	if s.cfg.TestingOnlyDefect == testingOnlyRogueReRelay {
+		if err := o.send(b, Item{Kind: ItemRelayed, Peer: a.id, Body: body}, Label(h.Type)+" (4.3) again"); err != nil {
+			return reject(err)
+		}
 	}
 	return step{out: role.Output{Messages: o.msgs}, commit: o.commit}
 }
