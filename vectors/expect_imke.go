@@ -1,6 +1,8 @@
 package vectors
 
 import (
+	"bytes"
+	"encoding/binary"
 	"strings"
 
 	"github.com/imcheck/imcheck/impl/role"
@@ -40,6 +42,12 @@ func imkeExpected(variant, rule string, m role.Message, r *run) (outcome, error)
 		}
 	case "replay-duplicate", "replay-after-run":
 		return imkeReplay(hardened, label, m, r)
+	case "seq-zero": // §3.1: a zero sequence number is a decode_error
+		return reject(role.DecodeError), nil
+	case "seq-plus-one":
+		// seq is bound into the AEAD associated data and the MAC (§3.5);
+		// the seal is opened first (see wrong-key).
+		return reject(role.DecryptError), nil
 	case "claimed-sender":
 		switch label {
 		case "c1", "c2", "c3", "4.7": // §5: peer messages must not come from the server
@@ -125,4 +133,35 @@ func renewedSince(r *run, m role.Message) bool {
 	return false
 }
 
-func imkeMutations() []mutation { return nil }
+// imkeSeqOffset is where the u64 sequence number of a 4.2, 4.3 or 4.7
+// sits (§3.5, §3.12): right after the header.
+func imkeSeqOffset(msg []byte) (int, bool) {
+	if len(msg) < headerLen+8 {
+		return 0, false
+	}
+	switch msg[0] {
+	case 0x23, 0x24, 0x2B: // 4.2, 4.3, 4.7
+		return headerLen, true
+	}
+	return 0, false
+}
+
+func setSeq(f func(seq uint64) uint64) func([]byte) ([]byte, bool) {
+	return func(msg []byte) ([]byte, bool) {
+		off, ok := imkeSeqOffset(msg)
+		if !ok {
+			return nil, false
+		}
+		out := bytes.Clone(msg)
+		binary.BigEndian.PutUint64(out[off:], f(binary.BigEndian.Uint64(msg[off:])))
+		return out, true
+	}
+}
+
+// imkeMutations are IMKE's sequence-number rules (§3.5, §8).
+func imkeMutations() []mutation {
+	return []mutation{
+		{"seq-zero", "WrongIndex", "sequence number set to 0", setSeq(func(uint64) uint64 { return 0 })},
+		{"seq-plus-one", "WrongIndex", "sequence number + 1", setSeq(func(s uint64) uint64 { return s + 1 })},
+	}
+}
