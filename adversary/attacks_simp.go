@@ -98,7 +98,7 @@ func init() {
 		ID: "simp-concurrent-key-reuse", Protocol: "simp", Source: "profile",
 		Title:    "alice and bob send at once (the adversary delays both): both messages use one SK_ABj",
 		Weakness: "SIMP W7: both directions draw from one key set",
-		Expect:   []Expect{{Property: KeyReuse, What: "key-index"}},
+		Expect:   []Expect{{Property: KeyReuse, Party: "bob", Peer: "alice", What: "key-index"}},
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
