@@ -97,7 +97,8 @@ func (simpProtocol) NewParty(s harness.Setup, name string) (harness.Party, error
 		return nil, fmt.Errorf("simp: %q is neither the server nor a user of the setup", name)
 	}
 	c, err := simp.NewClient(simp.ClientConfig{Suite: s.Suite, Variant: v, ID: name, Server: s.Server,
-		ServerKey: key.Public(), Password: []byte(s.Password(name)), Rand: s.PartyRand(name), M: m, Rounds: rounds})
+		ServerKey: key.Public(), Password: []byte(s.Password(name)), Rand: s.PartyRand(name), M: m, Rounds: rounds,
+		TestingOnlyDefect: s.Options["testing-only-defect"]})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,9 @@ type ClientConfig struct {
 	Rand      io.Reader       // nil means crypto/rand
 	M         int             // m2 for the key sets this user creates in E4; 0 means DefaultM
 	Rounds    int             // n for every key set; 0 means DefaultRounds
+	// TestingOnlyDefect breaks one check for the conformance gate's
+	// self-test (testing_only.go); "" in every real use.
+	TestingOnlyDefect string
 }
 
 // Client is a SIMP user: registration, login, key exchange and messaging

@@ -212,14 +212,14 @@ func (c *Client) handleE4(from string, msg []byte) (role.Output, error) {
 		if kt.Initiator != from || kt.Responder != c.cfg.ID {
 			return role.Output{}, alert("E4", role.WrongIdentity, fmt.Sprintf("E4 binds %q → %q, received %q → %q", kt.Initiator, kt.Responder, from, c.cfg.ID))
 		}
-		if !c.ctx.Verify(p.pub, m.Signature, labelE4SigHardened, []byte(from), []byte(c.cfg.ID), m.Ciphertext) {
+		if !c.ctx.Verify(p.pub, m.Signature, labelE4SigHardened, []byte(from), []byte(c.cfg.ID), m.Ciphertext) && c.cfg.TestingOnlyDefect != testingOnlyE4SignatureUnchecked {
 			return role.Output{}, alert("E4", role.BadSignature, "signature does not verify")
 		}
 	} else {
 		if kt.Initiator != "" {
 			return role.Output{}, alert("E4", role.DecodeError, "as-published E4 carries no identities")
 		}
-		if !c.ctx.Verify(p.pub, m.Signature, labelE4Sig, kt.K, kt.DK, u16(int(kt.M))) {
+		if !c.ctx.Verify(p.pub, m.Signature, labelE4Sig, kt.K, kt.DK, u16(int(kt.M))) && c.cfg.TestingOnlyDefect != testingOnlyE4SignatureUnchecked {
 			return role.Output{}, alert("E4", role.BadSignature, "signature does not verify")
 		}
 	}

@@ -74,7 +74,9 @@ func (c *Client) Send(id string, body []byte) (role.Output, error) {
 		clear(enc)
 		clear(mac)
 	}
-	p.ab.commitSend(j)
+	if c.cfg.TestingOnlyDefect != testingOnlyKeyIndexReused {
+		p.ab.commitSend(j)
+	}
 	return out, nil
 }
 
@@ -117,7 +119,7 @@ func (c *Client) handleMessage(from string, msg []byte, t uint8) (role.Output, e
 	if err != nil {
 		return role.Output{}, decodeAlert(label, err)
 	}
-	if !suite.Equal(c.ctx.KeyedHash(mac, macLabel, append(bind, body.Nonce, body.Text)...), m.MAC) {
+	if !suite.Equal(c.ctx.KeyedHash(mac, macLabel, append(bind, body.Nonce, body.Text)...), m.MAC) && c.cfg.TestingOnlyDefect != testingOnlyMACUnchecked {
 		return role.Output{}, alert(label, role.BadMAC, "keyed hash does not verify")
 	}
 	var out role.Output

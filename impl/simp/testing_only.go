@@ -1,0 +1,16 @@
+package simp
+
+// Deliberate defects for the conformance gate's self-test (issue 6 §4):
+// each breaks one check of the client, so that the gate can show it
+// catches it. They are selected by the harness option
+// "testing-only-defect" (impl/protocols) and never by imcheck's own
+// commands. "" is the correct implementation.
+const (
+	// testingOnlyMACUnchecked: E6/E7's keyed hash is not verified.
+	testingOnlyMACUnchecked = "simp-mac-unchecked"
+	// testingOnlyKeyIndexReused: a sender does not consume its index, so
+	// the next message is protected under the same SK_ABj.
+	testingOnlyKeyIndexReused = "simp-key-index-reused"
+	// testingOnlyE4SignatureUnchecked: B does not verify E4's signature.
+	testingOnlyE4SignatureUnchecked = "simp-e4-signature-unchecked"
+)
