@@ -3,6 +3,9 @@ package model
 // checkClaims looks for a violation of every claim in st and keeps the
 // shortest attack per claim that the trace checker accepts.
 func (e *engine) checkClaims(st *state) {
+	for _, h := range st.hits {
+		e.reached[h.claim] = true
+	}
 	for k := range e.claims {
 		if b := e.best[k]; b != nil && b.Length <= st.length {
 			continue

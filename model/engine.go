@@ -72,7 +72,8 @@ type engine struct {
 
 	best    []*Trace // best attack per claim
 	visited map[fingerprint]int
-	early   bool // send-first sessions start before any other step
+	reached []bool // per claim: some honest session reached it
+	early   bool   // send-first sessions start before any other step
 	stats   stats
 	opt     Options
 	ctx     context.Context
@@ -132,7 +133,7 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) 
 		res.States += e.stats.states
 		res.Rejected += e.stats.rejected
 		for i, c := range cs {
-			cr := &ClaimResult{Claim: c, States: e.stats.states}
+			cr := &ClaimResult{Claim: c, States: e.stats.states, Reached: e.reached[i]}
 			switch {
 			case e.best[i] != nil:
 				cr.Verdict = VerdictAttack
@@ -167,7 +168,7 @@ func dishonestOf(sc *Scenario) []string {
 func newEngine(ctx context.Context, p *Protocol, sc *Scenario, n int, cs []*Claim, reveal int, opt Options) *engine {
 	e := &engine{p: p, sc: sc, w: newWorld(p, sc), th: p.Theory, typed: !sc.Untyped,
 		sessions: n, claims: cs, reveal: reveal, opt: opt, ctx: ctx,
-		best: make([]*Trace, len(cs)), label: p.Name + "/" + sc.Name}
+		best: make([]*Trace, len(cs)), reached: make([]bool, len(cs)), label: p.Name + "/" + sc.Name}
 	e.groups, e.gorder = symmetryGroups(sc)
 	e.early = !opt.NoReduction && !injagreeBeforeRecv(p)
 	e.configs = e.sessionConfigs()

@@ -231,3 +231,27 @@ func cloneTrace(tr *Trace) *Trace {
 	}
 	return &c
 }
+
+// TestEveryClaimReached: in every shipped model each claim is reached by an
+// honest session in at least one scenario, so that no "no attack" verdict
+// is vacuous there.
+func TestEveryClaimReached(t *testing.T) {
+	for _, f := range Shipped() {
+		p := mustShipped(t, f)
+		rep := check(t, p, Options{})
+		reached := map[string]bool{}
+		for _, s := range rep.Scenarios {
+			for _, c := range s.Claims {
+				reached[c.Claim.ID] = reached[c.Claim.ID] || c.Reached
+				if c.Verdict == VerdictAttack && !c.Reached {
+					t.Errorf("%s/%s#%s: an attack on a claim never reached", p.Name, s.Name, c.Claim.ID)
+				}
+			}
+		}
+		for _, c := range p.Claims {
+			if !reached[c.ID] {
+				t.Errorf("%s#%s: no honest session reaches the claim in any scenario", p.Name, c.ID)
+			}
+		}
+	}
+}

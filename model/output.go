@@ -44,6 +44,7 @@ type jsonClaim struct {
 	Text    string     `json:"text"`
 	Line    int        `json:"line"`
 	Verdict string     `json:"verdict"`
+	Reached bool       `json:"reached"`
 	Trace   *jsonTrace `json:"trace,omitempty"`
 }
 
@@ -90,7 +91,7 @@ func WriteJSON(w io.Writer, reps []*Report) error {
 				Bound: jsonBound{Sessions: s.Sessions, Honest: nonNil(s.Honest), Dishonest: nonNil(s.Dishonest), Typed: s.Typed}}
 			for _, c := range s.Claims {
 				jc := jsonClaim{ID: c.Claim.ID, Role: c.Claim.Role.Name, Kind: c.Claim.Kind.String(),
-					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict)}
+					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), Reached: c.Reached}
 				if t := c.Trace; t != nil {
 					jt := &jsonTrace{Length: t.Length, Hit: t.Hit, Explain: t.explain()}
 					if t.Kind == ClaimUnique {

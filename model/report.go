@@ -34,6 +34,10 @@ type ClaimResult struct {
 	Verdict Verdict
 	Trace   *Trace // a shortest attack, when Verdict is VerdictAttack
 	States  int    // states explored by the search that decided it
+	// Reached is false when no honest session ever reached the claim in
+	// the bound: "no attack" then says nothing (e.g. the claim needs an
+	// agent the scenario makes dishonest).
+	Reached bool
 }
 
 // Attacked reports whether any claim of the report has an attack.
@@ -97,6 +101,9 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 		fmt.Fprintf(w, "  scenario %s: %s; %d states\n", s.Name, s.Bound(), s.States)
 		for _, c := range s.Claims {
 			v := "no attack within the bound"
+			if !c.Reached {
+				v += " (never reached)"
+			}
 			switch c.Verdict {
 			case VerdictAttack:
 				v = fmt.Sprintf("ATTACK (%d steps)", c.Trace.Length)

@@ -64,6 +64,10 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 				diagrams.WriteString("```\n")
 			case cr.Verdict == model.VerdictTimeout:
 				verdict = "undecided (timeout)"
+			case !cr.Reached:
+				// a vacuous "no attack" must not be cited as a verdict
+				fmt.Fprintf(stderr, "imcheck claims: %s: no honest session reaches the claim within the bound\n", v.attackID())
+				return exitFailure
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | `%s` | %s | %s | %s |\n", pc.paper, pc.section, pc.words, pc.property,
 				pc.profile, v.variant, v.attackID(), sr.Bound(), verdict, concrete[v.attackID()])
