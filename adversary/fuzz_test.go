@@ -1,0 +1,46 @@
+package adversary
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzReadTrace: the trace decoder never panics, and what it accepts
+// writes back out and reads again to the same entries.
+func FuzzReadTrace(f *testing.F) {
+	f.Add([]byte(`{"protocol":"imke","suite":"modern","variant":"as-published","seed":1,"entries":[` +
+		`{"step":1,"op":"act","party":"alice","action":{"party":"alice","verb":"login"}},` +
+		`{"step":2,"op":"deliver","packet":1,"ref":{"label":"a1","from":"alice","to":"S","nth":1},"from":"alice","to":"S","label":"a1"},` +
+		`{"step":3,"op":"inject","from":"bob","to":"alice","bytes":"KwECAAAAAQ=="},` +
+		`{"step":4,"op":"reveal","party":"S","note":"server-key"}],` +
+		`"violations":[{"property":"agreement","party":"alice","peer":"bob","what":"message","step":3}],"scope":{"end_to_end":true}}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"protocol":"simp","entries":[{"op":"nope"}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tr, err := ReadTrace(b)
+		if err != nil {
+			return
+		}
+		var out bytes.Buffer
+		if err := tr.WriteJSON(&out); err != nil {
+			t.Fatal(err)
+		}
+		again, err := ReadTrace(out.Bytes())
+		if err != nil || len(again.Entries) != len(tr.Entries) || again.Protocol != tr.Protocol {
+			t.Fatalf("round trip: %v", err)
+		}
+	})
+}
+
+// FuzzReadModelReport: the model-report decoder never panics, and it
+// reads only what IsModelReport recognises.
+func FuzzReadModelReport(f *testing.F) {
+	f.Add([]byte(`{"schema":"imcheck.model/v1","models":[{"file":"model/protocols/imke-c.imp","scenarios":[{"name":"default",` +
+		`"claims":[{"id":"G3_A_data_auth","verdict":"attack","trace":{"length":7,"explanation":"x"}},{"id":"T7","verdict":"no-attack-within-bound"}]}]}]}`))
+	f.Add([]byte(`{"schema":"other"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if _, err := ReadModelReport(b); err == nil && !IsModelReport(b) {
+			t.Fatal("a report was read that IsModelReport rejects")
+		}
+	})
+}
