@@ -38,12 +38,13 @@ func (o outcome) accepted() bool { return o.class == 0 }
 func (o outcome) inline() bool { return o.class != 0 && !o.fatal }
 
 // expectedAlert is the alert class the profiles prescribe when rule is
-// applied to the honest message m, in run r (which tells what the
-// receiver has already accepted). It is written from docs/spec/wire.md,
+// applied to the honest message m when k honest messages have been
+// delivered, in the honest run r without injections (which tells what the
+// receiver has accepted and when keys changed). It is written from docs/spec/wire.md,
 // docs/spec/simp.md and docs/spec/imke.md, never from the reference
 // implementation's answers; an unknown combination is an error, so that
 // no vector is recorded without a declared expectation.
-func expectedAlert(protocol, variant, rule string, m role.Message, r *run) (outcome, error) {
+func expectedAlert(protocol, variant, rule string, m role.Message, r *run, k int) (outcome, error) {
 	switch rule {
 	case "truncate-last-byte", "header-only", "truncated-header", "empty", "append-byte":
 		return reject(role.DecodeError), nil // wire.md §2
@@ -56,9 +57,9 @@ func expectedAlert(protocol, variant, rule string, m role.Message, r *run) (outc
 	var err error
 	switch protocol {
 	case "simp":
-		c, err = simpExpected(variant, rule, m, r)
+		c, err = simpExpected(variant, rule, m)
 	case "imke":
-		c, err = imkeExpected(variant, rule, m, r)
+		c, err = imkeExpected(variant, rule, m, r, k)
 	default:
 		err = fmt.Errorf("vectors: no profile expectations for protocol %q", protocol)
 	}

@@ -11,7 +11,7 @@ import (
 // imkeExpected is docs/spec/imke.md's outcome for rule on the honest
 // message m (§15 "Alerts", §8 "Replay detection", §5 and §6 for the state
 // checks, §11 for what the variants keep or change).
-func imkeExpected(variant, rule string, m role.Message, r *run) (outcome, error) {
+func imkeExpected(variant, rule string, m role.Message, r *run, k int) (outcome, error) {
 	hardened := variant == "hardened"
 	label := imkeKind(m.Label)
 	switch rule {
@@ -41,7 +41,7 @@ func imkeExpected(variant, rule string, m role.Message, r *run) (outcome, error)
 			return reject(role.AuthFailed), nil
 		}
 	case "replay-duplicate", "replay-after-run":
-		return imkeReplay(hardened, label, m, r)
+		return imkeReplay(hardened, label, m, r, k)
 	case "seq-zero": // §3.1: a zero sequence number is a decode_error
 		return reject(role.DecodeError), nil
 	case "seq-plus-one":
@@ -70,8 +70,8 @@ func imkeExpected(variant, rule string, m role.Message, r *run) (outcome, error)
 
 // imkeReplay is §8: what the receiver of an already accepted m does with
 // it again.
-func imkeReplay(hardened bool, label string, m role.Message, r *run) (outcome, error) {
-	renewed := renewedSince(r, m)
+func imkeReplay(hardened bool, label string, m role.Message, r *run, k int) (outcome, error) {
+	renewed := renewedSince(r, m, k)
 	switch label {
 	case "a1": // §6.1: answered with an a2 only A can use; the pending attempt is replaced
 		return acceptByDesign, nil
@@ -110,12 +110,13 @@ func imkeKind(label string) string {
 }
 
 // renewedSince reports whether m's receiver renewed its keys with m's
-// sender at or after m's delivery (event keys-renewed in the run).
-func renewedSince(r *run, m role.Message) bool {
+// sender at or after m's delivery and before the k-th honest delivery of
+// r (events keys-renewed).
+func renewedSince(r *run, m role.Message, k int) bool {
 	start := -1
-	for _, idx := range r.delivered {
+	for _, idx := range r.delivered[:min(k, len(r.delivered))] {
 		st := r.steps[idx].msg
-		if st.From == m.From && st.To == m.To && string(st.Bytes) == string(m.Bytes) {
+		if st.From == m.From && st.To == m.To && bytes.Equal(st.Bytes, m.Bytes) {
 			start = idx
 			break
 		}
@@ -123,7 +124,11 @@ func renewedSince(r *run, m role.Message) bool {
 	if start < 0 {
 		return false
 	}
-	for _, st := range r.steps[start:] {
+	end := len(r.steps)
+	if k < len(r.delivered) {
+		end = r.delivered[k]
+	}
+	for _, st := range r.steps[start:end] {
 		for _, e := range st.events {
 			if e.Kind == role.KeysRenewed && e.Role == m.To && e.Peer == m.From {
 				return true

@@ -11,7 +11,7 @@ import (
 // message m: §2 (layouts: which field is last), §5 (the checks of each
 // step, in order), §6 (key index), §8 (alerts), §10 (what the
 // as-published variant accepts on purpose, W1–W10).
-func simpExpected(variant, rule string, m role.Message, r *run) (outcome, error) {
+func simpExpected(variant, rule string, m role.Message) (outcome, error) {
 	hardened := variant == "hardened"
 	switch rule {
 	case "flip-last-byte":

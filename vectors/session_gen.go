@@ -144,7 +144,7 @@ func sessionGroupFor(proto harness.Protocol, s *suite.Suite, variant string, n *
 		return nil, err
 	}
 	var branches []branch
-	main, err := honestRun(proto, sessionSetup(proto.Name(), s, variant, runSeed), negativeInjector(proto.Name(), variant, s, shadow, &branches))
+	main, err := honestRun(proto, sessionSetup(proto.Name(), s, variant, runSeed), negativeInjector(proto.Name(), variant, s, clean, shadow, &branches))
 	if err != nil {
 		return nil, err
 	}
@@ -306,13 +306,15 @@ func stepsJSON(steps []step, n *numberer, flags map[string]bool) []any {
 // same position in the shadow run (wrong keys) and a duplicate of the
 // last message the receiver accepted; after the run, every accepted
 // message again. Cases that cannot stay in the running session are
-// collected in branches.
-func negativeInjector(protocol, variant string, s *suite.Suite, shadow *run, branches *[]branch) injector {
+// collected in branches. The expectations read the receiver's state (what
+// it has accepted, whether keys were renewed) from clean, the run without
+// injections, never from the run under test.
+func negativeInjector(protocol, variant string, s *suite.Suite, clean, shadow *run, branches *[]branch) injector {
 	rules := append(wireMutations(s.ID, s.Name == branchSuite), protocolMutations(protocol)...)
 	shadowMsgs := shadow.deliveredMsgs()
 	return func(r *run, next *role.Message, k int) error {
 		try := func(rule, flag string, m role.Message, out []byte, comment string) error {
-			want, err := expectedAlert(protocol, variant, rule, m, r)
+			want, err := expectedAlert(protocol, variant, rule, m, clean, k) // state from the run without injections
 			if err != nil {
 				return err
 			}

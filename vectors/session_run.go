@@ -155,19 +155,42 @@ func (r *run) deliveredMsgs() []role.Message {
 	return out
 }
 
-// sameHonestRun checks that r delivered exactly the messages of clean, a
-// run without injections: every rejected injection left its party's state
-// (and random source) as it was.
+// sameHonestRun checks that r's honest steps (actions and deliveries)
+// are exactly those of clean, a run without injections: the same
+// messages and the same events. So every rejected injection left its
+// party's state (and random source) as it was.
 func sameHonestRun(r, clean *run) error {
-	a, b := r.deliveredMsgs(), clean.deliveredMsgs()
+	honest := func(x *run) []step {
+		var out []step
+		for _, st := range x.steps {
+			if st.kind == "action" || st.kind == "deliver" {
+				out = append(out, st)
+			}
+		}
+		return out
+	}
+	a, b := honest(r), honest(clean)
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("vectors: %s %s %s: %s: a rejection changed a party's state",
+			r.proto.Name(), r.setup.Suite.Name, r.setup.Variant, fmt.Sprintf(format, args...))
+	}
 	if len(a) != len(b) {
-		return fmt.Errorf("vectors: %s %s %s: %d honest deliveries with injections, %d without: a rejection changed a party's state",
-			r.proto.Name(), r.setup.Suite.Name, r.setup.Variant, len(a), len(b))
+		return fail("%d honest steps with injections, %d without", len(a), len(b))
 	}
 	for i := range a {
-		if a[i].From != b[i].From || a[i].To != b[i].To || !bytes.Equal(a[i].Bytes, b[i].Bytes) {
-			return fmt.Errorf("vectors: %s %s %s: honest message %d (%s %s → %s) differs after injections: a rejection changed a party's state",
-				r.proto.Name(), r.setup.Suite.Name, r.setup.Variant, i+1, a[i].Label, a[i].From, a[i].To)
+		x, y := a[i], b[i]
+		if x.kind != y.kind || x.party != y.party || x.msg.From != y.msg.From || !bytes.Equal(x.msg.Bytes, y.msg.Bytes) {
+			return fail("honest step %d (%s %s) differs", i+1, x.kind, x.msg.Label)
+		}
+		if len(x.events) != len(y.events) {
+			return fail("honest step %d (%s %s) emits %d events, %d without injections", i+1, x.kind, x.msg.Label, len(x.events), len(y.events))
+		}
+		for j := range x.events {
+			e, f := x.events[j], y.events[j]
+			if e.Kind != f.Kind || e.Role != f.Role || e.Peer != f.Peer || e.Index != f.Index ||
+				!bytes.Equal(e.Body, f.Body) || !bytes.Equal(e.Key, f.Key) || e.Note != f.Note {
+				return fail("honest step %d (%s %s): event %d differs", i+1, x.kind, x.msg.Label, j+1)
+			}
 		}
 	}
 	return nil
