@@ -11,13 +11,44 @@ func (e *engine) closure(st *state, n int) []Term {
 	}
 	var out, pending []Term
 	seen := map[uint64][]int{} // hash -> indices in out
+	has := func(t Term, h uint64) bool {
+		for _, i := range seen[h] {
+			if Equal(out[i], t) {
+				return true
+			}
+		}
+		return false
+	}
+	// derivable, as below, with the index
+	var known func(t Term) bool
+	known = func(t Term) bool {
+		switch a := t.(type) {
+		case *Var:
+			return true
+		case *Name:
+			return a.Kind == KindAttacker || has(t, hashTerm(t))
+		case *App:
+			if has(t, hashTerm(t)) {
+				return true
+			}
+			p := e.th.Prim(a.Fn)
+			if p == nil || !p.Public {
+				return false
+			}
+			for _, x := range a.Args {
+				if !known(x) {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
 	var add func(t Term)
 	add = func(t Term) {
 		h := hashTerm(t)
-		for _, i := range seen[h] {
-			if Equal(out[i], t) {
-				return
-			}
+		if has(t, h) {
+			return
 		}
 		seen[h] = append(seen[h], len(out))
 		out = append(out, t)
@@ -31,7 +62,7 @@ func (e *engine) closure(st *state, n int) []Term {
 		}
 		if p.Open.Key != nil {
 			k, ok := p.Open.Key(a.Args)
-			if !ok || !derivable(e.th, out, k) {
+			if !ok || !known(k) {
 				pending = append(pending, t)
 				return
 			}
@@ -46,7 +77,7 @@ func (e *engine) closure(st *state, n int) []Term {
 		for i := 0; i < len(pending); i++ {
 			a := pending[i].(*App)
 			p := e.th.Prim(a.Fn)
-			if k, ok := p.Open.Key(a.Args); ok && derivable(e.th, out, k) {
+			if k, ok := p.Open.Key(a.Args); ok && known(k) {
 				pending = append(pending[:i], pending[i+1:]...)
 				i--
 				progress = true

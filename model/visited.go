@@ -1,12 +1,5 @@
 package model
 
-import (
-	"hash/fnv"
-	"sort"
-	"strconv"
-	"strings"
-)
-
 // Duplicate-state elimination. Different interleavings of the same steps
 // often reach states whose futures are identical: the same sessions at the
 // same points with the same values, the same attacker knowledge as a set,
@@ -20,91 +13,182 @@ import (
 // of the full search; only which of several equally short traces is
 // reported may change.
 //
-// The fingerprint is a 128-bit hash of a canonical text (two FNV-1a
-// variants), so that memory stays small on long searches (hash
-// compaction); a collision, which would wrongly skip a state, has a
-// probability of about n²/2^128 for n states.
+// The fingerprint is a 128-bit hash (two independent 64-bit hashes) of the
+// canonical form, computed from term hashes without printing terms, so that
+// memory stays small on long searches (hash compaction); a collision, which
+// would wrongly skip a state, has a probability of about n²/2^128 for n
+// states.
 
 type fingerprint [2]uint64
 
-// fingerprint returns the canonical fingerprint of st.
-func (e *engine) fingerprint(st *state) fingerprint {
-	var b strings.Builder
-	res := func(t Term) string { return st.sub.Resolve(t).String() }
-	for _, s := range st.sess {
-		b.WriteString(s.role.Name)
-		b.WriteByte('@')
-		b.WriteString(strconv.Itoa(s.pc))
-		for _, t := range s.env {
-			b.WriteByte(',')
-			b.WriteString(res(t))
-		}
-		b.WriteByte(';')
-	}
-	know := make([]string, len(st.know))
-	for i, t := range st.know {
-		know[i] = res(t)
-	}
-	b.WriteString("|K")
-	writeSet(&b, know)
-	b.WriteString("|C")
-	cons := make([]string, 0, len(st.cons))
-	for _, c := range st.cons {
-		cons = append(cons, res(c.t)+"<"+setText(know[:c.know]))
-	}
-	writeSet(&b, cons)
-	b.WriteString("|E")
-	evs := make([]string, 0, len(st.events))
-	for _, ev := range st.events {
-		evs = append(evs, e.eventText(st, ev))
-	}
-	writeSet(&b, evs)
-	b.WriteString("|H")
-	hits := make([]string, 0, len(st.hits))
-	for _, h := range st.hits {
-		hits = append(hits, strconv.Itoa(h.claim)+"/"+strconv.Itoa(h.occ.Action)+"/"+h.occ.Role.Name+"/"+strconv.Itoa(h.sess))
-	}
-	writeSet(&b, hits)
-	b.WriteString("|U")
-	for k, c := range e.claims {
-		if c.Kind == ClaimInjAgree {
-			b.WriteString(strconv.Itoa(k))
-			writeSet(&b, e.usedEvents(st, k))
-		}
-	}
-	b.WriteString("|X")
-	cs := make([]string, 0, len(st.caches))
-	for _, c := range st.caches {
-		cs = append(cs, c.owner+"/"+c.name+"/"+res(c.t))
-	}
-	writeSet(&b, cs)
-	b.WriteString("|R")
-	b.WriteString(strconv.Itoa(st.reveal))
-	text := b.String()
-	h1 := fnv.New64a()
-	h1.Write([]byte(text))
-	h2 := fnv.New64()
-	h2.Write([]byte(text))
-	return fingerprint{h1.Sum64(), h2.Sum64()}
+// hasher mixes data into two independent 64-bit hashes (FNV-1a and a
+// multiply-xorshift variant).
+type hasher struct{ a, b uint64 }
+
+func newHasher() hasher { return hasher{14695981039346656037, 0x9e3779b97f4a7c15} }
+
+func (h *hasher) u64(x uint64) {
+	h.a = (h.a ^ x) * 1099511628211
+	h.a ^= h.a >> 32
+	h.b = (h.b + x) * 0xff51afd7ed558ccd
+	h.b ^= h.b >> 29
 }
 
-func (e *engine) eventText(st *state, ev eventRec) string {
-	var b strings.Builder
-	b.WriteString(ev.name)
-	b.WriteString(strconv.Itoa(ev.sess))
-	for _, a := range ev.args {
-		b.WriteByte(',')
-		b.WriteString(st.sub.Resolve(a).String())
+func (h *hasher) str(s string) {
+	for i := 0; i < len(s); i += 8 {
+		var w uint64
+		for j := i; j < i+8 && j < len(s); j++ {
+			w = w<<8 | uint64(s[j])
+		}
+		h.u64(w)
 	}
-	return b.String()
+	h.u64(uint64(len(s)) | 1<<63)
+}
+
+func (h *hasher) fp(f fingerprint) { h.u64(f[0]); h.u64(f[1]) }
+
+func (h *hasher) sum() fingerprint { return fingerprint{h.a, h.b} }
+
+// termHash hashes t under the substitution, without building the
+// resolved term.
+func termHash(sub Subst, t Term) fingerprint {
+	h := newHasher()
+	var walk func(Term)
+	walk = func(t Term) {
+		t = sub.walk(t)
+		switch a := t.(type) {
+		case *Name:
+			h.u64(1)
+			h.str(a.Text)
+		case *Var:
+			h.u64(2)
+			h.u64(uint64(a.ID))
+		case *App:
+			h.u64(3)
+			h.str(a.Fn)
+			h.u64(uint64(len(a.Args)))
+			for _, x := range a.Args {
+				walk(x)
+			}
+		}
+	}
+	walk(t)
+	return h.sum()
+}
+
+// setHash hashes a multiset of fingerprints (order-free): the sums of two
+// strong mixes of the elements.
+func setHash(xs []fingerprint) fingerprint {
+	var f fingerprint
+	for _, x := range xs {
+		a, b := mixA(x), mixB(x)
+		f[0] += a
+		f[1] += b
+	}
+	f[0] += uint64(len(xs))
+	return f
+}
+
+// mixA and mixB are splitmix64 finalisers over both halves.
+func mixA(x fingerprint) uint64 {
+	z := x[0] ^ x[1]*0x9e3779b97f4a7c15
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+func mixB(x fingerprint) uint64 {
+	z := x[1] ^ x[0]*0xc2b2ae3d27d4eb4f
+	z = (z ^ z>>33) * 0xff51afd7ed558ccd
+	z = (z ^ z>>33) * 0xc4ceb9fe1a85ec53
+	return z ^ z>>33
+}
+
+// fingerprint returns the canonical fingerprint of st.
+func (e *engine) fingerprint(st *state) fingerprint {
+	h := newHasher()
+	for _, s := range st.sess {
+		h.str(s.role.Name)
+		h.u64(uint64(s.pc))
+		for _, t := range s.env {
+			h.fp(termHash(st.sub, t))
+		}
+	}
+	know := make([]fingerprint, len(st.know))
+	for i, t := range st.know {
+		know[i] = termHash(st.sub, t)
+	}
+	// prefix[n] is the set hash of the first n observations
+	prefix := make([]fingerprint, len(know)+1)
+	for i, k := range know {
+		prefix[i+1] = fingerprint{prefix[i][0] + mixA(k) + 1, prefix[i][1] + mixB(k)}
+	}
+	h.str("K")
+	h.fp(prefix[len(know)])
+	h.str("C")
+	cons := make([]fingerprint, 0, len(st.cons))
+	for _, c := range st.cons {
+		g := newHasher()
+		g.fp(termHash(st.sub, c.t))
+		g.fp(prefix[c.know])
+		cons = append(cons, g.sum())
+	}
+	h.fp(setHash(cons))
+	h.str("E")
+	evs := make([]fingerprint, 0, len(st.events))
+	for _, ev := range st.events {
+		evs = append(evs, e.eventHash(st, ev))
+	}
+	h.fp(setHash(evs))
+	h.str("H")
+	hits := make([]fingerprint, 0, len(st.hits))
+	for _, x := range st.hits {
+		g := newHasher()
+		g.u64(uint64(x.claim))
+		g.u64(uint64(x.occ.Action))
+		g.str(x.occ.Role.Name)
+		g.u64(uint64(x.sess))
+		hits = append(hits, g.sum())
+	}
+	h.fp(setHash(hits))
+	h.str("U")
+	for k, c := range e.claims {
+		if c.Kind == ClaimInjAgree {
+			h.u64(uint64(k))
+			h.fp(setHash(e.usedEvents(st, k)))
+		}
+	}
+	h.str("X")
+	cs := make([]fingerprint, 0, len(st.caches))
+	for _, c := range st.caches {
+		g := newHasher()
+		g.str(c.owner)
+		g.str(c.name)
+		g.fp(termHash(st.sub, c.t))
+		cs = append(cs, g.sum())
+	}
+	h.fp(setHash(cs))
+	h.str("R")
+	h.u64(uint64(int64(st.reveal)))
+	return h.sum()
+}
+
+func (e *engine) eventHash(st *state, ev eventRec) fingerprint {
+	g := newHasher()
+	g.str(ev.name)
+	g.u64(uint64(ev.sess))
+	for _, a := range ev.args {
+		g.fp(termHash(st.sub, a))
+	}
+	return g.sum()
 }
 
 // usedEvents lists the events the hits of injective-agreement claim k
 // have matched, as in violation.
-func (e *engine) usedEvents(st *state, k int) []string {
+func (e *engine) usedEvents(st *state, k int) []fingerprint {
 	c := e.claims[k]
 	used := map[int]bool{}
-	var out []string
+	var out []fingerprint
 	for _, h := range st.hits {
 		if h.claim != k {
 			continue
@@ -116,30 +200,12 @@ func (e *engine) usedEvents(st *state, k int) []string {
 			}
 			if e.sameArgs(st, ev.args, args) {
 				used[j] = true
-				out = append(out, e.eventText(st, ev))
+				out = append(out, e.eventHash(st, ev))
 				break
 			}
 		}
 	}
 	return out
-}
-
-func setText(xs []string) string {
-	var b strings.Builder
-	writeSet(&b, xs)
-	return b.String()
-}
-
-// writeSet writes the sorted elements of xs (a multiset).
-func writeSet(b *strings.Builder, xs []string) {
-	s := append([]string(nil), xs...)
-	sort.Strings(s)
-	b.WriteByte('{')
-	for _, x := range s {
-		b.WriteString(x)
-		b.WriteByte(';')
-	}
-	b.WriteByte('}')
 }
 
 // seenBefore reports whether a state with st's fingerprint was expanded at
