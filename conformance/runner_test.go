@@ -245,3 +245,23 @@ func TestSplitCommand(t *testing.T) {
 		require.Equal(t, tt.want, got, tt.in)
 	}
 }
+
+// narrowIUT is the reference implementation claiming fewer capabilities.
+type narrowIUT struct{ Builtin }
+
+func (narrowIUT) Capabilities() Capabilities {
+	return Capabilities{{Protocol: "toy", Roles: []string{RoleServer}, Suites: []string{"modern"}, Variants: []string{"hardened"}}}
+}
+
+func TestCapabilitiesMakeUnsupported(t *testing.T) {
+	rep, err := Run(func() (IUT, error) { return &narrowIUT{}, nil }, toyOptions())
+	require.NoError(t, err)
+	for _, r := range rep.Results {
+		want := Unsupported
+		if r.Role == RoleServer && r.Suite == "modern" && r.Variant == "hardened" {
+			want = Pass
+		}
+		require.Equal(t, want, r.Verdict, r.Name)
+	}
+	require.False(t, rep.Failed(), "unsupported cases must not fail the run")
+}
