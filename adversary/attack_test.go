@@ -2,6 +2,7 @@ package adversary
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -84,5 +85,25 @@ func TestTraceReplay(t *testing.T) {
 				t.Fatalf("hardened replay: violations %v, blocked %v", h.Violations, h.Blocked)
 			}
 		})
+	}
+}
+
+// TestRandomVerdict: a claim checked by the random adversary reports the
+// violating seed when its runs violate it (SIMP W2 shows in every
+// as-published login) and "no violation" when they do not.
+func TestRandomVerdict(t *testing.T) {
+	claimChecks["simp-test/W2"] = claimCheck{"simp", []Expect{{Property: KeyReuse, Party: "S", What: "key-index"}}, nil}
+	defer delete(claimChecks, "simp-test/W2")
+	if got := RandomVerdict(ClaimID{"simp-test", "default", "W2"}); !strings.HasPrefix(got, "VIOLATED by the random adversary (seed ") || !strings.Contains(got, "key-reuse: key-index of S") {
+		t.Errorf("as published: %q", got)
+	}
+	if got := RandomVerdict(ClaimID{"simp-test-hardened", "default", "W2"}); got != "no violation in 20 random adversarial runs (seeds 1–20)" {
+		t.Errorf("hardened: %q", got)
+	}
+	if got := ConcreteVerdict("imke", "default", "T6_key_secret"); !strings.HasPrefix(got, "no violation in") {
+		t.Errorf("T6: %q", got)
+	}
+	if got := ConcreteVerdict("nspk", "default", "R.secret"); got != "" {
+		t.Errorf("a claim no oracle states: %q", got)
 	}
 }
