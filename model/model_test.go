@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -32,6 +33,37 @@ func check(t testing.TB, p *Protocol, opt Options) *Report {
 	return rep
 }
 
+var (
+	shippedOnce sync.Once
+	shippedReps []*Report
+	shippedErr  error
+)
+
+// shippedReports checks every shipped model once at its own bound and
+// shares the reports between the tests that read them.
+func shippedReports(t testing.TB) []*Report {
+	t.Helper()
+	shippedOnce.Do(func() {
+		for _, f := range Shipped() {
+			p, err := LoadShipped(f)
+			if err != nil {
+				shippedErr = err
+				return
+			}
+			rep, err := Check(context.Background(), p, Options{})
+			if err != nil {
+				shippedErr = err
+				return
+			}
+			shippedReps = append(shippedReps, rep)
+		}
+	})
+	if shippedErr != nil {
+		t.Fatal(shippedErr)
+	}
+	return shippedReps
+}
+
 func claimResult(t testing.TB, rep *Report, scenario, id string) *ClaimResult {
 	t.Helper()
 	for _, s := range rep.Scenarios {
@@ -52,10 +84,8 @@ func claimResult(t testing.TB, rep *Report, scenario, id string) *ClaimResult {
 // by the engine, against testdata/verdicts.golden (go test -update).
 func TestGolden(t *testing.T) {
 	var b strings.Builder
-	for _, f := range Shipped() {
-		p := mustShipped(t, f)
-		rep := check(t, p, Options{})
-		b.WriteString(p.Name + " " + rep.Codes() + "\n")
+	for _, rep := range shippedReports(t) {
+		b.WriteString(rep.Protocol + " " + rep.Codes() + "\n")
 	}
 	golden := filepath.Join("testdata", "verdicts.golden")
 	if *update {
@@ -236,9 +266,8 @@ func cloneTrace(tr *Trace) *Trace {
 // honest session in at least one scenario, so that no "no attack" verdict
 // is vacuous there.
 func TestEveryClaimReached(t *testing.T) {
-	for _, f := range Shipped() {
-		p := mustShipped(t, f)
-		rep := check(t, p, Options{})
+	for _, rep := range shippedReports(t) {
+		p := rep.p()
 		reached := map[string]bool{}
 		for _, s := range rep.Scenarios {
 			for _, c := range s.Claims {

@@ -12,13 +12,12 @@ import (
 func TestDedupKeepsVerdicts(t *testing.T) {
 	slow := map[string]bool{"simp": true, "simp_hardened": true, "replay": true}
 	fewer := false
-	for _, f := range Shipped() {
-		p := mustShipped(t, f)
+	for _, red := range shippedReports(t) {
+		p := red.p()
 		if testing.Short() && slow[p.Name] {
 			continue
 		}
 		full := check(t, p, Options{NoReduction: true})
-		red := check(t, p, Options{})
 		for i, s := range full.Scenarios {
 			r := red.Scenarios[i]
 			if r.States < s.States {
