@@ -9,14 +9,16 @@
 //     encryption, public-key encryption with pk(sk), signatures, private
 //     long-term functions and passwords as weak secrets;
 //   - the protocol language of model/protocols/*.imp (lexer.go, parser.go,
-//     compile.go; reference in docs/model.md);
+//     parser_role.go, parser_scenario.go; reference in docs/model.md);
 //   - a bounded lazy-intruder search (solve.go, knowledge.go, search.go,
 //     claims.go): the attacker's messages are variables constrained by
 //     "derivable from what the attacker knew at that point", solved
-//     symbolically, never enumerated;
+//     symbolically, never enumerated; receivers' replay caches (state.go);
+//     two reductions that keep every verdict and attack length (early
+//     initiators in search.go, duplicate states in visited.go);
 //   - an independent trace checker (checker.go) that replays every attack on
 //     ground terms; the engine never reports a trace the checker rejects;
-//   - text, JSON and Mermaid output (output.go).
+//   - text, JSON (schema.json) and Mermaid output (output.go, report.go).
 //
 // The papers are SIMP (Kungpisdan and Moonviriyakit, §5 and §6) and IMKE
 // (Mannan and van Oorschot, §4 and §5); the shipped models follow the profiles
