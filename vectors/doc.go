@@ -8,13 +8,18 @@
 //     (schema/*.json, draft 2020-12), validated with
 //     github.com/santhosh-tekuri/jsonschema/v6 (schema.go);
 //   - the generator (generate.go and one file per vector type): SIMP's
-//     limited-use key generation (docs/spec/simp.md §"Key generation",
+//     limited-use key generation (simp_keygen.go; docs/spec/simp.md §4,
 //     cross-checked against an independent implementation written from the
-//     profile), IMKE's key derivations (docs/spec/imke.md §4), honest
-//     transcripts with every random input and key, negative vectors (each
-//     mutation rule declares its alert class from the profiles, and the
-//     generator fails if the reference implementation disagrees) and
-//     attack transcripts;
+//     profile), IMKE's key derivations (imke_keys.go; docs/spec/imke.md
+//     §3.7, §3.12, §4, §7, cross-checked against impl/imke and the keys its
+//     honest runs report), honest transcripts with every random input and
+//     key (session_run.go, session_gen.go; docs/spec/harness.md), negative
+//     vectors (mutations.go; each rule's outcome is declared from the
+//     profiles in expect_simp.go — simp.md §5, §6, §8, §10 — and
+//     expect_imke.go — imke.md §5, §6, §8, §11, §15 — and the generator
+//     fails if the reference implementation disagrees or a rejection
+//     changes a party's state) and attack transcripts from package
+//     adversary (attacks.go);
 //   - the checker (check*.go) behind `imcheck vectors check`, which runs a
 //     file against the reference implementation or a shim.
 //
