@@ -7,51 +7,89 @@ package model
 // of its own (see openings).
 func (e *engine) closure(st *state, n int) []Term {
 	if c, ok := st.clo[n]; ok {
-		return c
+		return c.out
 	}
-	var out, pending []Term
-	seen := map[uint64][]int{} // hash -> indices in out
-	has := func(t Term, h uint64) bool {
-		for _, i := range seen[h] {
-			if Equal(out[i], t) {
-				return true
-			}
+	// continue from the longest cached shorter prefix (same substitution)
+	var base *closureSet
+	for m, c := range st.clo {
+		if m < n && (base == nil || m > base.n) {
+			base = c
 		}
-		return false
 	}
-	// derivable, as below, with the index
-	var known func(t Term) bool
-	known = func(t Term) bool {
-		switch a := t.(type) {
-		case *Var:
+	c := &closureSet{n: n, seen: map[uint64][]int{}}
+	from := 0
+	if base != nil {
+		c.out = base.out[:len(base.out):len(base.out)]
+		for h, v := range base.seen {
+			c.seen[h] = v[:len(v):len(v)]
+		}
+		c.pending = append([]Term(nil), base.pending...)
+		from = base.n
+	}
+	c.extend(e, st, from)
+	if st.clo == nil {
+		st.clo = map[int]*closureSet{}
+	}
+	st.clo[n] = c
+	return c.out
+}
+
+// closureSet is the analysed knowledge of a prefix of observations: the
+// terms, an index by hash, and the encryptions whose key is not derivable
+// yet.
+type closureSet struct {
+	n       int
+	out     []Term
+	seen    map[uint64][]int // hash -> indices in out
+	pending []Term
+}
+
+func (c *closureSet) has(t Term, h uint64) bool {
+	for _, i := range c.seen[h] {
+		if Equal(c.out[i], t) {
 			return true
-		case *Name:
-			return a.Kind == KindAttacker || has(t, hashTerm(t))
-		case *App:
-			if has(t, hashTerm(t)) {
-				return true
-			}
-			p := e.th.Prim(a.Fn)
-			if p == nil || !p.Public {
+		}
+	}
+	return false
+}
+
+// known is derivable (below) with the index: t is in the set or composed
+// from it; variables and attacker-made names count as known.
+func (c *closureSet) known(th *Theory, t Term) bool {
+	switch a := t.(type) {
+	case *Var:
+		return true
+	case *Name:
+		return a.Kind == KindAttacker || c.has(t, hashTerm(t))
+	case *App:
+		if c.has(t, hashTerm(t)) {
+			return true
+		}
+		p := th.Prim(a.Fn)
+		if p == nil || !p.Public {
+			return false
+		}
+		for _, x := range a.Args {
+			if !c.known(th, x) {
 				return false
 			}
-			for _, x := range a.Args {
-				if !known(x) {
-					return false
-				}
-			}
-			return true
 		}
-		return false
+		return true
 	}
+	return false
+}
+
+// extend adds the observations from..n-1 of st and opens what can be
+// opened.
+func (c *closureSet) extend(e *engine, st *state, from int) {
 	var add func(t Term)
 	add = func(t Term) {
 		h := hashTerm(t)
-		if has(t, h) {
+		if c.has(t, h) {
 			return
 		}
-		seen[h] = append(seen[h], len(out))
-		out = append(out, t)
+		c.seen[h] = append(c.seen[h], len(c.out))
+		c.out = append(c.out, t)
 		a, ok := t.(*App)
 		if !ok {
 			return
@@ -62,34 +100,29 @@ func (e *engine) closure(st *state, n int) []Term {
 		}
 		if p.Open.Key != nil {
 			k, ok := p.Open.Key(a.Args)
-			if !ok || !known(k) {
-				pending = append(pending, t)
+			if !ok || !c.known(e.th, k) {
+				c.pending = append(c.pending, t)
 				return
 			}
 		}
 		openParts(p, a, add)
 	}
-	for _, t := range st.know[:n] {
+	for _, t := range st.know[from:c.n] {
 		add(st.sub.Resolve(t))
 	}
 	for progress := true; progress; {
 		progress = false
-		for i := 0; i < len(pending); i++ {
-			a := pending[i].(*App)
+		for i := 0; i < len(c.pending); i++ {
+			a := c.pending[i].(*App)
 			p := e.th.Prim(a.Fn)
-			if k, ok := p.Open.Key(a.Args); ok && known(k) {
-				pending = append(pending[:i], pending[i+1:]...)
+			if k, ok := p.Open.Key(a.Args); ok && c.known(e.th, k) {
+				c.pending = append(c.pending[:i], c.pending[i+1:]...)
 				i--
 				progress = true
 				openParts(p, a, add)
 			}
 		}
 	}
-	if st.clo == nil {
-		st.clo = map[int][]Term{}
-	}
-	st.clo[n] = out
-	return out
 }
 
 func openParts(p *Prim, a *App, add func(Term)) {

@@ -62,7 +62,7 @@ type state struct {
 	reveal int  // claim index whose reveal happened, or -1
 	moved  bool // a step other than starting a send-first session happened
 
-	clo map[int][]Term // cached closures, by prefix length
+	clo map[int]*closureSet // cached closures, by prefix length
 }
 
 func (st *state) clone() *state {
@@ -83,7 +83,7 @@ func (st *state) clone() *state {
 	// The closures stay valid until the substitution changes; whoever
 	// changes it resets clo (see invalidate).
 	if len(st.clo) > 0 {
-		c.clo = make(map[int][]Term, len(st.clo))
+		c.clo = make(map[int]*closureSet, len(st.clo))
 		for k, v := range st.clo {
 			c.clo[k] = v
 		}
