@@ -39,6 +39,7 @@ type Client struct {
 	loggedIn     bool
 	priv         suite.PrivateKey // Pri-A of the current login
 	peers        map[string]*peer
+	seenN3       map[string]bool // hardened: n3 of every E4 accepted (H11)
 }
 
 type pendingLogin struct {

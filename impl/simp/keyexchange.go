@@ -223,6 +223,9 @@ func (c *Client) handleE4(from string, msg []byte) (role.Output, error) {
 			return role.Output{}, alert("E4", role.BadSignature, "signature does not verify")
 		}
 	}
+	if c.cfg.Variant.hardened() && c.seenN3[string(kt.N3)] {
+		return role.Output{}, alert("E4", role.Replay, "n3 of an E4 already accepted (H11)")
+	}
 	keys, err := GenerateSessionKeys(KeyParams{K: kt.K, DK: kt.DK, M: int(kt.M), Rounds: c.cfg.Rounds})
 	if err != nil {
 		return role.Output{}, alert("E4", role.DecodeError, err.Error())
@@ -243,6 +246,12 @@ func (c *Client) handleE4(from string, msg []byte) (role.Output, error) {
 	out.Emit(role.Event{Kind: role.SessionKeyEstablished, Role: c.cfg.ID, Peer: from, Key: append([]byte(nil), kt.K...), Note: "responder"})
 	out.Emit(keyUsed(c.cfg.ID, from, j, key, "AB E5"))
 	// Commit.
+	if c.cfg.Variant.hardened() {
+		if c.seenN3 == nil {
+			c.seenN3 = map[string]bool{}
+		}
+		c.seenN3[string(kt.N3)] = true
+	}
 	clear(kt.N3)
 	ab.commitSend(j)
 	p.ab, p.confirmed = ab, true

@@ -247,3 +247,61 @@ func expectAlertOn(t *testing.T, r role.Role, from string, msg []byte, want role
 		t.Fatal("rejection changed the state")
 	}
 }
+
+// W11/H11: after a fresh E3 resets B's state with A, the E4 of the first
+// key exchange is replayed to B. As published B installs the old key set
+// again and reuses its first index; hardened B rejects the repeated n3.
+func TestE4ReplayAfterFreshE3(t *testing.T) {
+	for _, v := range Variants() {
+		t.Run(string(v), func(t *testing.T) {
+			p := established(t, "modern", v, 0)
+			var e4 *role.Message
+			for i := range p.Net.Transcript.Steps {
+				if m := p.Net.Transcript.Steps[i].Message; m.Label == "E4" {
+					e4 = &m
+				}
+			}
+			if e4 == nil {
+				t.Fatal("no E4 in the transcript")
+			}
+			// A asks S again; only E3 reaches B.
+			out, err := p.A.RequestPeer(p.B.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			grants, err := p.S.Handle(p.A.Name(), out.Messages[0].Bytes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range grants.Messages {
+				if g.Label == "E3" {
+					if _, err := p.B.Handle(g.From, g.Bytes); err != nil {
+						t.Fatalf("fresh E3: %v", err)
+					}
+				}
+			}
+			o, err := p.B.Handle(e4.From, e4.Bytes)
+			if v == AsPublished {
+				if err != nil {
+					t.Fatalf("as-published rejected the replayed E4: %v", err)
+				}
+				if !hasEvent(o.Events, role.SessionKeyEstablished) {
+					t.Fatal("replayed E4 established no key")
+				}
+				return
+			}
+			if role.ClassOf(err) != role.Replay {
+				t.Fatalf("hardened: replayed E4 gave %v, want a replay alert", err)
+			}
+		})
+	}
+}
+
+func hasEvent(evs []role.Event, k role.EventKind) bool {
+	for _, e := range evs {
+		if e.Kind == k {
+			return true
+		}
+	}
+	return false
+}
