@@ -16,10 +16,11 @@ func (e *engine) closure(st *state, n int) []Term {
 			base = c
 		}
 	}
-	c := &closureSet{n: n, seen: map[uint64][]int{}}
+	c := &closureSet{n: n, seen: make(map[uint64][]int, 2*n+8)}
 	from := 0
 	if base != nil {
-		c.out = base.out[:len(base.out):len(base.out)]
+		c.out = make([]Term, len(base.out), len(base.out)+2*(n-base.n)+8)
+		copy(c.out, base.out)
 		for h, v := range base.seen {
 			c.seen[h] = v[:len(v):len(v)]
 		}

@@ -1,10 +1,5 @@
 package model
 
-import (
-	"strconv"
-	"strings"
-)
-
 // session is one run of a role by an honest agent.
 type session struct {
 	id   int // 1-based, in order of creation
@@ -116,33 +111,29 @@ func (st *state) addCons(n int, v *Var) {
 	st.cons = append(st.cons, constraint{know: n, t: v})
 }
 
-// key is a canonical text of the state's symbolic part, used to drop
-// duplicate solutions of one constraint.
-func (st *state) key() string {
-	var b strings.Builder
+// key is a canonical fingerprint of the state's symbolic part (bindings
+// and constraints), used to drop duplicate solutions of one constraint.
+func (st *state) key() fingerprint {
+	h := newHasher()
 	for i := range st.vars {
 		if st.sub[i] != nil {
-			b.WriteString(strconv.Itoa(i))
-			b.WriteByte('=')
-			b.WriteString(st.sub.Resolve(st.sub[i]).String())
-			b.WriteByte(';')
+			h.u64(uint64(i))
+			h.fp(termHash(st.sub, st.sub[i]))
 		}
 	}
-	b.WriteByte('|')
+	h.str("|")
 	for _, c := range st.cons {
-		b.WriteString(strconv.Itoa(c.know))
-		b.WriteByte(':')
-		b.WriteString(c.t.String())
-		b.WriteByte(',')
+		h.u64(uint64(c.know))
+		h.fp(termHash(st.sub, c.t))
 	}
-	return b.String()
+	return h.sum()
 }
 
 func dedupe(sts []*state) []*state {
 	if len(sts) < 2 {
 		return sts
 	}
-	seen := map[string]bool{}
+	seen := map[fingerprint]bool{}
 	out := sts[:0:0]
 	for _, s := range sts {
 		k := s.key()
