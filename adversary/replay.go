@@ -91,8 +91,13 @@ func ReplayTrace(t *Trace, suiteName, variant string, seed uint64) (*Verdict, er
 // replayEntry repeats one recorded action.
 func (n *Network) replayEntry(e Entry) (Outcome, error) {
 	id := e.Packet
-	if e.Ref != nil {
-		id = n.Resolve(e.Ref)
+	needsPacket := e.Op == OpDeliver || e.Op == OpRedirect || e.Op == OpReplay || e.Op == OpDrop
+	if e.Ref != nil && needsPacket {
+		if id = n.Resolve(e.Ref); id == 0 {
+			n.begin()
+			err := fmt.Errorf("adversary: trace: %s #%d from %s to %s was never sent in this run", e.Ref.Label, e.Ref.Nth, e.Ref.From, e.Ref.To)
+			return n.finish(Entry{Op: e.Op, Label: e.Ref.Label, From: e.Ref.From, To: e.Ref.To}, Outcome{Err: err}), nil
+		}
 	}
 	switch e.Op {
 	case OpAct:
