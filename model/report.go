@@ -177,7 +177,7 @@ func (t *Trace) explain() string {
 	case ClaimNIAgree, ClaimInjAgree:
 		return fmt.Sprintf("no matching earlier event %v", t.Witness)
 	case ClaimUnique:
-		return fmt.Sprintf("two sessions accept the same %v", t.Witness)
+		return fmt.Sprintf("the same %v is accepted or used twice", t.Witness)
 	case ClaimWeakSecret:
 		return fmt.Sprintf("the attacker can test guesses of %v offline", t.Witness)
 	}
