@@ -213,6 +213,34 @@ func init() {
 	})
 }
 
+func init() {
+	RegisterAttack(&Attack{
+		ID: "simp-e4-replay-reconnect", Protocol: "simp", Source: "adversary",
+		Title: "bob connects to alice again; the adversary holds bob's new E4 and replays his old one: " +
+			"alice re-installs the old key set and confirms under the same SK_AB2 again",
+		Weakness: "E4 carries no freshness (found by the random adversary on hardened; profile H11 adds an n3 cache)",
+		Expect:   []Expect{{Property: KeyReuse, Party: "alice", Peer: "bob", What: "key-index"}},
+		Script: func(n *Network) error {
+			if err := simpReady(n); err != nil {
+				return err
+			}
+			if err := n.Do(connect("bob", "alice")); err != nil {
+				return err
+			}
+			old := n.Last("E4", "bob", "alice")
+			if err := n.Need(n.Act(connect("bob", "alice"))); err != nil {
+				return err
+			}
+			e4, err := n.SettleExcept("E4", "bob", "alice")
+			if err != nil {
+				return err
+			}
+			n.Drop(e4.ID)
+			return n.Need(n.Replay(old.ID, "", ""))
+		},
+	})
+}
+
 // simpForgeE1 sends E1 "from" requester asking for peer, as published:
 // no index and no keyed hash, so nothing but the clear identity. S's E3
 // reaches peer; its E2 to requester is dropped.
