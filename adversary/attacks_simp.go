@@ -215,10 +215,10 @@ func init() {
 
 func init() {
 	RegisterAttack(&Attack{
-		ID: "simp-e4-replay-reconnect", Protocol: "simp", Source: "adversary",
+		ID: "simp-e4-replay-reconnect", Protocol: "simp", Source: "profile",
 		Title: "bob connects to alice again; the adversary holds bob's new E4 and replays his old one: " +
 			"alice re-installs the old key set and confirms under the same SK_AB2 again",
-		Weakness: "E4 carries no freshness (found by the random adversary on hardened; profile H11 adds an n3 cache)",
+		Weakness: "SIMP W11: E4 carries no freshness (found by the random adversary on hardened before H11)",
 		Expect:   []Expect{{Property: KeyReuse, Party: "alice", Peer: "bob", What: "key-index"}},
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
