@@ -60,6 +60,21 @@ func wireMutations(sessionSuite suite.ID, copies bool) []mutation {
 		{"append-byte", "TrailingData", "one 0x00 byte appended", func(msg []byte) ([]byte, bool) {
 			return append(bytes.Clone(msg), 0), true
 		}},
+		{"reserved-type", "ReservedType", "message type set to the protocol's last, unassigned type (0x1f SIMP, 0x3f IMKE)", func(msg []byte) ([]byte, bool) {
+			if len(msg) < headerLen {
+				return nil, false
+			}
+			out := bytes.Clone(msg)
+			switch {
+			case msg[0] >= 0x10 && msg[0] <= 0x1f:
+				out[0] = 0x1f
+			case msg[0] >= 0x20 && msg[0] <= 0x3f:
+				out[0] = 0x3f
+			default:
+				return nil, false
+			}
+			return out, true
+		}},
 		{"version-2", "BadVersion", "profile version 2 in the header", func(msg []byte) ([]byte, bool) {
 			if len(msg) < headerLen {
 				return nil, false
@@ -90,7 +105,7 @@ func wireMutations(sessionSuite suite.ID, copies bool) []mutation {
 	var out []mutation
 	for _, m := range all {
 		switch m.name {
-		case "truncate-last-byte", "append-byte", "version-2", "other-suite", "unknown-suite":
+		case "truncate-last-byte", "append-byte", "reserved-type", "version-2", "other-suite", "unknown-suite":
 		default:
 			out = append(out, m)
 		}
@@ -103,6 +118,7 @@ var sessionNotes = map[string]Note{
 	"Truncated":     {BugTruncated, "The message is cut short (docs/spec/wire.md §2: decode_error)."},
 	"EmptyMessage":  {BugTruncated, "A message of zero bytes (decode_error)."},
 	"TrailingData":  {BugTruncated, "Bytes after the last field (docs/spec/wire.md §2: decode_error)."},
+	"ReservedType":  {BugModified, "A message type the protocol has not assigned: decode_error in SIMP (simp.md §2, §8: unknown type), unexpected_message in IMKE (wire.md §2, imke.md §15: a type not expected in the state)."},
 	"BadVersion":    {BugModified, "A profile version other than 1 (docs/spec/wire.md §2: bad_version)."},
 	"WrongSuite":    {BugModified, "A registered suite other than the session's (docs/spec/wire.md §2: unknown_suite)."},
 	"UnknownSuite":  {BugModified, "A suite id no suite has (docs/spec/wire.md §2: unknown_suite)."},
