@@ -20,7 +20,13 @@
 //     non-reuse, each violation naming the property, the parties and the
 //     data.
 //   - Trace (trace.go): the adversary's actions as JSON and as a Mermaid
-//     sequence diagram; Script (script.go): a replayable list of actions.
+//     sequence diagram, replayable step by step (replay.go).
+//   - the attack catalogue (attack.go, attacks_*.go): named scripts for the
+//     profiles' weaknesses and the model's attacks, each with the violation
+//     it expects; claims.go maps model claims to scripts (or to random
+//     runs, claims_random.go) for docs/claims.md's concrete verdicts.
+//   - Random (scheduler.go): the seeded random adversary the property
+//     tests and benchmarks drive.
 //
 // Everything is deterministic: the parties' randomness comes from the
 // Setup's seed and the adversary's own from Rand(seed, "adversary"); no map
