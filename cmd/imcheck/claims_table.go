@@ -27,7 +27,7 @@ var paperClaims = []paperClaim{
 		{"simp-login", "default", "L2_from_S", "as published"}, {"simp-login-hardened", "default", "L2_from_S", "hardened"}}},
 	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two uses of one SK_j, whoever makes them; L1 and L2 share a label, so A's L1 and S's L2 are two uses (SK_used_once)", "simp.md §6, A11, §10 W2; H1, H3", []claimRow{
 		{"simp-login", "default", "SK_used_once", "as published"}, {"simp-login-hardened", "default", "SK_used_once", "hardened"}}},
-	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two B sessions accept the same SK_ABj (B_key_once)", "simp.md A13, §10 W7; H1, H2, H6", []claimRow{
+	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two B sessions accept the same SK_ABj (B_key_once)", "simp.md A13, §10 W7, W11; H1, H2, H11", []claimRow{
 		{"simp", "default", "B_key_once", "as published"}, {"simp-hardened", "default", "B_key_once", "hardened"}}},
 	{"SIMP", "§5 L1", "compares the hashed password h(ID_A, P_A, n1)", "weaksecret P_A: no offline test of a password guess from L1", "simp.md §5, A8", []claimRow{
 		{"simp-login", "default", "L1_pw_guessing", "as published"}, {"simp-login-hardened", "default", "L1_pw_guessing", "hardened"}}},
