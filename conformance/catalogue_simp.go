@@ -163,6 +163,13 @@ func simpExtra() []Case {
 		return steps
 	}
 	var out []Case
+	// Replay across sessions (§6, §10 H2 H9): alice logs in a second time,
+	// then her first session's L1 is replayed.
+	relogin := append(actSteps(simpScript(nil)), Step{Act: &harness.Action{Party: "alice", Verb: harness.Login}})
+	out = append(out, Case{ID: "SIMP/L1/replayed-across-sessions", Clause: "simp.md §5 Login, §6, §10 H2 H9", Protocol: "simp",
+		Party: "S", Variants: hardened,
+		Summary: "after alice logs in again, the L1 of her first login is a replay",
+		Steps:   append(relogin, Step{Inject: &Inject{Source: FromLog, Label: "L1", Nth: 1, Expect: Outcome{Reject: classes(role.Replay)}}})})
 	// Hardened, m = 8: the initiator sends on 1, 3, 5, 7 (§6), so the fifth
 	// message has no key.
 	out = append(out, Case{ID: "SIMP/E6/keys-exhausted", Clause: "simp.md §6 exhaustion", Protocol: "simp", Party: "alice",
