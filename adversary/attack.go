@@ -7,7 +7,6 @@ import (
 
 	"github.com/imcheck/imcheck/impl/harness"
 	_ "github.com/imcheck/imcheck/impl/protocols" // registers simp and imke with the harness
-	"github.com/imcheck/imcheck/impl/suite"
 )
 
 // Attack is a named adversary script: a concrete attack on a protocol's
@@ -112,42 +111,14 @@ type Verdict struct {
 // Succeeded reports whether the attack caused what it set out to.
 func (v *Verdict) Succeeded() bool { return len(v.Expected) > 0 }
 
-// Setup builds the attack's setup for a suite, variant and seed.
-func (a *Attack) Setup(suiteName, variant string, seed uint64) (harness.Setup, harness.Protocol, error) {
-	p, err := harness.Lookup(a.Protocol)
-	if err != nil {
-		return harness.Setup{}, nil, err
-	}
-	s, err := suite.ByName(suiteName)
-	if err != nil {
-		return harness.Setup{}, nil, err
-	}
-	setup := harness.DefaultSetup(a.Protocol, s, variant)
-	setup.Seed = suite.SeedBytes(seed)
-	if len(a.Users) > 0 {
-		setup.Users = append([]string(nil), a.Users...)
-	}
-	setup.Options = map[string]string{}
-	for k, v := range a.Options {
-		setup.Options[k] = v
-	}
-	return setup, p, nil
-}
-
 // Run runs the attack against the reference implementation.
 func (a *Attack) Run(suiteName, variant string, seed uint64) (*Verdict, error) {
-	setup, p, err := a.Setup(suiteName, variant, seed)
+	n, err := NewRun(Spec{Protocol: a.Protocol, Suite: suiteName, Variant: variant, Seed: seed,
+		Users: a.Users, Options: a.Options, Dishonest: a.Dishonest})
 	if err != nil {
 		return nil, err
 	}
-	d, err := NewDissector(setup)
-	if err != nil {
-		return nil, err
-	}
-	n, err := NewNetwork(Config{Protocol: p, Setup: setup, Dissector: d, Dishonest: a.Dishonest})
-	if err != nil {
-		return nil, err
-	}
+	setup := n.Setup
 	v := &Verdict{Attack: a.ID, Suite: suiteName, Variant: variant, Seed: seed}
 	if err := a.Script(n); err != nil {
 		var b *Blocked

@@ -5,6 +5,7 @@ import (
 
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/imke"
+	"github.com/imcheck/imcheck/impl/role"
 )
 
 // The IMKE attacks of the profile's as-published weaknesses
@@ -170,7 +171,7 @@ func imkeUnknownKeyShare(n *Network) error {
 func (n *Network) eventKey(party, peer string) []byte {
 	var k []byte
 	for _, s := range n.Events {
-		if e := s.Event; e.Role == party && e.Peer == peer && e.Kind.String() == "peer-key-accepted" {
+		if e := s.Event; e.Role == party && e.Peer == peer && e.Kind == role.PeerKeyAccepted {
 			k = e.Key
 		}
 	}

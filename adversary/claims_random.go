@@ -3,9 +3,6 @@ package adversary
 import (
 	"fmt"
 	"strings"
-
-	"github.com/imcheck/imcheck/impl/harness"
-	"github.com/imcheck/imcheck/impl/suite"
 )
 
 // claimCheck is how the random adversary tests a model claim for which no
@@ -57,23 +54,12 @@ func RandomVerdict(c ClaimID) string {
 	if !ok {
 		return ""
 	}
-	p, err := harness.Lookup(ch.protocol)
-	if err != nil {
-		return "not run: " + err.Error()
-	}
-	s, _ := suite.ByName("modern")
 	for seed := uint64(1); seed <= randomRuns; seed++ {
-		setup := harness.DefaultSetup(ch.protocol, s, variant)
-		setup.Seed = suite.SeedBytes(1)
-		d, err := NewDissector(setup)
+		n, err := NewRun(Spec{Protocol: ch.protocol, Suite: "modern", Variant: variant, Seed: 1})
 		if err != nil {
-			return "error: " + err.Error()
+			return "not run: " + err.Error()
 		}
-		n, err := NewNetwork(Config{Protocol: p, Setup: setup, Dissector: d})
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		r := &Random{N: n, C: NewSeededChooser(seed), Plan: DefaultPlan(p, setup)}
+		r := &Random{N: n, C: NewSeededChooser(seed), Plan: DefaultPlan(n.Protocol, n.Setup)}
 		r.Run(randomSteps, true)
 		for _, rv := range ch.reveal {
 			n.Reveal(rv.Party, rv.Peer, rv.Kind)

@@ -7,7 +7,6 @@ import (
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/imke"
 	"github.com/imcheck/imcheck/impl/role"
-	"github.com/imcheck/imcheck/impl/suite"
 )
 
 func protoNet(t interface {
@@ -16,21 +15,10 @@ func protoNet(t interface {
 	Fatal(...any)
 }, protocol, suiteName, variant string, seed uint64, dishonest ...string) *Network {
 	t.Helper()
-	p, err := harness.Lookup(protocol)
-	if err != nil {
+	if _, err := harness.Lookup(protocol); err != nil {
 		t.Skip(err)
 	}
-	s, err := suite.ByName(suiteName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	setup := harness.DefaultSetup(protocol, s, variant)
-	setup.Seed = suite.SeedBytes(seed)
-	d, err := NewDissector(setup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := NewNetwork(Config{Protocol: p, Setup: setup, Dissector: d, Dishonest: dishonest})
+	n, err := NewRun(Spec{Protocol: protocol, Suite: suiteName, Variant: variant, Seed: seed, Dishonest: dishonest})
 	if err != nil {
 		t.Fatal(err)
 	}

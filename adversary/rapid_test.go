@@ -212,17 +212,9 @@ func reachedMessages(n *Network) bool {
 // seededRun is one run of the random adversary driven by a seeded
 // chooser: the same seed gives the same run.
 func seededRun(t *testing.T, protocol, suiteName, variant string, options map[string]string, seed uint64) (*Network, []Violation) {
-	n := protoNet(t, protocol, suiteName, variant, 1)
-	if len(options) > 0 { // options change the parties: rebuild them
-		setup := n.Setup
-		setup.Options = options
-		d, err := NewDissector(setup)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n, err = NewNetwork(Config{Protocol: n.Protocol, Setup: setup, Dissector: d}); err != nil {
-			t.Fatal(err)
-		}
+	n, err := NewRun(Spec{Protocol: protocol, Suite: suiteName, Variant: variant, Seed: 1, Options: options})
+	if err != nil {
+		t.Fatal(err)
 	}
 	r := &Random{N: n, C: NewSeededChooser(seed), Plan: DefaultPlan(n.Protocol, n.Setup)}
 	r.Run(maxSteps, true)

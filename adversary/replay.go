@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	"github.com/imcheck/imcheck/impl/harness"
-	"github.com/imcheck/imcheck/impl/suite"
 )
 
 // ReadTrace parses a trace written by Trace.WriteJSON.
@@ -37,31 +34,11 @@ func ReplayTrace(t *Trace, suiteName, variant string, seed uint64) (*Verdict, er
 	if seed == 0 {
 		seed = t.Seed
 	}
-	p, err := harness.Lookup(t.Protocol)
+	n, err := NewRun(Spec{Protocol: t.Protocol, Suite: suiteName, Variant: variant, Seed: seed, Users: t.Users, Options: t.Options})
 	if err != nil {
 		return nil, err
 	}
-	s, err := suite.ByName(suiteName)
-	if err != nil {
-		return nil, err
-	}
-	setup := harness.DefaultSetup(t.Protocol, s, variant)
-	setup.Seed = suite.SeedBytes(seed)
-	if len(t.Users) > 0 {
-		setup.Users = t.Users
-	}
-	setup.Options = map[string]string{}
-	for k, v := range t.Options {
-		setup.Options[k] = v
-	}
-	d, err := NewDissector(setup)
-	if err != nil {
-		return nil, err
-	}
-	n, err := NewNetwork(Config{Protocol: p, Setup: setup, Dissector: d})
-	if err != nil {
-		return nil, err
-	}
+	setup := n.Setup
 	v := &Verdict{Attack: t.Attack, Suite: suiteName, Variant: variant, Seed: seed}
 	for _, e := range t.Entries {
 		o, err := n.replayEntry(e)
