@@ -31,6 +31,9 @@ type Case struct {
 	Variants []string
 	// Options are setup options (docs/spec/harness.md).
 	Options map[string]string
+	// Users replaces the default setup's users (alice, bob), e.g. to add
+	// an insider.
+	Users []string
 	// RefOptions are added to the setup of the reference parties only:
 	// they make the IUT's peers misbehave (an impostor or malicious
 	// server, through the reference implementations' testing-only
@@ -106,6 +109,10 @@ type Intercept struct {
 	Mutate *Mutation
 	// From, if set, is the sender the network claims for the copy.
 	From string
+	// Substitute, if set, replaces the copy's bytes by those of the first
+	// message with this label delivered to the IUT earlier in the case
+	// (another run's message passed off in place of the genuine one).
+	Substitute string
 	// Expect is the IUT's expected answer to the copy.
 	Expect Outcome
 	// Resume goes on with the run afterwards (for Replace, by delivering

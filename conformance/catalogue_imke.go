@@ -170,7 +170,16 @@ func imkeTable() *protocolTable {
 func imkeExtra() []Case {
 	script := imkeScript(nil)
 	rogue := func(defect string) map[string]string { return map[string]string{"testing-only-defect": defect} }
+	// §11.1 unknown-key share, §11.2 H1: insider eve passes alice's c1 to
+	// bob as her own; the hardened c1 names (alice, bob) inside.
+	uks := append([]Step{{Act: &harness.Action{Party: "eve", Verb: harness.Login}}}, actSteps(script)...)
+	uks = append(uks, Step{Act: &harness.Action{Party: "eve", Verb: harness.Connect, Peer: "bob"}})
 	return []Case{
+		{ID: "IMKE/c1/passed-off-by-insider", Clause: "imke.md §3.9, §11.1, §11.2 H1", Protocol: "imke", Party: "bob",
+			Variants: hardened, Users: []string{"alice", "bob", "eve"},
+			Summary:   "insider eve passes alice's c1 to bob as her own (unknown-key share): wrong_identity",
+			Steps:     uks,
+			Intercept: &Intercept{Label: "c1", Nth: 2, Substitute: "c1", Expect: Outcome{Reject: classes(role.WrongIdentity)}, Resume: true}},
 		{ID: "IMKE/a2/impostor-server", Clause: "imke.md §5 (a2), §15", Protocol: "imke", Party: "alice",
 			Summary:    "a server that does not know P_A sends an a2 with a wrong f2: the client disconnects (auth_failed)",
 			RefOptions: rogue("imke-rogue-wrong-f2"), Steps: actSteps(script),

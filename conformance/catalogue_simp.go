@@ -170,6 +170,22 @@ func simpExtra() []Case {
 		Party: "S", Variants: hardened,
 		Summary: "after alice logs in again, the L1 of her first login is a replay",
 		Steps:   append(relogin, Step{Inject: &Inject{Source: FromLog, Label: "L1", Nth: 1, Expect: Outcome{Reject: classes(role.Replay)}}})})
+	// §10 W4, H6: insider eve passes alice's E4 to bob as her own. Bob,
+	// expecting eve's E4 after her E1, gets alice's: hardened, the
+	// identities inside are (alice, bob), not (eve, bob); as published the
+	// signature is alice's, not eve's.
+	insider := []string{"alice", "bob", "eve"}
+	withEve := append(actSteps(simpInsiderScript()), Step{Act: &harness.Action{Party: "eve", Verb: harness.Connect, Peer: "bob"}})
+	for _, v := range []struct {
+		variant string
+		expect  []role.AlertClass
+	}{{"hardened", classes(role.WrongIdentity)}, {"as-published", classes(role.BadSignature)}} {
+		out = append(out, Case{ID: "SIMP/E4/passed-off-by-insider", Clause: "simp.md §5 Key exchange, §10 W4 H6", Protocol: "simp",
+			Party: "bob", Variants: []string{v.variant}, Users: insider,
+			Summary: "insider eve passes alice's E4 to bob as her own: rejected (" + classList(v.expect) + ")",
+			Steps:   withEve,
+			Intercept: &Intercept{Label: "E4", Nth: 2, Substitute: "E4", Expect: Outcome{Reject: v.expect}, Resume: true}})
+	}
 	// Hardened, m = 8: the initiator sends on 1, 3, 5, 7 (§6), so the fifth
 	// message has no key.
 	out = append(out, Case{ID: "SIMP/E6/keys-exhausted", Clause: "simp.md §6 exhaustion", Protocol: "simp", Party: "alice",
@@ -187,3 +203,15 @@ func simpExtra() []Case {
 }
 
 func init() { topics = append([]func() []Case{simpTable().generate}, topics...) }
+
+// simpInsiderScript is the honest script with a third user, eve, who
+// registers and logs in too.
+func simpInsiderScript() []harness.Action {
+	p, err := harness.Lookup("simp")
+	if err != nil {
+		return nil
+	}
+	s := harness.DefaultSetup("simp", nil, "hardened")
+	s.Users = []string{"alice", "bob", "eve"}
+	return p.Honest(s)
+}

@@ -61,6 +61,9 @@ func newSetup(inst Instance) (harness.Setup, error) {
 	if len(inst.Case.Options) > 0 {
 		setup.Options = cloneOptions(inst.Case.Options)
 	}
+	if len(inst.Case.Users) > 0 {
+		setup.Users = inst.Case.Users
+	}
 	return setup, nil
 }
 
@@ -280,6 +283,18 @@ func (r *caseRun) twist(m role.Message) ([]role.Message, error) {
 	}
 	copyTo := m
 	copyTo.To = r.iutName
+	if ic.Substitute != "" {
+		found := false
+		for _, old := range r.toIUT {
+			if old.Label == ic.Substitute {
+				copyTo.Bytes, found = old.Bytes, true
+				break
+			}
+		}
+		if !found {
+			return nil, failf("no earlier %s to pass off", ic.Substitute)
+		}
+	}
 	o, err := r.deliverChanged(copyTo, from, ic.Mutate, ic.Expect)
 	if err != nil {
 		return nil, err
