@@ -182,8 +182,8 @@ func simpExtra() []Case {
 	}{{"hardened", classes(role.WrongIdentity)}, {"as-published", classes(role.BadSignature)}} {
 		out = append(out, Case{ID: "SIMP/E4/passed-off-by-insider", Clause: "simp.md §5 Key exchange, §10 W4 H6", Protocol: "simp",
 			Party: "bob", Variants: []string{v.variant}, Users: insider,
-			Summary: "insider eve passes alice's E4 to bob as her own: rejected (" + classList(v.expect) + ")",
-			Steps:   withEve,
+			Summary:   "insider eve passes alice's E4 to bob as her own: rejected (" + classList(v.expect) + ")",
+			Steps:     withEve,
 			Intercept: &Intercept{Label: "E4", Nth: 2, Substitute: "E4", Expect: Outcome{Reject: v.expect}, Resume: true}})
 	}
 	// Hardened, m = 8: the initiator sends on 1, 3, 5, 7 (§6), so the fifth
