@@ -1,5 +1,7 @@
 package model
 
+import "maps"
+
 // closure returns the analysed knowledge of the attacker's first n
 // observations under the state's substitution: every observation and every
 // part the attacker can open with keys it can derive without fixing any
@@ -16,16 +18,20 @@ func (e *engine) closure(st *state, n int) []Term {
 			base = c
 		}
 	}
-	c := &closureSet{n: n, seen: make(map[uint64][]int, 2*n+8)}
+	c := &closureSet{n: n}
 	from := 0
 	if base != nil {
 		c.out = make([]Term, len(base.out), len(base.out)+2*(n-base.n)+8)
 		copy(c.out, base.out)
-		for h, v := range base.seen {
-			c.seen[h] = v[:len(v):len(v)]
-		}
+		c.next = make([]int32, len(base.next), cap(c.out))
+		copy(c.next, base.next)
+		c.head = maps.Clone(base.head)
 		c.pending = append([]Term(nil), base.pending...)
 		from = base.n
+	} else {
+		c.out = make([]Term, 0, 2*n+8)
+		c.next = make([]int32, 0, 2*n+8)
+		c.head = make(map[uint64]int32, 2*n+8)
 	}
 	c.extend(e, st, from)
 	if st.clo == nil {
@@ -41,15 +47,18 @@ func (e *engine) closure(st *state, n int) []Term {
 type closureSet struct {
 	n       int
 	out     []Term
-	seen    map[uint64][]int // hash -> indices in out
+	head    map[uint64]int32 // hash -> last index in out with that hash
+	next    []int32          // index -> previous index with the same hash, or -1
 	pending []Term
 }
 
 func (c *closureSet) has(t Term, h uint64) bool {
-	for _, i := range c.seen[h] {
+	i, ok := c.head[h]
+	for ok && i >= 0 {
 		if Equal(c.out[i], t) {
 			return true
 		}
+		i = c.next[i]
 	}
 	return false
 }
@@ -89,7 +98,12 @@ func (c *closureSet) extend(e *engine, st *state, from int) {
 		if c.has(t, h) {
 			return
 		}
-		c.seen[h] = append(c.seen[h], len(c.out))
+		prev, ok := c.head[h]
+		if !ok {
+			prev = -1
+		}
+		c.head[h] = int32(len(c.out))
+		c.next = append(c.next, prev)
 		c.out = append(c.out, t)
 		a, ok := t.(*App)
 		if !ok {
@@ -190,29 +204,29 @@ func (e *engine) pendingKeys(st *state) []*Var {
 
 // hashTerm is a structural hash: equal terms have equal hashes.
 func hashTerm(t Term) uint64 {
-	const prime = 1099511628211
 	h := uint64(14695981039346656037)
-	mix := func(s string) {
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * prime
-		}
-		h = (h ^ 0xff) * prime
-	}
-	var walk func(Term)
-	walk = func(t Term) {
-		switch a := t.(type) {
-		case *Name:
-			mix(a.Text)
-		case *Var:
-			h = (h ^ uint64(a.ID) ^ 0x5bd1e995) * prime
-		case *App:
-			mix(a.Fn)
-			h = (h ^ uint64(len(a.Args))) * prime
-			for _, x := range a.Args {
-				walk(x)
-			}
-		}
-	}
-	walk(t)
+	hashInto(&h, t)
 	return h
+}
+
+func hashStr(h *uint64, s string) {
+	for i := 0; i < len(s); i++ {
+		*h = (*h ^ uint64(s[i])) * 1099511628211
+	}
+	*h = (*h ^ 0xff) * 1099511628211
+}
+
+func hashInto(h *uint64, t Term) {
+	switch a := t.(type) {
+	case *Name:
+		hashStr(h, a.Text)
+	case *Var:
+		*h = (*h ^ uint64(a.ID) ^ 0x5bd1e995) * 1099511628211
+	case *App:
+		hashStr(h, a.Fn)
+		*h = (*h ^ uint64(len(a.Args))) * 1099511628211
+		for _, x := range a.Args {
+			hashInto(h, x)
+		}
+	}
 }

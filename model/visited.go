@@ -53,27 +53,27 @@ func (h *hasher) sum() fingerprint { return fingerprint{h.a, h.b} }
 // resolved term.
 func termHash(sub Subst, t Term) fingerprint {
 	h := newHasher()
-	var walk func(Term)
-	walk = func(t Term) {
-		t = sub.walk(t)
-		switch a := t.(type) {
-		case *Name:
-			h.u64(1)
-			h.str(a.Text)
-		case *Var:
-			h.u64(2)
-			h.u64(uint64(a.ID))
-		case *App:
-			h.u64(3)
-			h.str(a.Fn)
-			h.u64(uint64(len(a.Args)))
-			for _, x := range a.Args {
-				walk(x)
-			}
+	termHashInto(&h, sub, t)
+	return h.sum()
+}
+
+func termHashInto(h *hasher, sub Subst, t Term) {
+	t = sub.walk(t)
+	switch a := t.(type) {
+	case *Name:
+		h.u64(1)
+		h.str(a.Text)
+	case *Var:
+		h.u64(2)
+		h.u64(uint64(a.ID))
+	case *App:
+		h.u64(3)
+		h.str(a.Fn)
+		h.u64(uint64(len(a.Args)))
+		for _, x := range a.Args {
+			termHashInto(h, sub, x)
 		}
 	}
-	walk(t)
-	return h.sum()
 }
 
 // setHash hashes a multiset of fingerprints (order-free): the sums of two
