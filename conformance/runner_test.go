@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
 	"os"
 	"path/filepath"
 	"strings"
@@ -264,4 +266,39 @@ func TestCapabilitiesMakeUnsupported(t *testing.T) {
 		require.Equal(t, want, r.Verdict, r.Name)
 	}
 	require.False(t, rep.Failed(), "unsupported cases must not fail the run")
+}
+
+// badParty misbehaves in process: it panics or hangs on every message.
+type badParty struct {
+	harness.Party
+	hang bool
+}
+
+func (p *badParty) Handle(from string, msg []byte) (role.Output, error) {
+	if p.hang {
+		select {}
+	}
+	panic("the IUT fell over")
+}
+
+func TestInProcessPanicAndHang(t *testing.T) {
+	for _, hang := range []bool{false, true} {
+		factory := func() (IUT, error) {
+			return &Builtin{Wrap: func(_ harness.Setup, _ string, p harness.Party) (Party, error) {
+				return &badParty{Party: p, hang: hang}, nil
+			}}, nil
+		}
+		o := toyOptions()
+		o.Run = []string{"TOY/T1/honest[modern,hardened]"}
+		o.Timeout = 300 * time.Millisecond
+		rep, err := Run(factory, o)
+		require.NoError(t, err)
+		require.Len(t, rep.Results, 1)
+		want := "panic: the IUT fell over"
+		if hang {
+			want = "timeout"
+		}
+		require.Equal(t, Fail, rep.Results[0].Verdict)
+		require.Contains(t, rep.Results[0].Detail, want)
+	}
 }
