@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"github.com/imcheck/imcheck/impl/harness"
-	"github.com/imcheck/imcheck/impl/role"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/role"
 )
 
 func toyOptions() Options {
