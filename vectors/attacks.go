@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/imcheck/imcheck/adversary"
-	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
 )
 
@@ -77,19 +76,12 @@ func genAttacks(protocol string, progress io.Writer) (*File, error) {
 // attackGroup runs a on the hardened variant and transcribes it. A
 // non-empty why says why the attack cannot be a vector.
 func attackGroup(a *adversary.Attack, n *numberer, flags map[string]bool) (sessionGroup, string, error) {
-	setup, proto, err := a.Setup(attackSuite, "hardened", 1)
+	net, err := adversary.NewRun(adversary.Spec{Protocol: a.Protocol, Suite: attackSuite, Variant: "hardened", Seed: 1,
+		Users: a.Users, Options: a.Options, Dishonest: a.Dishonest})
 	if err != nil {
 		return sessionGroup{}, "", err
 	}
-	setup.RandLog = &harness.RandLog{}
-	var d adversary.Dissector
-	if d, err = adversary.NewDissector(setup); err != nil {
-		return sessionGroup{}, "", err
-	}
-	net, err := adversary.NewNetwork(adversary.Config{Protocol: proto, Setup: setup, Dissector: d, Dishonest: a.Dishonest})
-	if err != nil {
-		return sessionGroup{}, "", err
-	}
+	setup := net.Setup // its RandLog records the parties' draws
 	if err := a.Script(net); err != nil {
 		var b *adversary.Blocked
 		if !errors.As(err, &b) {

@@ -21,12 +21,17 @@ type outcome struct {
 	// variants (a repeated request answered afresh), as opposed to a
 	// weakness the as-published variant keeps.
 	byDesign bool
+	// skip: the profile does not settle the outcome; no vector is made.
+	skip bool
 }
 
 func reject(c role.AlertClass) outcome      { return outcome{class: c} }
 func rejectFatal(c role.AlertClass) outcome { return outcome{class: c, fatal: true} }
 
 var accept = outcome{}
+
+// unsettled marks a case the profile leaves open: no vector is recorded.
+var unsettled = outcome{skip: true}
 
 // acceptByDesign: the profile has every variant answer the message again.
 var acceptByDesign = outcome{byDesign: true}

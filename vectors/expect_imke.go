@@ -48,6 +48,34 @@ func imkeExpected(variant, rule string, m role.Message, r *run, k int) (outcome,
 		// seq is bound into the AEAD associated data and the MAC (§3.5);
 		// the seal is opened first (see wrong-key).
 		return reject(role.DecryptError), nil
+	case "reflected": // m is already turned around: m.To is the original sender
+		switch label {
+		case "a1", "a3", "4.2", "4.4": // from the server's identity, not a server message (§5)
+			return reject(role.UnexpectedMessage), nil
+		case "a2", "4.3", "4.5", "b1", "b2": // a server message at the server (§15: wrong message)
+			return reject(role.UnexpectedMessage), nil
+		case "c2", "c3": // only while that handshake is open (§8)
+			return reject(role.UnexpectedMessage), nil
+		case "4.7":
+			if hardened { // H4: the seal binds (sender, receiver)
+				return reject(role.DecryptError), nil
+			}
+			// §11.1: one key, no direction, seq per sender (§8): A's own
+			// 4.7 is taken as B's when its seq is above the last A
+			// accepted from B; otherwise it is a replay.
+			off, ok := imkeSeqOffset(m.Bytes)
+			if !ok {
+				break
+			}
+			if binary.BigEndian.Uint64(m.Bytes[off:]) > lastAccepted(r, k, m.To, m.From) {
+				return accept, nil
+			}
+			return reject(role.Replay), nil
+		case "c1":
+			// A c1 at the initiator could start a second key transport
+			// (§5: c1 is answered afresh); the profile does not say.
+			return unsettled, nil
+		}
 	case "claimed-sender":
 		switch label {
 		case "c1", "c2", "c3", "4.7": // §5: peer messages must not come from the server
@@ -136,6 +164,24 @@ func renewedSince(r *run, m role.Message, k int) bool {
 		}
 	}
 	return false
+}
+
+// lastAccepted is the highest index of a message-accepted event of party
+// from peer before the k-th honest delivery of r.
+func lastAccepted(r *run, k int, party, peer string) uint64 {
+	end := len(r.steps)
+	if k < len(r.delivered) {
+		end = r.delivered[k]
+	}
+	var last uint64
+	for _, st := range r.steps[:end] {
+		for _, e := range st.events {
+			if e.Kind == role.MessageAccepted && e.Role == party && e.Peer == peer && e.Index > last {
+				last = e.Index
+			}
+		}
+	}
+	return last
 }
 
 // imkeSeqOffset is where the u64 sequence number of a 4.2, 4.3 or 4.7

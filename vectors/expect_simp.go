@@ -76,6 +76,20 @@ func simpExpected(variant, rule string, m role.Message) (outcome, error) {
 			}
 		}
 		return simpOtherIndex(m)
+	case "reflected": // m is already turned around: m.To is the original sender
+		switch m.Label {
+		case "R1", "L1", "E1", "R2", "L2", "E2", "E3": // a type the role never handles (§8)
+			return reject(role.UnexpectedMessage), nil
+		case "E5": // no confirmation expected (§5 E5)
+			return reject(role.UnexpectedMessage), nil
+		case "E6", "E7": // E6 only at the responder, E7 only at the initiator (§5)
+			return reject(role.UnexpectedMessage), nil
+		case "E4":
+			// §5 orders "Pub-A from E3 (unknown_peer)" before "expects
+			// E4 (unexpected_message)"; the initiator holds the peer's key
+			// from E2, not E3, and the profile does not say which applies.
+			return unsettled, nil
+		}
 	case "claimed-sender":
 		switch m.Label {
 		case "R1", "L1": // §5: ID_A must equal the reported sender

@@ -127,6 +127,7 @@ var sessionNotes = map[string]Note{
 	"WrongKey":      {BugWrongKey, "The message at the same position of a run with another seed: well formed, but made under other keys and nonces."},
 	"Replay":        {BugReplay, "A message the party has already accepted, delivered again."},
 	"WrongIndex":    {BugWrongIndex, "A key index or sequence number changed in an otherwise honest message."},
+	"Reflected":     {BugModified, "An honest message handed back to its own sender, as if from its recipient."},
 	"WrongSender":   {BugModified, "An honest message the network claims came from another party."},
 	"Attack":        {BugKnownAttack, "A step the attacker made (redirected, replayed or injected) in an attack of package adversary, found from the profiles' weaknesses or the symbolic model; the hardened variant accepts it or must reject it, as the test says."},
 	"AnyAlert":      {BugKnownAttack, "The message must be rejected; the alert class shown is the reference implementation's and any class passes."},

@@ -324,6 +324,9 @@ func negativeInjector(protocol, variant string, s *suite.Suite, clean, shadow *r
 			if err != nil {
 				return err
 			}
+			if want.skip {
+				return nil
+			}
 			if want.inline() {
 				return r.inject(m.To, m.From, m.Label, out, rule, comment, []string{flag}, want)
 			}
@@ -358,6 +361,15 @@ func negativeInjector(protocol, variant string, s *suite.Suite, clean, shadow *r
 			c.From = from
 			if err := try("claimed-sender", "WrongSender", c, m.Bytes,
 				fmt.Sprintf("%s %s → %s, claimed to come from %s", m.Label, m.From, m.To, from)); err != nil {
+				return err
+			}
+		}
+		// The message handed back to its own sender, as if from its
+		// recipient (reflection); suite-independent, so modern only.
+		if s.Name == branchSuite {
+			refl := role.Message{From: m.To, To: m.From, Label: m.Label, Bytes: m.Bytes}
+			if err := try("reflected", "Reflected", refl, m.Bytes,
+				fmt.Sprintf("%s %s → %s reflected back to %s", m.Label, m.From, m.To, m.From)); err != nil {
 				return err
 			}
 		}
