@@ -241,6 +241,10 @@ func checkProvisioning(t *testing.T, g jv, setup harness.Setup) {
 	if !bytes.Equal(pv.get("serverKeySeed").bytes(), setup.ServerKeySeed()) {
 		t.Errorf("%s: serverKeySeed is not Secret(\"server key\", 32)", g.path)
 	}
+	sk, err := setup.Suite.NewPrivateKey(pv.get("serverKeySeed").bytes())
+	if err != nil || !bytes.Equal(sk.Public().Bytes(), pv.get("serverPublicKey").bytes()) {
+		t.Errorf("%s: serverPublicKey is not the key built from serverKeySeed (%v)", g.path, err)
+	}
 	for _, pw := range pv.get("passwords").list() {
 		if got := setup.Password(pw.get("user").str()); got != pw.get("password").str() {
 			t.Errorf("%s: password of %s is %q, provisioning gives %q", g.path, pw.get("user").str(), pw.get("password").str(), got)
