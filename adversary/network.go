@@ -145,45 +145,6 @@ func NewNetwork(cfg Config) (*Network, error) {
 	return n, nil
 }
 
-// Spec names a run: protocol, suite, variant, seed, and optional users
-// (default alice, bob), protocol options and parties dishonest from the
-// start.
-type Spec struct {
-	Protocol, Suite, Variant string
-	Seed                     uint64
-	Users                    []string
-	Options                  map[string]string
-	Dishonest                []string
-}
-
-// NewRun builds the network of a Spec: the setup (harness.DefaultSetup
-// with the spec's seed, users and options), the parties, and the
-// protocol's dissector.
-func NewRun(r Spec) (*Network, error) {
-	p, err := harness.Lookup(r.Protocol)
-	if err != nil {
-		return nil, err
-	}
-	s, err := suite.ByName(r.Suite)
-	if err != nil {
-		return nil, err
-	}
-	setup := harness.DefaultSetup(r.Protocol, s, r.Variant)
-	setup.Seed = suite.SeedBytes(r.Seed)
-	if len(r.Users) > 0 {
-		setup.Users = append([]string(nil), r.Users...)
-	}
-	setup.Options = map[string]string{}
-	for k, v := range r.Options {
-		setup.Options[k] = v
-	}
-	d, err := NewDissector(setup)
-	if err != nil {
-		return nil, err
-	}
-	return NewNetwork(Config{Protocol: p, Setup: setup, Dissector: d, Dishonest: r.Dishonest})
-}
-
 // Step is the number of actions taken so far.
 func (n *Network) Step() int { return n.step }
 
@@ -373,39 +334,6 @@ func (n *Network) finish(e Entry, o Outcome) Outcome {
 	return o
 }
 
-// ref names p by label, addressing and rank.
-func (n *Network) ref(p *Packet) *Ref {
-	r := &Ref{Label: p.Msg.Label, From: p.Msg.From, To: p.Msg.To}
-	for _, q := range n.History[:p.ID] {
-		if matches(q, r.Label, r.From, r.To) {
-			r.Nth++
-		}
-	}
-	return r
-}
-
-// Resolve finds the packet a Ref names in this run's history, or 0.
-func (n *Network) Resolve(r *Ref) int {
-	k := 0
-	for _, q := range n.History {
-		if matches(q, r.Label, r.From, r.To) {
-			if k++; k == r.Nth {
-				return q.ID
-			}
-		}
-	}
-	return 0
-}
-
-// InFlight lists the IDs of the packets in flight, oldest first.
-func (n *Network) InFlight() []int {
-	ids := make([]int, len(n.Pool))
-	for i, p := range n.Pool {
-		ids[i] = p.ID
-	}
-	return ids
-}
-
 // DeliverAll delivers every packet in flight, oldest first, including
 // those the deliveries produce, up to limit deliveries: an honest network
 // for the rest of the run. It returns the first rejection.
@@ -440,48 +368,4 @@ func (n *Network) Saturate() int {
 		}
 	}
 	return n.Knowledge.Saturate(n.Dissector)
-}
-
-// Restart has a party drop its session state and start afresh (a user
-// restarting its client), when the party supports it: a new session, so
-// that old messages can be replayed into it.
-func (n *Network) Restart(party string) Outcome {
-	n.begin()
-	e := Entry{Op: OpRestart, Party: party}
-	p, err := n.party(party)
-	if err != nil {
-		return n.finish(e, Outcome{Err: err})
-	}
-	r, ok := p.(interface{ Reset() })
-	if !ok {
-		return n.finish(e, Outcome{Err: fmt.Errorf("adversary: %s cannot restart", party)})
-	}
-	r.Reset()
-	return n.finish(e, Outcome{})
-}
-
-// Find returns the newest packet in flight with the given label whose
-// sender and recipient match (empty matches any), or nil.
-func (n *Network) Find(label, from, to string) *Packet {
-	for i := len(n.Pool) - 1; i >= 0; i-- {
-		if p := n.Pool[i]; matches(p, label, from, to) {
-			return p
-		}
-	}
-	return nil
-}
-
-// Last returns the newest packet ever sent with the given label, sender
-// and recipient (empty matches any), or nil.
-func (n *Network) Last(label, from, to string) *Packet {
-	for i := len(n.History) - 1; i >= 0; i-- {
-		if p := n.History[i]; matches(p, label, from, to) {
-			return p
-		}
-	}
-	return nil
-}
-
-func matches(p *Packet, label, from, to string) bool {
-	return (label == "" || p.Msg.Label == label) && (from == "" || p.Msg.From == from) && (to == "" || p.Msg.To == to)
 }
