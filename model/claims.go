@@ -144,12 +144,4 @@ func (e *engine) sameArgs(st *state, a, b []Term) bool {
 }
 
 // startStep is the trace index at which session j started.
-func (e *engine) startStep(st *state, j int) int {
-	id := st.sess[j].id
-	for i, s := range st.trace {
-		if s.Kind == StepStart && s.Session == id {
-			return i
-		}
-	}
-	return len(st.trace)
-}
+func (e *engine) startStep(st *state, j int) int { return st.sess[j].start }

@@ -215,8 +215,8 @@ func (e *engine) newSession(st *state, r *Role, agents []*Name) {
 			env[i] = st.newVar(fmt.Sprintf("%s.%d", sym.Name, id), sym.Type)
 		}
 	}
-	st.sess = append(st.sess, session{id: id, role: r, env: env})
-	st.trace = append(st.trace, Step{Kind: StepStart, Session: id, Role: r.Name, Agents: names(agents)})
+	st.sess = append(st.sess, session{id: id, role: r, env: env, start: st.tlen()})
+	st.push(Step{Kind: StepStart, Session: id, Role: r.Name, Agents: names(agents)})
 }
 
 func names(ns []*Name) []string {
@@ -234,7 +234,7 @@ func (e *engine) receive(st *state, i int) []*state {
 	pat := instantiate(a.Term, s.env)
 	var out []*state
 	for _, r := range e.solve(st, len(st.know), pat) {
-		r.trace = append(r.trace, Step{Kind: StepRecv, Session: s.id, Label: a.Label, Term: pat, Line: a.Pos.Line})
+		r.push(Step{Kind: StepRecv, Session: s.id, Label: a.Label, Term: pat, Line: a.Pos.Line})
 		r.length++
 		r.sess[i].pc++
 		out = append(out, e.block(r, i)...)
@@ -254,15 +254,15 @@ func (e *engine) block(st *state, i int) []*state {
 		case ActSend:
 			t := instantiate(a.Term, s.env)
 			st.know = append(st.know, t)
-			st.trace = append(st.trace, Step{Kind: StepSend, Session: s.id, Label: a.Label, Term: t, Line: a.Pos.Line})
+			st.push(Step{Kind: StepSend, Session: s.id, Label: a.Label, Term: t, Line: a.Pos.Line})
 			st.length++
 		case ActEvent:
 			args := make([]Term, len(a.Args))
 			for k, x := range a.Args {
 				args[k] = instantiate(x, s.env)
 			}
-			st.events = append(st.events, eventRec{name: a.Event, args: args, sess: i, step: len(st.trace)})
-			st.trace = append(st.trace, Step{Kind: StepEvent, Session: s.id, Label: a.Event, Args: args, Line: a.Pos.Line})
+			st.events = append(st.events, eventRec{name: a.Event, args: args, sess: i, step: st.tlen()})
+			st.push(Step{Kind: StepEvent, Session: s.id, Label: a.Event, Args: args, Line: a.Pos.Line})
 		case ActCheck:
 			st.invalidate()
 			if !e.matcher().unify(&st.sub, instantiate(a.Term, s.env), instantiate(a.Term2, s.env)) {
@@ -281,8 +281,8 @@ func (e *engine) block(st *state, i int) []*state {
 			}
 		case ActClaim:
 			if k := e.claimIndex(a.Claim.primary()); k >= 0 && e.honestFor(a.Claim, s) {
-				st.hits = append(st.hits, hitRec{claim: k, occ: a.Claim, sess: i, step: len(st.trace)})
-				st.trace = append(st.trace, Step{Kind: StepClaim, Session: s.id, Label: a.Claim.ID, Line: a.Pos.Line})
+				st.hits = append(st.hits, hitRec{claim: k, occ: a.Claim, sess: i, step: st.tlen()})
+				st.push(Step{Kind: StepClaim, Session: s.id, Label: a.Claim.ID, Line: a.Pos.Line})
 			}
 		}
 		s.pc++
@@ -332,7 +332,7 @@ func (e *engine) doReveal(st *state, h hitRec) *state {
 		s.know = append(s.know, x)
 	}
 	s.reveal = h.claim
-	s.trace = append(s.trace, Step{Kind: StepReveal, Session: ss.id, Label: c.ID, Args: ts})
+	s.push(Step{Kind: StepReveal, Session: ss.id, Label: c.ID, Args: ts})
 	s.length++
 	return s
 }

@@ -2,10 +2,11 @@ package model
 
 // session is one run of a role by an honest agent.
 type session struct {
-	id   int // 1-based, in order of creation
-	role *Role
-	env  []Term // role symbol -> term (agents, fresh names, run variables)
-	pc   int    // next action
+	id    int // 1-based, in order of creation
+	role  *Role
+	env   []Term // role symbol -> term (agents, fresh names, run variables)
+	pc    int    // next action
+	start int    // index in the trace of its start step
 }
 
 func (s *session) owner() string { return s.env[0].(*Name).Text }
@@ -52,10 +53,10 @@ type state struct {
 	events []eventRec
 	hits   []hitRec
 	caches []cacheRec
-	trace  []Step
-	length int  // number of counted steps (send, receive, reveal)
-	reveal int  // claim index whose reveal happened, or -1
-	moved  bool // a step other than starting a send-first session happened
+	tr     *traceNode // the trace so far, newest step first (shared with ancestors)
+	length int        // number of counted steps (send, receive, reveal)
+	reveal int        // claim index whose reveal happened, or -1
+	moved  bool       // a step other than starting a send-first session happened
 
 	clo map[int]*closureSet // cached closures, by prefix length
 }
@@ -70,7 +71,7 @@ func (st *state) clone() *state {
 		events: st.events[:len(st.events):len(st.events)],
 		hits:   st.hits[:len(st.hits):len(st.hits)],
 		caches: st.caches[:len(st.caches):len(st.caches)],
-		trace:  st.trace[:len(st.trace):len(st.trace)],
+		tr:     st.tr,
 		length: st.length,
 		reveal: st.reveal,
 		moved:  st.moved,
@@ -168,6 +169,34 @@ func consistentOnly(sts []*state) []*state {
 		if s.consistent() {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// traceNode is one step of a state's trace; states share their common
+// prefix, so a new step costs one node, not a copy of the trace.
+type traceNode struct {
+	step Step
+	prev *traceNode
+	n    int // number of steps up to and including this one
+}
+
+// push appends a step to the state's trace.
+func (st *state) push(s Step) { st.tr = &traceNode{step: s, prev: st.tr, n: st.tlen() + 1} }
+
+// tlen is the number of steps in the state's trace.
+func (st *state) tlen() int {
+	if st.tr == nil {
+		return 0
+	}
+	return st.tr.n
+}
+
+// steps returns the state's trace, oldest step first.
+func (st *state) steps() []Step {
+	out := make([]Step, st.tlen())
+	for n := st.tr; n != nil; n = n.prev {
+		out[n.n-1] = n.step
 	}
 	return out
 }

@@ -71,7 +71,7 @@ func (e *engine) makeTrace(st *state, k int, hit, hit2 int, witness Term) *Trace
 	if witness != nil {
 		tr.Witness = g.Resolve(witness)
 	}
-	for _, s := range st.trace {
+	for _, s := range st.steps() {
 		c := s
 		if s.Term != nil {
 			c.Term = g.Resolve(s.Term)
