@@ -2,6 +2,7 @@ package adversary
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/imcheck/imcheck/impl/harness"
@@ -137,6 +138,44 @@ func TestIMKERenewalHolds(t *testing.T) {
 		}
 		if vs := n.Check(Scope{}); len(vs) != 0 {
 			t.Errorf("%s: %v", v, vs)
+		}
+	}
+}
+
+// TestSIMPServerKeyReveal: the server's key revealed after an honest SIMP
+// run opens R1 (P_A, RK), then R2 (K_AS, DK_AS, m), hence every SK_ASj,
+// L1 (Pub-A) and E2/E3; E4 stays sealed to the one-time keys, so K_AB
+// and the bodies stay secret. The oracles report exactly the passwords and
+// their equivalents.
+func TestSIMPServerKeyReveal(t *testing.T) {
+	for _, v := range []string{"as-published", "hardened"} {
+		n := protoNet(t, "simp", "modern", v, 1)
+		honestRun(t, n)
+		if vs := n.Check(Scope{}); v == "hardened" && len(vs) != 0 {
+			t.Fatalf("%s honest run: %v", v, vs)
+		}
+		if err := n.Reveal("S", "", RevealServerKey); err != nil {
+			t.Fatal(err)
+		}
+		vs := n.Check(Scope{})
+		got := map[string]bool{}
+		for _, x := range vs {
+			if x.Property == Confidentiality {
+				got[x.What+" "+x.Party] = true
+			}
+		}
+		for _, want := range []string{"password alice", "password bob", "password-equivalent alice", "password-equivalent bob"} {
+			if !got[want] {
+				t.Errorf("%s: %s not derivable after the server key reveal: %v", v, want, vs)
+			}
+		}
+		for w := range got {
+			if !strings.HasPrefix(w, "password") {
+				t.Errorf("%s: forward secrecy broken: %s", v, w)
+			}
+		}
+		if len(n.Knowledge.Tagged("SK")) == 0 || len(n.Knowledge.Tagged("pub alice")) == 0 {
+			t.Errorf("%s: the dissector did not run the key schedule or open L1", v)
 		}
 	}
 }

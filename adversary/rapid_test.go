@@ -48,8 +48,12 @@ func writeTrace(name string, n *Network, vs []Violation) string {
 	return base + ".json"
 }
 
-// maxSteps bounds the adversary's actions in one run.
-const maxSteps = 80
+// minSteps and maxSteps bound the adversary's actions in one run (a
+// shrunk run keeps at least minSteps, enough to log in and connect).
+const (
+	minSteps = 12
+	maxSteps = 80
+)
 
 // adversarialRun is one run of the random adversary: a state machine
 // whose transitions are the adversary's actions, each chosen by rapid
@@ -58,7 +62,7 @@ const maxSteps = 80
 func adversarialRun(rt *rapid.T, protocol, suiteName, variant string) (*Network, []Violation) {
 	n := protoNet(rt, protocol, suiteName, variant, 1)
 	r := &Random{N: n, C: rapidChooser{rt}, Plan: DefaultPlan(n.Protocol, n.Setup)}
-	steps := rapid.IntRange(1, maxSteps).Draw(rt, "steps")
+	steps := rapid.IntRange(minSteps, maxSteps).Draw(rt, "steps")
 	for range steps {
 		r.Step()
 	}
