@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -42,12 +43,13 @@ func runVectorsGenerate(args []string, stdout, stderr io.Writer) int {
 }
 
 // runVectorsCheck implements: imcheck vectors check [--shim CMD] [--quiet]
-// FILE... Exit status: 0 every test passed or is unsupported, 1 a test
+// [--json] FILE... Exit status: 0 every test passed or is unsupported, 1 a test
 // failed, 2 bad arguments or a file that is malformed or fails its schema.
 func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("vectors check", stderr)
 	shim := fs.String("shim", "", "check a shim (docs/spec/shim.md) started with this command instead of the reference implementation")
 	quiet := fs.Bool("quiet", false, "report failures and the summary only")
+	asJSON := fs.Bool("json", false, "one JSON object per test, then one with the summary (JSON lines)")
 	files, status, ok := vectorsArgs(fs, args)
 	if !ok {
 		return status
@@ -78,8 +80,13 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "imcheck vectors check: %v\n", err)
 			return exitUsage
 		}
+		enc := json.NewEncoder(stdout)
 		sum, err := vectors.Check(file, data, target, func(r vectors.TestResult) {
 			if *quiet && r.Verdict != vectors.Fail {
+				return
+			}
+			if *asJSON {
+				enc.Encode(r)
 				return
 			}
 			line := fmt.Sprintf("%s tcId %d", r.File, r.TcID)
@@ -105,7 +112,11 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 		total.Fail += sum.Fail
 		total.Unsupported += sum.Unsupported
 	}
-	fmt.Fprintf(stdout, "vectors: %d passed, %d failed, %d unsupported\n", total.Pass, total.Fail, total.Unsupported)
+	if *asJSON {
+		json.NewEncoder(stdout).Encode(map[string]int{"passed": total.Pass, "failed": total.Fail, "unsupported": total.Unsupported})
+	} else {
+		fmt.Fprintf(stdout, "vectors: %d passed, %d failed, %d unsupported\n", total.Pass, total.Fail, total.Unsupported)
+	}
 	if total.Fail > 0 {
 		return exitFailure
 	}

@@ -151,3 +151,24 @@ func oneGroup(t *testing.T, path, suiteName, variant string) string {
 	t.Fatalf("no %s %s group in %s", suiteName, variant, path)
 	return ""
 }
+
+func TestVectorsCheckJSON(t *testing.T) {
+	file := filepath.Join("..", "..", "vectors", "testvectors", "imke_keys_test.json")
+	var out, errb bytes.Buffer
+	if st := run([]string{"vectors", "check", "--json", file}, &out, &errb); st != exitOK {
+		t.Fatalf("exit %d: %s", st, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var first struct {
+		File    string `json:"file"`
+		TcID    int    `json:"tcId"`
+		Verdict string `json:"verdict"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || first.TcID != 1 || first.Verdict != "pass" {
+		t.Fatalf("first line %q: %v", lines[0], err)
+	}
+	var sum map[string]int
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil || sum["failed"] != 0 || sum["passed"] != len(lines)-1 {
+		t.Fatalf("summary %q: %v", lines[len(lines)-1], err)
+	}
+}
