@@ -87,10 +87,14 @@ func imkeExpected(variant, rule string, m role.Message, r *run, k int) (outcome,
 			return accept, nil // §11.1: ID_A is taken from the message
 		case "a3": // §6.1: the claimed sender has no pending attempt
 			return reject(role.UnexpectedMessage), nil
-		case "4.2", "4.4", "b1", "b2":
+		case "4.2", "4.4":
 			// The claimed sender is logged in with keys of its own, under
 			// which the message does not open (§15).
 			return reject(role.DecryptError), nil
+		case "a2", "4.3", "4.5", "b1", "b2":
+			// A server message from a user: "from the wrong party" (§5,
+			// §15).
+			return reject(role.UnexpectedMessage), nil
 		}
 	}
 	return outcome{}, noExpectation("imke", variant, rule, m)

@@ -101,6 +101,11 @@ func simpExpected(variant, rule string, m role.Message) (outcome, error) {
 			return reject(role.WrongIdentity), nil // the claimed sender asks for itself: ID_B = ID_A
 		case "E4", "E5", "E6", "E7": // from S: no peer state with S (§5: unknown_peer)
 			return reject(role.UnknownPeer), nil
+		case "R2", "L2", "E2", "E3":
+			// A server message from a user: §5 says "from S" but names no
+			// class (unknown_peer for a wrong sender, §8, or
+			// unexpected_message): not settled.
+			return unsettled, nil
 		}
 	}
 	return outcome{}, noExpectation("simp", variant, rule, m)

@@ -96,18 +96,14 @@ func negativeInjector(protocol, variant string, s *suite.Suite, clean, shadow *r
 }
 
 // claimedSender is the other party a claimed-sender case names as the
-// sender of m: for a user's message to the server, the other user; for a
-// user's message to a user, the server. Server messages are not claimed
-// from elsewhere.
+// sender of m: for a user's message to a user, the server; otherwise a
+// user who is neither sender nor recipient.
 func claimedSender(setup harness.Setup, m role.Message) (string, bool) {
-	if m.From == setup.Server {
-		return "", false
-	}
-	if m.To != setup.Server {
+	if m.From != setup.Server && m.To != setup.Server {
 		return setup.Server, true
 	}
 	for _, u := range setup.Users {
-		if u != m.From {
+		if u != m.From && u != m.To {
 			return u, true
 		}
 	}
