@@ -307,3 +307,57 @@ func TestReplayedA1(t *testing.T) {
 		})
 	}
 }
+
+// H7: an insider who knows KU_A (any user can ask S for it) swaps R_B in
+// c2 for one of its own, encrypted to KU_A. As published A accepts c2 and
+// derives keys B does not have (agreement fails, found by the model:
+// imke-c-hardened/default#T4_A_agree before H7); hardened, c2's seal binds
+// h(R_B), so A rejects the swapped c2.
+func TestC2ChallengeSwap(t *testing.T) {
+	for _, v := range []Variant{AsPublished, Hardened} {
+		t.Run(string(v), func(t *testing.T) {
+			w := newWorld(t, "modern", v)
+			w.loginBoth(false)
+			w.runUntil(harness.Action{Party: "alice", Verb: harness.Connect, Peer: "bob"}, "c2")
+			c2 := w.held[0]
+			m, err := UnmarshalKeyTransportReply(c2.Bytes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alice := w.client("alice")
+			eve := suite.NewCtx(w.setup.Suite, suite.NewRand([]byte("eve"), "c2 swap"))
+			rb := make([]byte, secretSize)
+			eve.Rand.Read(rb)
+			pt := rb
+			if v == Hardened {
+				if pt, err = (&BoundSecret{Secret: rb, Sender: "bob", Receiver: "alice"}).Marshal(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if m.EncryptedChallenge, err = eve.Encrypt(alice.kr.Public(), labelEncRB, pt); err != nil {
+				t.Fatal(err)
+			}
+			forged, err := m.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := w.deliverAs(c2.To, c2.From, forged)
+			if v == AsPublished {
+				if err != nil {
+					t.Fatalf("as-published rejected the swapped c2: %v", err)
+				}
+				established := false
+				for _, e := range out.Events {
+					established = established || e.Kind == role.SessionKeyEstablished
+				}
+				if !established {
+					t.Fatal("as-published: A established no key from the swapped c2")
+				}
+				return
+			}
+			if role.ClassOf(err) != role.DecryptError {
+				t.Fatalf("hardened: swapped c2 gave %v, want decrypt_error", err)
+			}
+		})
+	}
+}

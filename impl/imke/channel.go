@@ -31,6 +31,7 @@ const (
 	labelSealC1  = "imke c1"
 	labelEncRB   = "imke c2 R_B"
 	labelSealC2  = "imke c2"
+	labelC2RB    = "imke c2 rb" // hardened: h(R_B) in c2's seal aad (H7)
 )
 
 // binding is what a protected message is bound to besides its data.

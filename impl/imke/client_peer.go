@@ -104,6 +104,17 @@ func (c *Client) ids(initiator, responder string) [][]byte {
 // sealAAD is the associated data of c1's and c2's seals under K_AB.
 func (c *Client) sealAAD(initiator, responder string) [][]byte { return c.ids(initiator, responder) }
 
+// c2AAD is the associated data of c2's seal: sealAAD, and when hardened
+// also h(R_B) (H7), so that an R_B swapped in c2's public-key part no
+// longer opens the seal.
+func (c *Client) c2AAD(initiator, responder string, rb []byte) [][]byte {
+	aad := c.sealAAD(initiator, responder)
+	if c.cfg.Variant.hardened() {
+		aad = append(aad, c.ctx.Hash(labelC2RB, rb))
+	}
+	return aad
+}
+
 // boundSecret is the plaintext of c1's and c2's public-key encryptions.
 func (c *Client) boundSecret(secret []byte, sender, receiver string) ([]byte, error) {
 	if !c.cfg.Variant.hardened() {
@@ -263,7 +274,7 @@ func (c *Client) handleKeyTransport(id string, msg []byte, relayed bool) step {
 	if err != nil {
 		return reject(alert(role.InternalError, "c2", "encrypt R_B: %v", err))
 	}
-	sealed, err := c.ctx.Seal(kab, labelSealC2, c.fn.f6(ra), c.sealAAD(id, c.cfg.Identity)...)
+	sealed, err := c.ctx.Seal(kab, labelSealC2, c.fn.f6(ra), c.c2AAD(id, c.cfg.Identity, rb)...)
 	if err != nil {
 		return reject(alert(role.InternalError, "c2", "seal: %v", err))
 	}
@@ -302,9 +313,9 @@ func (c *Client) handleKeyTransportReply(id string, msg []byte) step {
 	if err != nil {
 		return reject(err)
 	}
-	f6, err := c.ctx.Open(hs.kab, labelSealC2, m.SealedProof, c.sealAAD(c.cfg.Identity, id)...)
+	f6, err := c.ctx.Open(hs.kab, labelSealC2, m.SealedProof, c.c2AAD(c.cfg.Identity, id, rb)...)
 	if err != nil {
-		return reject(alert(role.DecryptError, "c2", "cannot open f6(R_A) under K_AB"))
+		return reject(alert(role.DecryptError, "c2", "cannot open f6(R_A) under K_AB (hardened: or R_B is not the one B sealed)"))
 	}
 	if !suite.Equal(f6, c.fn.f6(hs.ra)) {
 		return reject(alert(role.AuthFailed, "c2", "f6(R_A) does not match"))
