@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/imcheck/imcheck/conformance"
 	"github.com/imcheck/imcheck/impl/harness"
@@ -50,6 +51,7 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 	shim := fs.String("shim", "", "check a shim (docs/spec/shim.md) started with this command instead of the reference implementation")
 	quiet := fs.Bool("quiet", false, "report failures and the summary only")
 	asJSON := fs.Bool("json", false, "one JSON object per test, then one with the summary (JSON lines)")
+	timeout := fs.Duration("timeout", 10*time.Second, "with --shim: the longest a shim may take to answer one request")
 	files, status, ok := vectorsArgs(fs, args)
 	if !ok {
 		return status
@@ -65,7 +67,7 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "imcheck vectors check: --shim %q: %v\n", *shim, err)
 			return exitUsage
 		}
-		t, err := newShimTarget(argv)
+		t, err := newShimTarget(argv, *timeout)
 		if err != nil {
 			fmt.Fprintf(stderr, "imcheck vectors check: %v\n", err)
 			return exitUsage
@@ -139,19 +141,29 @@ func vectorsArgs(fs *flag.FlagSet, args []string) (files []string, status int, o
 }
 
 // shimTarget checks vectors against a shim, through the conformance
-// gate's shim client.
+// gate's shim client. A request that takes longer than timeout aborts the
+// shim; the test fails and the next group gets a new shim.
 type shimTarget struct {
 	factory conformance.Factory
 	iut     conformance.IUT
+	timeout time.Duration
 }
 
-func newShimTarget(argv []string) (*shimTarget, error) {
+func newShimTarget(argv []string, timeout time.Duration) (*shimTarget, error) {
 	f := conformance.ShimFactory(argv)
 	iut, err := f()
 	if err != nil {
 		return nil, err
 	}
-	return &shimTarget{factory: f, iut: iut}, nil
+	return &shimTarget{factory: f, iut: iut, timeout: timeout}, nil
+}
+
+// bounded runs call, aborting the shim if it takes longer than the timeout.
+func (t *shimTarget) bounded(call func() error) error {
+	iut := t.iut
+	timer := time.AfterFunc(t.timeout, iut.Abort)
+	defer timer.Stop()
+	return mapShimErr(call())
 }
 
 func (t *shimTarget) Supports(protocol, roleName, suiteName, variant string) bool {
@@ -159,11 +171,15 @@ func (t *shimTarget) Supports(protocol, roleName, suiteName, variant string) boo
 }
 
 func (t *shimTarget) NewParty(setup harness.Setup, name string) (vectors.Party, error) {
-	p, err := t.iut.NewParty(setup, name)
+	var p conformance.Party
+	err := t.bounded(func() (err error) {
+		p, err = t.iut.NewParty(setup, name)
+		return err
+	})
 	if err != nil {
-		return nil, mapShimErr(err)
+		return nil, err
 	}
-	return shimParty{p}, nil
+	return shimParty{p, t}, nil
 }
 
 // EndGroup resets the shim, or starts a new one if it is unusable.
@@ -181,16 +197,25 @@ func (t *shimTarget) EndGroup() error {
 
 func (t *shimTarget) close() { t.iut.Close() }
 
-type shimParty struct{ p conformance.Party }
+type shimParty struct {
+	p conformance.Party
+	t *shimTarget
+}
 
 func (s shimParty) Handle(from string, msg []byte) (o role.Output, err error) {
-	o, err = s.p.Handle(from, msg)
-	return o, mapShimErr(err)
+	err = s.t.bounded(func() (err error) {
+		o, err = s.p.Handle(from, msg)
+		return err
+	})
+	return o, err
 }
 
 func (s shimParty) Act(a harness.Action) (o role.Output, err error) {
-	o, err = s.p.Act(a)
-	return o, mapShimErr(err)
+	err = s.t.bounded(func() (err error) {
+		o, err = s.p.Act(a)
+		return err
+	})
+	return o, err
 }
 
 func mapShimErr(err error) error {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestVectorsCheckBadInput(t *testing.T) {
@@ -170,5 +171,36 @@ func TestVectorsCheckJSON(t *testing.T) {
 	var sum map[string]int
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil || sum["failed"] != 0 || sum["passed"] != len(lines)-1 {
 		t.Fatalf("summary %q: %v", lines[len(lines)-1], err)
+	}
+}
+
+// TestVectorsCheckShimTimeout: a shim that stops answering fails its tests
+// after --timeout instead of hanging the check.
+func TestVectorsCheckShimTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for a timeout")
+	}
+	dir := t.TempDir()
+	shim := filepath.Join(dir, "hang.sh")
+	script := `#!/bin/sh
+read line
+echo '{"id":1,"status":"ok","version":1,"name":"hang","capabilities":[{"protocol":"simp","roles":["server","client"],"suites":["modern"],"variants":["hardened"]}]}'
+sleep 30
+`
+	if err := os.WriteFile(shim, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := oneGroup(t, filepath.Join("..", "..", "vectors", "testvectors", "simp_session_test.json"), "modern", "hardened")
+	var out, errb bytes.Buffer
+	start := time.Now()
+	st := run([]string{"vectors", "check", "--quiet", "--timeout", "500ms", "--shim", shim, file}, &out, &errb)
+	if st != exitFailure {
+		t.Fatalf("exit %d, want %d\n%s%s", st, exitFailure, errb.String(), out.String())
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if !strings.Contains(out.String(), "fail") {
+		t.Errorf("output:\n%s", out.String())
 	}
 }
