@@ -85,7 +85,7 @@ func imkeServerMITM(n *Network) error {
 		if secret, err = (&imke.BoundSecret{Secret: rb, Sender: "bob", Receiver: "alice"}).Marshal(); err != nil {
 			return err
 		}
-		aad = [][]byte{[]byte("alice"), []byte("bob")}
+		aad = [][]byte{[]byte("alice"), []byte("bob"), n.Ctx.Hash(imkeLabelC2RB, rb)} // H7 binds h(R_B): the server knows it
 	}
 	enc, err := n.Ctx.Encrypt(pub, imkeLabelEncRB, secret)
 	if err != nil {

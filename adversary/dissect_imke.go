@@ -28,6 +28,7 @@ const (
 	imkeLabelSealC1  = "imke c1"
 	imkeLabelEncRB   = "imke c2 R_B"
 	imkeLabelSealC2  = "imke c2"
+	imkeLabelC2RB    = "imke c2 rb" // hardened c2 aad: h(R_B) (imke.md H7)
 )
 
 // imkeDissector takes IMKE messages apart (docs/adversary.md §"IMKE"):
@@ -66,6 +67,22 @@ func (d *imkeDissector) pairAADs(parts ...[]byte) [][][]byte {
 	var out [][][]byte
 	for _, p := range d.pairs() {
 		out = append(out, append(append([][]byte(nil), parts...), []byte(p[0]), []byte(p[1])))
+	}
+	return out
+}
+
+// c2AADs are the candidate associated data of c2's seal: the pair
+// identities, and hardened also h(R_B) for each R_B known (imke.md H7).
+func (d *imkeDissector) c2AADs(rbs [][]byte) [][][]byte {
+	if !d.hardened {
+		return d.pairAADs()
+	}
+	var out [][][]byte
+	for _, rb := range rbs {
+		h := d.ctx.Hash(imkeLabelC2RB, rb)
+		for _, a := range d.pairAADs() {
+			out = append(out, append(a, h))
+		}
 	}
 	return out
 }
@@ -205,12 +222,14 @@ func (d *imkeDissector) Analyze(v []byte, k *Knowledge) []Fact {
 		if err != nil {
 			return nil
 		}
+		known := k.Tagged("R_B")
 		if pt, ok := d.decrypt(k, imkeLabelEncRB, m.EncryptedChallenge); ok {
 			if rb := d.secret(pt); rb != nil {
 				out = append(out, fact(rb, "R_B", "R_B from c2"))
+				known = append(known, rb)
 			}
 		}
-		if pt, _, ok := d.open(k, imkeLabelSealC2, m.SealedProof, d.pairAADs()); ok {
+		if pt, _, ok := d.open(k, imkeLabelSealC2, m.SealedProof, d.c2AADs(known)); ok {
 			out = append(out, fact(pt, "", "f6(R_A) from c2"))
 		}
 	}
