@@ -54,14 +54,10 @@ func expectedAlert(protocol, variant, rule string, m role.Message, r *run, k int
 	case "truncate-last-byte", "header-only", "truncated-header", "empty", "append-byte":
 		return reject(role.DecodeError), nil // wire.md §2
 	case "reserved-type":
-		if protocol == "simp" { // simp.md §2: reserved types "rejected as unknown"; §8: decode_error
-			return reject(role.DecodeError), nil
-		}
-		// imke.md names no class for an unassigned type (§3.1's "wrong
-		// type" is a decoder given another message); wire.md §2 gives
-		// unexpected_message for "a type it does not expect in its state"
-		// and imke.md §15 for a "wrong message for the state".
-		return reject(role.UnexpectedMessage), nil
+		// wire.md §2: a type the protocol does not assign is a decode_error
+		// in both profiles (an assigned type out of state is
+		// unexpected_message).
+		return reject(role.DecodeError), nil
 	case "version-2":
 		return reject(role.BadVersion), nil // wire.md §2
 	case "other-suite", "unknown-suite":

@@ -118,7 +118,7 @@ var sessionNotes = map[string]Note{
 	"Truncated":     {BugTruncated, "The message is cut short (docs/spec/wire.md §2: decode_error)."},
 	"EmptyMessage":  {BugTruncated, "A message of zero bytes (decode_error)."},
 	"TrailingData":  {BugTruncated, "Bytes after the last field (docs/spec/wire.md §2: decode_error)."},
-	"ReservedType":  {BugModified, "A message type the protocol has not assigned: decode_error in SIMP (simp.md §2, §8: unknown type), unexpected_message in IMKE (wire.md §2, imke.md §15: a type not expected in the state)."},
+	"ReservedType":  {BugModified, "A message type the protocol has not assigned: decode_error in both profiles (wire.md §2)."},
 	"BadVersion":    {BugModified, "A profile version other than 1 (docs/spec/wire.md §2: bad_version)."},
 	"WrongSuite":    {BugModified, "A registered suite other than the session's (docs/spec/wire.md §2: unknown_suite)."},
 	"UnknownSuite":  {BugModified, "A suite id no suite has (docs/spec/wire.md §2: unknown_suite)."},

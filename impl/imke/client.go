@@ -420,7 +420,7 @@ func checkHeader(msg []byte, want suite.ID) (wire.Header, error) {
 	}
 	label := Label(h.Type)
 	if label == "" {
-		return h, alert(role.UnexpectedMessage, "", "message type 0x%02x is not IMKE", h.Type)
+		return h, alert(role.DecodeError, "", "message type 0x%02x is not an IMKE message (wire.md §2)", h.Type)
 	}
 	if h.Version != wire.Version {
 		return h, alert(role.BadVersion, label, "profile version %d", h.Version)

@@ -195,7 +195,7 @@ func attacks() []attack {
 		}, want: role.UnexpectedMessage, after: carryOn},
 		{name: "4.7 with another suite", setup: chatted, pick: msgOf("4.7", "bob", setByte(3, 0x01)), want: role.UnknownSuite, after: carryOn},
 		{name: "4.7 with another version", setup: chatted, pick: msgOf("4.7", "bob", setByte(1, 9)), want: role.BadVersion, after: carryOn},
-		{name: "unknown message type", setup: chatted, pick: msgOf("4.7", "bob", setByte(0, 0x3F)), want: role.UnexpectedMessage, after: carryOn},
+		{name: "unknown message type", setup: chatted, pick: msgOf("4.7", "bob", setByte(0, 0x3F)), want: role.DecodeError, after: carryOn},
 		{name: "a3 sent to a client", setup: connected, pick: func(w *world) (string, string, []byte) {
 			return "alice", "S", w.last("a3", "S").Bytes
 		}, want: role.UnexpectedMessage, after: carryOn},
