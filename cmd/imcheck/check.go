@@ -84,6 +84,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			}
 			r.WriteText(stdout, !*quiet)
 		}
+		writeCheckSummary(stdout, reps)
 	}
 	status = exitOK
 	for _, r := range reps {
@@ -112,4 +113,27 @@ func parseInterleaved(fs *flag.FlagSet, args []string) (files []string, status i
 		}
 		args = rest[i:]
 	}
+}
+
+// writeCheckSummary closes the text output with one line of totals.
+func writeCheckSummary(w io.Writer, reps []*model.Report) {
+	var scenarios, attacks, holds, other, states int
+	for _, r := range reps {
+		for _, sc := range r.Scenarios {
+			scenarios++
+			states += sc.States
+			for _, c := range sc.Claims {
+				switch {
+				case c.Verdict == model.VerdictAttack:
+					attacks++
+				case c.Reached && c.Verdict == model.VerdictNoAttack:
+					holds++
+				default:
+					other++ // undecided, or never reached in the scenario
+				}
+			}
+		}
+	}
+	fmt.Fprintf(w, "\nsummary: %d models, %d scenarios, %d states: %d claims attacked, %d hold within the bound, %d undecided or not reached\n",
+		len(reps), scenarios, states, attacks, holds, other)
 }

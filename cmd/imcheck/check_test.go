@@ -49,3 +49,21 @@ func TestCheckJSON(t *testing.T) {
 		t.Fatalf("unexpected JSON: %+v", doc)
 	}
 }
+
+func TestCheckSummaryLine(t *testing.T) {
+	for _, c := range []struct {
+		file, want string
+		status     int
+	}{
+		{"../../model/protocols/nsl.imp", "summary: 1 models, 1 scenarios", exitOK},
+		{"../../model/protocols/nspk.imp", "5 claims attacked", exitFailure},
+	} {
+		var out, errb strings.Builder
+		if got := run([]string{"check", c.file}, &out, &errb); got != c.status {
+			t.Errorf("%s: status %d, want %d", c.file, got, c.status)
+		}
+		if !strings.Contains(out.String(), c.want) {
+			t.Errorf("%s: output lacks %q:\n%s", c.file, c.want, out.String())
+		}
+	}
+}
