@@ -28,23 +28,10 @@ const xwingLabel = `\./` + `/^\`
 // encapX25519 is DHKEM(X25519, HKDF-SHA256).Encap (RFC 9180 §4.1) with the
 // ephemeral key drawn from rnd.
 func encapX25519(rnd io.Reader, pkR []byte) (ss, enc []byte, err error) {
-	pub, err := ecdh.X25519().NewPublicKey(pkR)
+	dh, enc, err := x25519Ephemeral(rnd, pkR)
 	if err != nil {
 		return nil, nil, err
 	}
-	seed, err := Bytes(rnd, 32)
-	if err != nil {
-		return nil, nil, err
-	}
-	skE, err := ecdh.X25519().NewPrivateKey(seed)
-	if err != nil {
-		return nil, nil, err
-	}
-	dh, err := skE.ECDH(pub)
-	if err != nil {
-		return nil, nil, err
-	}
-	enc = skE.PublicKey().Bytes()
 	kemID := append([]byte("KEM"), byte(kemX25519>>8), byte(kemX25519))
 	prk := labeledExtract(kemID, nil, "eae_prk", dh)
 	ss = labeledExpand(kemID, prk, "shared_secret", append(append([]byte{}, enc...), pkR...), 32)
@@ -72,7 +59,23 @@ func encapXWing(rnd io.Reader, pkR []byte) (ss, enc []byte, err error) {
 	ssPQ := make([]byte, mlkem768.SharedKeySize)
 	ek.EncapsulateTo(ctPQ, ssPQ, m)
 
-	pubT, err := ecdh.X25519().NewPublicKey(ekT)
+	ssT, ctT, err := x25519Ephemeral(rnd, ekT)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := sha3.New256()
+	h.Write(ssPQ)
+	h.Write(ssT)
+	h.Write(ctT)
+	h.Write(ekT)
+	h.Write([]byte(xwingLabel))
+	return h.Sum(nil), append(ctPQ, ctT...), nil
+}
+
+// x25519Ephemeral draws an ephemeral X25519 key from rnd and returns its
+// shared secret with the public key pkR and its own public key.
+func x25519Ephemeral(rnd io.Reader, pkR []byte) (dh, pkE []byte, err error) {
+	pub, err := ecdh.X25519().NewPublicKey(pkR)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -84,18 +87,10 @@ func encapXWing(rnd io.Reader, pkR []byte) (ss, enc []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	ssT, err := skE.ECDH(pubT)
-	if err != nil {
+	if dh, err = skE.ECDH(pub); err != nil {
 		return nil, nil, err
 	}
-	ctT := skE.PublicKey().Bytes()
-	h := sha3.New256()
-	h.Write(ssPQ)
-	h.Write(ssT)
-	h.Write(ctT)
-	h.Write(ekT)
-	h.Write([]byte(xwingLabel))
-	return h.Sum(nil), append(ctPQ, ctT...), nil
+	return dh, skE.PublicKey().Bytes(), nil
 }
 
 // hpkeSeal is RFC 9180 base-mode single-shot Seal with HKDF-SHA256 and
