@@ -159,25 +159,38 @@ func checkNumbering(file string, declared int, ids []int) error {
 	return nil
 }
 
-func checkSimpKeyGen(file string, data []byte, t Target, emit func(TestResult)) error {
+// decodeGroups decodes a vector file strictly and checks that its tcIds
+// are numbered as the file declares; tcIDs lists one group's test ids.
+func decodeGroups[G any](file string, data []byte, tcIDs func(G) []int) ([]G, error) {
 	var f struct {
 		File
-		TestGroups []simpKeyGenGroup `json:"testGroups"`
+		TestGroups []G `json:"testGroups"`
 	}
 	if err := decodeStrict(file, data, &f); err != nil {
-		return err
+		return nil, err
 	}
 	var ids []int
 	for _, g := range f.TestGroups {
+		ids = append(ids, tcIDs(g)...)
+	}
+	if err := checkNumbering(file, f.NumberOfTests, ids); err != nil {
+		return nil, err
+	}
+	return f.TestGroups, nil
+}
+
+func checkSimpKeyGen(file string, data []byte, t Target, emit func(TestResult)) error {
+	groups, err := decodeGroups(file, data, func(g simpKeyGenGroup) (ids []int) {
 		for _, tc := range g.Tests {
 			ids = append(ids, tc.TcID)
 		}
-	}
-	if err := checkNumbering(file, f.NumberOfTests, ids); err != nil {
+		return ids
+	})
+	if err != nil {
 		return err
 	}
 	kt, ok := t.(KeyGenTarget)
-	for _, g := range f.TestGroups {
+	for _, g := range groups {
 		for _, tc := range g.Tests {
 			if !ok {
 				emit(TestResult{TcID: tc.TcID, Verdict: Unsupported, Reason: "the target does not expose SIMP key generation"})

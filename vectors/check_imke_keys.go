@@ -14,24 +14,17 @@ type ImkeKeysTarget interface {
 }
 
 func checkImkeKeys(file string, data []byte, t Target, emit func(TestResult)) error {
-	var f struct {
-		File
-		TestGroups []imkeKeysGroup `json:"testGroups"`
-	}
-	if err := decodeStrict(file, data, &f); err != nil {
-		return err
-	}
-	var ids []int
-	for _, g := range f.TestGroups {
+	groups, err := decodeGroups(file, data, func(g imkeKeysGroup) (ids []int) {
 		for _, tc := range g.Tests {
 			ids = append(ids, tc.TcID)
 		}
-	}
-	if err := checkNumbering(file, f.NumberOfTests, ids); err != nil {
+		return ids
+	})
+	if err != nil {
 		return err
 	}
 	kt, ok := t.(ImkeKeysTarget)
-	for _, g := range f.TestGroups {
+	for _, g := range groups {
 		for _, tc := range g.Tests {
 			r := TestResult{TcID: tc.TcID, Verdict: Pass}
 			if !ok {

@@ -41,23 +41,16 @@ type sessionGroupIn struct {
 }
 
 func checkSessions(file string, data []byte, t Target, emit func(TestResult)) error {
-	var f struct {
-		File
-		TestGroups []sessionGroupIn `json:"testGroups"`
-	}
-	if err := decodeStrict(file, data, &f); err != nil {
-		return err
-	}
-	var ids []int
-	for _, g := range f.TestGroups {
+	groups, err := decodeGroups(file, data, func(g sessionGroupIn) (ids []int) {
 		for _, tc := range g.Tests {
 			ids = append(ids, tc.TcID)
 		}
-	}
-	if err := checkNumbering(file, f.NumberOfTests, ids); err != nil {
+		return ids
+	})
+	if err != nil {
 		return err
 	}
-	for gi, g := range f.TestGroups {
+	for gi, g := range groups {
 		if err := checkSessionGroup(file, gi, g, t, emit); err != nil {
 			return err
 		}
