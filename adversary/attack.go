@@ -36,6 +36,11 @@ type Attack struct {
 	// implementation does not): the script is expected to be blocked on
 	// both variants, and its verdict says where.
 	Unrealisable string
+	// HardenedBlock is where, and with which alert, the hardened variant
+	// must stop the attack (from the profile's H-table); PublishedBlock
+	// the same for an Unrealisable attack on as-published. A run blocked
+	// anywhere else is reported as blocked for the wrong reason.
+	HardenedBlock, PublishedBlock *BlockSpec
 	// Script drives the network. It returns a *Blocked error when the
 	// implementation rejects a step the attack needs.
 	Script func(n *Network) error
@@ -105,7 +110,11 @@ type Verdict struct {
 	// Rejections lists every rejection of the run (step, party, message,
 	// alert), the script's or incidental.
 	Rejections []Blocked `json:"rejections,omitempty"`
-	Trace      *Trace    `json:"-"`
+	// Declared is where the attack says this variant must block it;
+	// WrongBlock, when not empty, says how the run departed from that.
+	Declared   *BlockSpec `json:"declared_block,omitempty"`
+	WrongBlock string     `json:"wrong_block,omitempty"`
+	Trace      *Trace     `json:"-"`
 }
 
 // Succeeded reports whether the attack caused what it set out to.
@@ -148,6 +157,7 @@ func (a *Attack) Run(suiteName, variant string, seed uint64) (*Verdict, error) {
 	n.Trace.Protocol, n.Trace.Suite, n.Trace.Variant, n.Trace.Seed, n.Trace.Attack = a.Protocol, suiteName, variant, seed, a.ID
 	n.Trace.Users, n.Trace.Options, n.Trace.Violations, n.Trace.Scope = setup.Users, setup.Options, v.Violations, a.Scope
 	v.Trace = &n.Trace
+	v.judgeBlock(a.blockSpec(variant))
 	return v, nil
 }
 

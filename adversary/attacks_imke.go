@@ -22,9 +22,10 @@ func send(p, q, body string) harness.Action {
 func init() {
 	RegisterAttack(&Attack{
 		ID: "imke-reflection", Protocol: "imke", Source: "profile",
-		Title:    "alice's own 4.7 reflected back to her is accepted as bob's (one key for both directions)",
-		Weakness: "IMKE: the same K_AB^s/K_AB^m protect both directions",
-		Expect:   []Expect{{Property: Agreement, Party: "alice", Peer: "bob", What: "message"}},
+		Title:         "alice's own 4.7 reflected back to her is accepted as bob's (one key for both directions)",
+		Weakness:      "IMKE: the same K_AB^s/K_AB^m protect both directions",
+		Expect:        []Expect{{Property: Agreement, Party: "alice", Peer: "bob", What: "message"}},
+		HardenedBlock: blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
 		Script: func(n *Network) error {
 			if err := n.Do(login("alice"), login("bob"), connect("alice", "bob")); err != nil {
 				return err
@@ -41,9 +42,10 @@ func init() {
 	})
 	RegisterAttack(&Attack{
 		ID: "imke-stale-peer-key", Protocol: "imke", Source: "profile",
-		Title:    "an old b1 replayed after bob logged in again makes alice take bob's stale public key",
-		Weakness: "IMKE: b1/b2 carry no freshness",
-		Expect:   []Expect{{Property: Replay, Party: "alice", Peer: "bob", What: "peer-key"}},
+		Title:         "an old b1 replayed after bob logged in again makes alice take bob's stale public key",
+		Weakness:      "IMKE: b1/b2 carry no freshness",
+		Expect:        []Expect{{Property: Replay, Party: "alice", Peer: "bob", What: "peer-key"}},
+		HardenedBlock: blockedBy("IMKE H3", "alice", "b1", "replay"),
 		Script: func(n *Network) error {
 			if err := n.Do(login("alice"), login("bob"), connect("alice", "bob")); err != nil {
 				return err
@@ -65,11 +67,12 @@ func init() {
 		ID: "imke-unknown-key-share", Protocol: "imke", Source: "profile",
 		Title: "insider eve passes alice's c1 to bob as her own and re-encrypts bob's R_B for alice: " +
 			"alice shares K_AB with bob, who believes he shares it with eve",
-		Weakness:  "IMKE: c1–c3 bind no identities",
-		Users:     []string{"alice", "bob", "eve"},
-		Dishonest: []string{"eve"},
-		Expect:    []Expect{{Property: Agreement, Party: "alice", Peer: "bob", What: "session-key"}},
-		Script:    imkeUnknownKeyShare,
+		Weakness:      "IMKE: c1–c3 bind no identities",
+		Users:         []string{"alice", "bob", "eve"},
+		Dishonest:     []string{"eve"},
+		Expect:        []Expect{{Property: Agreement, Party: "alice", Peer: "bob", What: "session-key"}},
+		HardenedBlock: blockedBy("IMKE H1", "bob", "c1", "wrong_identity"),
+		Script:        imkeUnknownKeyShare,
 	})
 	RegisterAttack(&Attack{
 		ID: "imke-image-login", Protocol: "imke", Source: "profile",

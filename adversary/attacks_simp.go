@@ -27,9 +27,10 @@ func simpReady(n *Network) error {
 func init() {
 	RegisterAttack(&Attack{
 		ID: "simp-l1-replay", Protocol: "simp", Source: "profile",
-		Title:    "a recorded L1 replayed to S is accepted again: S logs alice in twice from one login",
-		Weakness: "SIMP W1: S re-accepts a replayed login",
-		Expect:   []Expect{{Property: Replay, Party: "S", Peer: "alice", What: "login"}},
+		Title:         "a recorded L1 replayed to S is accepted again: S logs alice in twice from one login",
+		Weakness:      "SIMP W1: S re-accepts a replayed login",
+		Expect:        []Expect{{Property: Replay, Party: "S", Peer: "alice", What: "login"}},
+		HardenedBlock: blockedBy("SIMP H2, H9", "S", "L1", "replay"),
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
@@ -43,18 +44,20 @@ func init() {
 	})
 	RegisterAttack(&Attack{
 		ID: "simp-l2-same-key", Protocol: "simp", Source: "profile",
-		Title:    "an honest login: S protects L2 under the SK_ASj that protected alice's L1",
-		Weakness: "SIMP W2: L1 and L2 under the same SK_ASj",
-		Expect:   []Expect{{Property: KeyReuse, Party: "S", Peer: "alice", What: "key-index"}},
+		Title:         "an honest login: S protects L2 under the SK_ASj that protected alice's L1",
+		Weakness:      "SIMP W2: L1 and L2 under the same SK_ASj",
+		Expect:        []Expect{{Property: KeyReuse, Party: "S", Peer: "alice", What: "key-index"}},
+		HardenedBlock: removedBy("SIMP H3"),
 		Script: func(n *Network) error {
 			return n.Do(register("alice"), login("alice"))
 		},
 	})
 	RegisterAttack(&Attack{
 		ID: "simp-e6-replay", Protocol: "simp", Source: "profile",
-		Title:    "alice's E6 replayed to bob is accepted twice",
-		Weakness: "SIMP W5: nothing tracks used indices or nonces, so E6/E7 replays are accepted",
-		Expect:   []Expect{{Property: Replay, Party: "bob", Peer: "alice", What: "message"}},
+		Title:         "alice's E6 replayed to bob is accepted twice",
+		Weakness:      "SIMP W5: nothing tracks used indices or nonces, so E6/E7 replays are accepted",
+		Expect:        []Expect{{Property: Replay, Party: "bob", Peer: "alice", What: "message"}},
+		HardenedBlock: blockedBy("SIMP H2", "bob", "E6", "replay"),
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
@@ -71,9 +74,10 @@ func init() {
 	})
 	RegisterAttack(&Attack{
 		ID: "simp-e6-reflection", Protocol: "simp", Source: "profile",
-		Title:    "alice's E6, retyped E7, is reflected to her and accepted as bob's",
-		Weakness: "SIMP W6: E6 and E7 share key set, label and keys, and name no direction",
-		Expect:   []Expect{{Property: Agreement, Party: "alice", Peer: "bob", What: "message"}},
+		Title:         "alice's E6, retyped E7, is reflected to her and accepted as bob's",
+		Weakness:      "SIMP W6: E6 and E7 share key set, label and keys, and name no direction",
+		Expect:        []Expect{{Property: Agreement, Party: "alice", Peer: "bob", What: "message"}},
+		HardenedBlock: blockedBy("SIMP H1, H4", "alice", "E7", "bad_index", "bad_mac"),
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
@@ -96,9 +100,10 @@ func init() {
 	})
 	RegisterAttack(&Attack{
 		ID: "simp-concurrent-key-reuse", Protocol: "simp", Source: "profile",
-		Title:    "alice and bob send at once (the adversary delays both): both messages use one SK_ABj",
-		Weakness: "SIMP W7: both directions draw from one key set",
-		Expect:   []Expect{{Property: KeyReuse, Party: "bob", Peer: "alice", What: "key-index"}},
+		Title:         "alice and bob send at once (the adversary delays both): both messages use one SK_ABj",
+		Weakness:      "SIMP W7: both directions draw from one key set",
+		Expect:        []Expect{{Property: KeyReuse, Party: "bob", Peer: "alice", What: "key-index"}},
+		HardenedBlock: removedBy("SIMP H1"),
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
@@ -118,9 +123,10 @@ func init() {
 	})
 	RegisterAttack(&Attack{
 		ID: "simp-e3-replay", Protocol: "simp", Source: "profile",
-		Title:    "a recorded E3 replayed to bob makes him accept alice's key again and drop the session",
-		Weakness: "SIMP W8: a replayed E3 resets B's peer state",
-		Expect:   []Expect{{Property: Replay, Party: "bob", Peer: "alice", What: "peer-key"}},
+		Title:         "a recorded E3 replayed to bob makes him accept alice's key again and drop the session",
+		Weakness:      "SIMP W8: a replayed E3 resets B's peer state",
+		Expect:        []Expect{{Property: Replay, Party: "bob", Peer: "alice", What: "peer-key"}},
+		HardenedBlock: blockedBy("SIMP H2", "bob", "E3", "replay"),
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
@@ -144,7 +150,8 @@ func init() {
 		Dishonest: []string{"eve"},
 		Expect: []Expect{{Property: Confidentiality, Party: "bob", Peer: "alice", What: "session-key"},
 			{Property: Agreement, Party: "bob", Peer: "alice", What: "session-key"}},
-		Script: simpE4Reencryption,
+		HardenedBlock: blockedBy("SIMP H6", "bob", "E4", "wrong_identity", "bad_signature"),
+		Script:        simpE4Reencryption,
 	})
 	RegisterAttack(&Attack{
 		ID: "simp-e4-resign", Protocol: "simp", Source: "model",
@@ -157,6 +164,8 @@ func init() {
 		Unrealisable: "in the model sign(h(K_AB, DK_AB, m2), pri(a)) gives away h(K_AB, DK_AB, m2), which eve re-signs; " +
 			"the profile signs Encode(label, K_AB, DK_AB, m2) itself (Ed25519 / RSA-PSS), which reveals nothing, so eve can only pass " +
 			"alice's signature and bob rejects it (bad_signature)",
+		HardenedBlock:  blockedBy("SIMP H6", "bob", "E4", "wrong_identity", "bad_signature"),
+		PublishedBlock: blockedBy("simp.md E4: the signature covers the fields", "bob", "E4", "bad_signature"),
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
@@ -194,9 +203,13 @@ func init() {
 	})
 	RegisterAttack(&Attack{
 		ID: "simp-e4-replay", Protocol: "simp", Source: "model",
-		Title:    "after a forged E1 'from alice', alice's old E4 replayed to bob is accepted again: the same SK_AB1 confirms twice",
-		Weakness: "SIMP W3 + no freshness in E4; model simp B_key_once",
-		Expect:   []Expect{{Property: KeyReuse, Party: "bob", What: "key-index"}},
+		Title: "after a forged E1 'from alice', alice's old E4 replayed to bob is accepted again: the same SK_AB1 confirms twice " +
+			"(hardened: E1 cannot be forged (H5), so insider eve makes bob await her own E4 and passes alice's old one)",
+		Weakness:      "SIMP W3 + no freshness in E4; model simp B_key_once",
+		Expect:        []Expect{{Property: KeyReuse, Party: "bob", What: "key-index"}},
+		HardenedBlock: blockedBy("SIMP H6", "bob", "E4", "wrong_identity", "bad_signature"),
+		Users:         []string{"alice", "bob", "eve"},
+		Dishonest:     []string{"eve"},
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
@@ -205,10 +218,11 @@ func init() {
 				return err
 			}
 			e4 := n.Last("E4", "alice", "bob")
-			if err := simpForgeE1(n, "alice", "bob"); err != nil {
+			from, err := simpAwaitE4(n, "eve", "alice", "bob")
+			if err != nil {
 				return err
 			}
-			return n.Need(n.Replay(e4.ID, "", ""))
+			return n.Need(n.Replay(e4.ID, "bob", from))
 		},
 	})
 }
@@ -218,8 +232,9 @@ func init() {
 		ID: "simp-e4-replay-reconnect", Protocol: "simp", Source: "profile",
 		Title: "bob connects to alice again; the adversary holds bob's new E4 and replays his old one: " +
 			"alice re-installs the old key set and confirms under the same SK_AB2 again",
-		Weakness: "SIMP W11: E4 carries no freshness (found by the random adversary on hardened before H11)",
-		Expect:   []Expect{{Property: KeyReuse, Party: "alice", Peer: "bob", What: "key-index"}},
+		Weakness:      "SIMP W11: E4 carries no freshness (found by the random adversary on hardened before H11)",
+		Expect:        []Expect{{Property: KeyReuse, Party: "alice", Peer: "bob", What: "key-index"}},
+		HardenedBlock: blockedBy("SIMP H11", "alice", "E4", "replay"),
 		Script: func(n *Network) error {
 			if err := simpReady(n); err != nil {
 				return err
@@ -239,6 +254,28 @@ func init() {
 			return n.Need(n.Replay(old.ID, "", ""))
 		},
 	})
+}
+
+// simpAwaitE4 makes peer await an E4 from claimed and returns the
+// identity peer awaits it from. As published, E1 is unauthenticated
+// (W3): the adversary forges it in claimed's name. Hardened, E1 carries
+// j and KH(SK_ASj, ID_A, ID_B, j) (H5), which only claimed and S can
+// make; what an insider can legitimately send is a valid E1 of its own
+// (it holds its own SK_AS keys), so peer awaits the insider's E4, and
+// the insider holds back the E4 its own client builds.
+func simpAwaitE4(n *Network, insider, claimed, peer string) (string, error) {
+	if n.Setup.Variant != string(simp.Hardened) {
+		return claimed, simpForgeE1(n, claimed, peer)
+	}
+	if err := n.Need(n.Act(connect(insider, peer))); err != nil {
+		return "", err
+	}
+	own, err := n.SettleExcept("E4", insider, peer)
+	if err != nil {
+		return "", err
+	}
+	n.Drop(own.ID)
+	return insider, nil
 }
 
 // simpForgeE1 sends E1 "from" requester asking for peer, as published:
@@ -279,8 +316,9 @@ func simpE4Reencryption(n *Network) error {
 		return err
 	}
 	n.Drop(e4p.ID)
-	// bob is made to await an E4 from alice.
-	if err := simpForgeE1(n, "alice", "bob"); err != nil {
+	// bob is made to await an E4 from alice (as published), or from eve.
+	from, err := simpAwaitE4(n, "eve", "alice", "bob")
+	if err != nil {
 		return err
 	}
 	n.Saturate()
@@ -304,5 +342,5 @@ func simpE4Reencryption(n *Network) error {
 	if err != nil {
 		return err
 	}
-	return n.Need(n.Inject("alice", "bob", forged, "alice's E4 re-encrypted to bob, alice's signature kept"))
+	return n.Need(n.Inject(from, "bob", forged, "alice's E4 re-encrypted to bob, alice's signature kept"))
 }

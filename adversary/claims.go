@@ -3,8 +3,10 @@ package adversary
 import (
 	"fmt"
 
-	"github.com/imcheck/imcheck/impl/harness"
 	"sort"
+	"strings"
+
+	"github.com/imcheck/imcheck/impl/harness"
 )
 
 // ClaimID names a claim of a shipped model: model file, scenario, claim
@@ -89,11 +91,17 @@ func ConcreteVerdict(model, scenario, claim string) string {
 // implementation blocked the attack.
 func (v *Verdict) Summary() string {
 	switch {
+	case v.WrongBlock != "" && len(v.Violations) == 0:
+		return fmt.Sprintf("NOT blocked as declared (`%s`): %s", v.Attack, strings.TrimPrefix(v.WrongBlock, "adversary: "))
 	case v.Succeeded():
 		x := v.Expected[0]
 		return fmt.Sprintf("ATTACK reproduced (`%s`): %s: %s of %s with %s", v.Attack, x.Property, x.What, x.Party, x.Peer)
 	case v.Blocked != nil:
-		return fmt.Sprintf("blocked (`%s`): %s rejected %s with %s", v.Attack, v.Blocked.Party, v.Blocked.Label, v.Blocked.Alert)
+		s := fmt.Sprintf("blocked (`%s`): %s rejected %s with %s", v.Attack, v.Blocked.Party, v.Blocked.Label, v.Blocked.Alert)
+		if v.Declared != nil {
+			s += " (" + v.Declared.Rule + ", as declared)"
+		}
+		return s
 	case len(v.Violations) > 0:
 		x := v.Violations[0]
 		return fmt.Sprintf("not reproduced as modelled (`%s`), but %s: %s of %s with %s", v.Attack, x.Property, x.What, x.Party, x.Peer)

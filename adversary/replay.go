@@ -40,6 +40,7 @@ func ReplayTrace(t *Trace, suiteName, variant string, seed uint64) (*Verdict, er
 	}
 	setup := n.Setup
 	v := &Verdict{Attack: t.Attack, Suite: suiteName, Variant: variant, Seed: seed}
+	var last Outcome
 	for _, e := range t.Entries {
 		o, err := n.replayEntry(e)
 		if err != nil {
@@ -49,6 +50,12 @@ func ReplayTrace(t *Trace, suiteName, variant string, seed uint64) (*Verdict, er
 			b := n.Need(o).(*Blocked)
 			v.Blocked = b
 		}
+		last = o
+	}
+	// A script stops at the step the implementation rejected: a trace
+	// whose last step is rejected again was blocked there again.
+	if v.Blocked == nil && last.Alert != nil {
+		v.Blocked = n.Need(last).(*Blocked)
 	}
 	v.Violations = n.Check(t.Scope)
 	for _, x := range v.Violations {
@@ -62,6 +69,9 @@ func ReplayTrace(t *Trace, suiteName, variant string, seed uint64) (*Verdict, er
 	n.Trace.Protocol, n.Trace.Suite, n.Trace.Variant, n.Trace.Seed, n.Trace.Attack = t.Protocol, suiteName, variant, seed, t.Attack
 	n.Trace.Users, n.Trace.Options, n.Trace.Violations, n.Trace.Scope = setup.Users, setup.Options, v.Violations, t.Scope
 	v.Trace = &n.Trace
+	if a, err := LookupAttack(t.Attack); err == nil && len(v.Violations) == 0 {
+		v.judgeBlock(a.blockSpec(variant))
+	}
 	return v, nil
 }
 

@@ -64,11 +64,34 @@ func TestAttackClaimsFillsConcreteColumn(t *testing.T) {
 	b, _ := os.ReadFile(file)
 	for _, want := range []string{
 		"| IMKE | `imke-c/default#G3_A_data_auth` | ATTACK | ATTACK reproduced (`imke-reflection`): agreement: message of alice with bob |",
-		"| IMKE | `imke-c-hardened/default#G3_A_data_auth` | no attack | blocked (`imke-reflection`): alice rejected 4.7 with decrypt_error |",
+		"| IMKE | `imke-c-hardened/default#G3_A_data_auth` | no attack | blocked (`imke-reflection`): alice rejected 4.7 with decrypt_error (IMKE H4, as declared) |",
 		"| SIMP | `simp-nonrep/a_dishonest#NR_E2_key` | ATTACK | kept by hand |",
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("table lacks %q:\n%s", want, b)
 		}
+	}
+}
+
+// TestAttackReplayWrongBlock: the as-published strategy of simp-e4-replay
+// (E1 forged in alice's name) replayed on hardened is stopped at E1
+// (decode_error), not at E4 where H6 must stop the attack: that is not
+// "blocked", so the replay fails; the hardened script itself is blocked
+// at E4 as declared.
+func TestAttackReplayWrongBlock(t *testing.T) {
+	tr := filepath.Join(t.TempDir(), "t.json")
+	var out, errb bytes.Buffer
+	if st := run([]string{"attack", "replay", "simp-e4-replay", "--trace", tr}, &out, &errb); st != exitFailure {
+		t.Fatalf("as published: status %d:\n%s", st, out.String())
+	}
+	out.Reset()
+	st := run([]string{"attack", "replay", tr, "--variant", "hardened"}, &out, &errb)
+	if st != exitFailure || !strings.Contains(out.String(), "RESULT: NOT blocked as declared: blocked for the wrong reason: S rejected E1 with decode_error") {
+		t.Fatalf("status %d:\n%s", st, out.String())
+	}
+	out.Reset()
+	st = run([]string{"attack", "replay", "simp-e4-replay", "--variant", "hardened"}, &out, &errb)
+	if st != exitOK || !strings.Contains(out.String(), "rejected E4 with wrong_identity") || !strings.Contains(out.String(), "as the attack declares (SIMP H6") {
+		t.Fatalf("hardened: status %d:\n%s", st, out.String())
 	}
 }

@@ -129,7 +129,7 @@ func runAttackReplay(args []string, stdout, stderr io.Writer) int {
 	} else {
 		printVerdict(stdout, v)
 	}
-	if len(v.Violations) > 0 {
+	if len(v.Violations) > 0 || !v.BlockedAsDeclared() {
 		return exitFailure
 	}
 	return exitOK
@@ -156,10 +156,15 @@ func printVerdict(w io.Writer, v *adversary.Verdict) {
 		for _, x := range v.Violations {
 			fmt.Fprintf(w, "  %s\n", x)
 		}
+	case !v.BlockedAsDeclared():
+		fmt.Fprintf(w, "\nRESULT: NOT blocked as declared: %s\n", strings.TrimPrefix(v.WrongBlock, "adversary: "))
 	case v.Blocked != nil:
 		fmt.Fprintf(w, "\nRESULT: blocked: at step %d, %s rejected %s with %s\n  %s\n", v.Blocked.Step, v.Blocked.Party, v.Blocked.Label, v.Blocked.Alert, v.Blocked.AlertText)
 	default:
 		fmt.Fprintln(w, "\nRESULT: no property was violated")
+	}
+	if v.Declared != nil && v.BlockedAsDeclared() && len(v.Violations) == 0 {
+		fmt.Fprintf(w, "  as the attack declares (%s)\n", v.Declared)
 	}
 	if len(v.Violations) > 0 && v.Blocked != nil {
 		fmt.Fprintf(w, "  (the script was stopped at step %d: %s rejected %s with %s)\n", v.Blocked.Step, v.Blocked.Party, v.Blocked.Label, v.Blocked.Alert)
@@ -189,7 +194,7 @@ func replayModelReport(b []byte, suiteName string, seed uint64, stdout, stderr i
 			continue
 		}
 		fmt.Fprintf(stdout, "%s: model attack (%d steps) → on %s: %s\n", m.Claim, m.Steps, variant, v.Summary())
-		if len(v.Violations) > 0 {
+		if len(v.Violations) > 0 || !v.BlockedAsDeclared() {
 			status = exitFailure
 		}
 	}
