@@ -41,6 +41,9 @@ type Attack struct {
 	// the same for an Unrealisable attack on as-published. A run blocked
 	// anywhere else is reported as blocked for the wrong reason.
 	HardenedBlock, PublishedBlock *BlockSpec
+	// Check adds the claim oracles the attack's model claim needs beyond
+	// the general ones (oracle_claims.go); nil for none.
+	Check func(n *Network) []Violation
 	// Script drives the network. It returns a *Blocked error when the
 	// implementation rejects a step the attack needs.
 	Script func(n *Network) error
@@ -137,6 +140,9 @@ func (a *Attack) Run(suiteName, variant string, seed uint64) (*Verdict, error) {
 		v.Blocked = b
 	}
 	v.Violations = n.Check(a.Scope)
+	if a.Check != nil {
+		v.Violations = append(v.Violations, a.Check(n)...)
+	}
 	for _, x := range v.Violations {
 		for _, e := range a.Expect {
 			if e.Match(x) {

@@ -16,7 +16,7 @@ func TestAttacks(t *testing.T) {
 			t.Run(a.ID+"/"+suiteName+"/"+variant, func(t *testing.T) {
 				v, err := a.Run(suiteName, variant, 1)
 				if err != nil {
-					t.Skip(err)
+					t.Fatal(err)
 				}
 				if spec := a.blockSpec(variant); spec != nil {
 					// Blocked where the profile's rule says, with its alert:

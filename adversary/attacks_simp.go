@@ -278,11 +278,15 @@ func simpAwaitE4(n *Network, insider, claimed, peer string) (string, error) {
 	return insider, nil
 }
 
-// simpForgeE1 sends E1 "from" requester asking for peer, as published:
-// no index and no keyed hash, so nothing but the clear identity. S's E3
-// reaches peer; its E2 to requester is dropped.
+// simpForgeE1 sends E1 "from" requester asking for peer. As published it
+// has no index and no keyed hash, so nothing but the clear identity; on
+// hardened the adversary can only guess the keyed hash
+// (simpHardenedE1). S's E3 reaches peer; its E2 to requester is dropped.
 func simpForgeE1(n *Network, requester, peer string) error {
 	e1, err := (&simp.PeerRequest{Suite: n.Setup.Suite.ID, Peer: peer}).Marshal()
+	if n.Setup.Variant == string(simp.Hardened) {
+		e1, err = simpHardenedE1(n, requester, peer)
+	}
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package adversary
 
 import (
 	"fmt"
+	"slices"
 
 	"sort"
 	"strings"
@@ -53,6 +54,20 @@ var modelAttacks = map[ClaimID]string{
 	{"simp-msg-hardened", "default", "B_E6_fresh"}:             "simp-e6-replay",
 	{"simp-msg", "default", "A_E7_auth"}:                       "simp-e6-reflection",
 	{"simp-msg-hardened", "default", "A_E7_auth"}:              "simp-e6-reflection",
+	// Claims the general oracles do not state: the scripts carry their
+	// claim oracles (oracle_claims.go, judge.go).
+	{"simp-keydist", "default", "E3_requested_by_A"}:          "simp-e3-unrequested",
+	{"simp-keydist-hardened", "default", "E3_requested_by_A"}: "simp-e3-unrequested",
+	{"simp-keydist-paper", "default", "E2_from_S"}:            "simp-e3-as-e2",
+	{"simp-keydist-paper", "default", "E3_from_S"}:            "simp-e2-as-e3",
+	{"simp-nonrep", "a_dishonest", "NR_E2_origin"}:            "simp-nonrep-forged-e2",
+	{"simp-nonrep-hardened", "a_dishonest", "NR_E2_origin"}:   "simp-nonrep-forged-e2",
+	{"simp-nonrep", "a_dishonest", "NR_E2_key"}:               "simp-nonrep-forged-e2",
+	{"simp-nonrep-hardened", "a_dishonest", "NR_E2_key"}:      "simp-nonrep-forged-e2",
+	{"imke-b", "honest_server", "b1_is_answer"}:               "imke-b1-not-answer",
+	{"imke-b-hardened", "honest_server", "b1_is_answer"}:      "imke-b1-not-answer",
+	{"imke-c", "default", "G3_B_data_auth"}:                   "imke-reflection-b",
+	{"imke-c-hardened", "default", "G3_B_data_auth"}:          "imke-reflection-b",
 }
 
 // ClaimsOf lists the model claims an attack concretises.
@@ -94,8 +109,14 @@ func (v *Verdict) Summary() string {
 	case v.WrongBlock != "" && len(v.Violations) == 0:
 		return fmt.Sprintf("NOT blocked as declared (`%s`): %s", v.Attack, strings.TrimPrefix(v.WrongBlock, "adversary: "))
 	case v.Succeeded():
-		x := v.Expected[0]
-		return fmt.Sprintf("ATTACK reproduced (`%s`): %s: %s of %s with %s", v.Attack, x.Property, x.What, x.Party, x.Peer)
+		var parts []string
+		for _, x := range v.Expected {
+			p := fmt.Sprintf("%s: %s of %s with %s", x.Property, x.What, x.Party, x.Peer)
+			if !slices.Contains(parts, p) {
+				parts = append(parts, p)
+			}
+		}
+		return fmt.Sprintf("ATTACK reproduced (`%s`): %s", v.Attack, strings.Join(parts, "; "))
 	case v.Blocked != nil:
 		s := fmt.Sprintf("blocked (`%s`): %s rejected %s with %s", v.Attack, v.Blocked.Party, v.Blocked.Label, v.Blocked.Alert)
 		if v.Declared != nil {

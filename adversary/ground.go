@@ -12,6 +12,12 @@ type grant struct {
 	step     int
 	to, peer string
 	key      []byte
+	// label is the message the server sent it as (E2, E3, b1, b2, 4.3);
+	// answer says the server sent it while handling a message the
+	// recipient really sent it (delivered as sent: not injected, replayed
+	// or redirected), i.e. in answer to the recipient's own request.
+	label  string
+	answer bool
 }
 
 // groundTruth is what an omniscient observer reads from the packets the
@@ -50,13 +56,19 @@ func (n *Network) ground() *groundTruth {
 		}
 	}
 	g.k.Saturate(d)
+	handled := map[int]string{} // step → sender of the packet S handled then
+	for _, e := range n.Trace.Entries {
+		if e.Op == OpDeliver && e.To == n.Setup.Server && e.Packet > 0 && e.Packet <= len(n.History) && !n.History[e.Packet-1].Injected {
+			handled[e.Step] = e.From
+		}
+	}
 	for _, p := range honest {
 		if p.Msg.From != n.Setup.Server {
 			continue
 		}
 		for _, f := range d.Analyze(p.Msg.Bytes, g.k) {
 			if peer, ok := strings.CutPrefix(f.Tag, "granted pub "); ok {
-				g.grants = append(g.grants, grant{step: p.Step, to: p.Msg.To, peer: peer, key: f.Bytes})
+				g.grants = append(g.grants, grant{step: p.Step, to: p.Msg.To, peer: peer, key: f.Bytes, label: p.Msg.Label, answer: handled[p.Step] == p.Msg.To})
 			}
 		}
 	}

@@ -58,6 +58,9 @@ func ReplayTrace(t *Trace, suiteName, variant string, seed uint64) (*Verdict, er
 		v.Blocked = n.Need(last).(*Blocked)
 	}
 	v.Violations = n.Check(t.Scope)
+	if a, err := LookupAttack(t.Attack); err == nil && a.Check != nil {
+		v.Violations = append(v.Violations, a.Check(n)...)
+	}
 	for _, x := range v.Violations {
 		for _, want := range t.Violations {
 			if (Expect{Property: want.Property, Party: want.Party, Peer: want.Peer, What: want.What}).Match(x) {
@@ -106,6 +109,8 @@ func (n *Network) replayEntry(e Entry) (Outcome, error) {
 		return Outcome{Err: n.Reveal(e.Party, e.To, RevealKind(e.Note))}, nil
 	case OpRestart:
 		return n.Restart(e.Party), nil
+	case OpPresent:
+		return n.Present(e.From, e.Bytes, e.Note), nil
 	}
 	return Outcome{}, fmt.Errorf("adversary: trace: unknown op %q", e.Op)
 }

@@ -128,6 +128,8 @@ func (t *Trace) Mermaid() string {
 			if e.Alert != "" {
 				fmt.Fprintf(&b, "    Note over %s: rejected: %s\n", mmID(e.To), mmText(e.Alert))
 			}
+		case OpPresent:
+			fmt.Fprintf(&b, "    Note over %s: %s\n", mmID(e.From), mmText(fmt.Sprintf("%d. presents %s to the judge", e.Step, e.Label)))
 		case OpDrop:
 			fmt.Fprintf(&b, "    %s-x%s: %s\n", mmID(e.From), mmID(adversaryName), mmText(fmt.Sprintf("%d. drop %s #%d", e.Step, e.Label, e.Packet)))
 		case OpCorrupt, OpRestart:

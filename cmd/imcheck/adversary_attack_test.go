@@ -53,7 +53,7 @@ func TestAttackClaimsFillsConcreteColumn(t *testing.T) {
 	table := "| paper | attack ID | verdict | concrete verdict |\n|---|---|---|---|\n" +
 		"| IMKE | `imke-c/default#G3_A_data_auth` | ATTACK | |\n" +
 		"| IMKE | `imke-c-hardened/default#G3_A_data_auth` | no attack | |\n" +
-		"| SIMP | `simp-nonrep/a_dishonest#NR_E2_key` | ATTACK | kept by hand |\n"
+		"| SIMP | `simp-login/default#L2_from_S` | ATTACK | kept by hand |\n"
 	if err := os.WriteFile(file, []byte(table), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestAttackClaimsFillsConcreteColumn(t *testing.T) {
 	for _, want := range []string{
 		"| IMKE | `imke-c/default#G3_A_data_auth` | ATTACK | ATTACK reproduced (`imke-reflection`): agreement: message of alice with bob |",
 		"| IMKE | `imke-c-hardened/default#G3_A_data_auth` | no attack | blocked (`imke-reflection`): alice rejected 4.7 with decrypt_error (IMKE H4, as declared) |",
-		"| SIMP | `simp-nonrep/a_dishonest#NR_E2_key` | ATTACK | kept by hand |",
+		"| SIMP | `simp-login/default#L2_from_S` | ATTACK | kept by hand |",
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("table lacks %q:\n%s", want, b)
