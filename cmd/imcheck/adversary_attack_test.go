@@ -95,3 +95,27 @@ func TestAttackReplayWrongBlock(t *testing.T) {
 		t.Fatalf("hardened: status %d:\n%s", st, out.String())
 	}
 }
+
+// TestAttackReplayGamma: a model report whose attack has no hand-written
+// script (simp-keydist-paper's E3_requested_by_A) is concretised by γ,
+// step by step: the model's E2 retyped E3 is blocked by the distinct E2/E3
+// labels.
+func TestAttackReplayGamma(t *testing.T) {
+	report := filepath.Join(t.TempDir(), "r.json")
+	var out, errb bytes.Buffer
+	run([]string{"check", "--format", "json", "../../model/protocols/simp-keydist-paper.imp"}, &out, &errb)
+	if err := os.WriteFile(report, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	run([]string{"attack", "replay", report}, &out, &errb)
+	for _, want := range []string{
+		"simp-keydist-paper / default (E3_requested_by_A): model attack (10 steps) → γ on as-published:",
+		"injected #", "retyped E3",
+		"→ blocked: alice rejected E3 with decrypt_error",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("lacks %q:\n%s\n%s", want, out.String(), errb.String())
+		}
+	}
+}

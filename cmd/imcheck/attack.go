@@ -180,11 +180,19 @@ func replayModelReport(b []byte, suiteName string, seed uint64, stdout, stderr i
 		fmt.Fprintln(stderr, "imcheck attack replay:", err)
 		return exitUsage
 	}
+	traces, err := adversary.ReadModelTraces(b)
+	if err != nil {
+		fmt.Fprintln(stderr, "imcheck attack replay:", err)
+		return exitUsage
+	}
 	status := exitOK
-	for _, m := range attacks {
+	for i, m := range attacks {
 		a, variant := adversary.Concretise(m.Claim)
 		if a == nil {
-			fmt.Fprintf(stdout, "%s: model attack (%d steps) — no concretisation yet\n", m.Claim, m.Steps)
+			// No hand-written script: the general concretisation γ.
+			if st := replayGamma(traces[i], suiteName, seed, stdout); st != exitOK {
+				status = st
+			}
 			continue
 		}
 		v, err := a.Run(orDefault(suiteName, "modern"), variant, max(seed, 1))
@@ -267,4 +275,32 @@ func claimRowID(line string) (adversary.ClaimID, bool) {
 		}
 	}
 	return adversary.ClaimID{}, false
+}
+
+// replayGamma concretises one model trace with γ and reports, per model
+// step, what it did on the concrete network, then the verdict. Exit 1 if
+// the concrete run violates the property the model's claim states.
+func replayGamma(t adversary.ModelTrace, suiteName string, seed uint64, stdout io.Writer) int {
+	g, err := t.Gamma(orDefault(suiteName, "modern"), max(seed, 1))
+	if err != nil {
+		fmt.Fprintf(stdout, "%s: model attack (%d steps) — γ: %v\n", t.Claim, len(t.Steps), err)
+		return exitOK
+	}
+	fmt.Fprintf(stdout, "%s: model attack (%d steps) → γ on %s:\n", t.Claim, len(t.Steps), g.Verdict.Variant)
+	for _, s := range g.Steps {
+		fmt.Fprintf(stdout, "    %-22s %s\n", s.Model, s.Action)
+	}
+	switch {
+	case g.Reproduced():
+		fmt.Fprintf(stdout, "  → ATTACK reproduced by γ: %s\n", g.Verdict.Expected[0])
+		return exitFailure
+	case g.NotConcretisable != "":
+		fmt.Fprintf(stdout, "  → stopped: %s\n", g.NotConcretisable)
+	case g.Verdict.Blocked != nil:
+		b := g.Verdict.Blocked
+		fmt.Fprintf(stdout, "  → blocked: %s rejected %s with %s\n", b.Party, b.Label, b.Alert)
+	default:
+		fmt.Fprintf(stdout, "  → the concrete run did not violate %s\n", g.Want)
+	}
+	return exitOK
 }
