@@ -90,6 +90,9 @@ func ClaimsOf(attack string) []ClaimID {
 func ConcreteVerdict(model, scenario, claim string) string {
 	a, variant := Concretise(ClaimID{model, scenario, claim})
 	if a == nil {
+		if g := gammaVerdict(ClaimID{model, scenario, claim}); g != "" {
+			return g
+		}
 		return RandomVerdict(ClaimID{model, scenario, claim})
 	}
 	if _, err := harness.Lookup(a.Protocol); err != nil {
