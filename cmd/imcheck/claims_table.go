@@ -78,6 +78,8 @@ var paperClaims = []paperClaim{
 		{"imke-c", "default", "T7_B_key_secret", "as published"}, {"imke-c-hardened", "default", "T7_B_key_secret", "hardened"}}},
 	{"IMKE", "§3.2 G3", "Secure communications for messages directly sent between clients", "non-injective agreement on (4.7) data at A (reflection)", "imke.md §3.12, §11.1, §11.2 H4", []claimRow{
 		{"imke-c", "default", "G3_A_data_auth", "as published"}, {"imke-c-hardened", "default", "G3_A_data_auth", "hardened"}}},
+	{"IMKE", "§3.2 G3", "Secure communications for messages directly sent between clients", "non-injective agreement on (4.7) data at B (reflection)", "imke.md §3.12, §11.1, §11.2 H4", []claimRow{
+		{"imke-c", "default", "G3_B_data_auth", "as published"}, {"imke-c-hardened", "default", "G3_B_data_auth", "hardened"}}},
 }
 
 // notes are printed under the table: formalisations and where a model
@@ -89,7 +91,7 @@ var claimNotes = []string{
 	"**SIMP E2/E3 shape.** In the paper E2 and E3 have one shape, so a user who asked for B accepts S's notice that B asked for her (E3) as the answer to her request, and B accepts an E2 as an E3 (`simp-keydist-paper`). The profile seals them under the labels \"simp E2\" and \"simp E3\" in both variants (simp.md §3), so `simp-keydist` (as published) and the implementation have no such confusion; W3 (E1 unauthenticated) remains as published.",
 	"**Replay caches.** The hardened receivers' index and n1 bookkeeping (simp.md §6, H2, H9; imke.md §8, H3) is modelled by `cache` statements: an agent refuses a value it has accepted before in any session (docs/model.md).",
 	"**IMKE PAKE hardened.** The only hardened change to a1–a3 is H6 (the seals bind ID_A, and S checks it against the connection). Symbolically ID_A is already bound by f1(P_A) and f2(P_A), so imke-hardened has imke's verdicts: nothing in the profile hardens the PAKE against a symbolic attacker, and none is needed within the bound. Exposure of S's private key still allows offline guessing (§5.3, server_key_revealed).",
-	"**IMKE c2 (hardened).** The profile's H1 binds identities into c1 and c2 but leaves R_B outside the c2 seal, so the attacker replaces R_B in transit and A derives a K_AB^s that B does not have (`imke-c-hardened/default#T4_A_agree`; an agreement and key-confirmation failure, no secrecy loss). h(R_B) inside the c2 seal removes it (checked with the model at 2 and 3 sessions); R_B itself must not go there, since c1 is unauthenticated and an attacker who chose K_AB would read R_B.",
+	"**IMKE c2 (hardened).** H1 alone bound identities into c1 and c2 but left R_B outside the c2 seal; the model found that the attacker can replace R_B in transit, so A derives a K_AB^s that B does not have (an agreement and key-confirmation failure, no secrecy loss). The profile's H7 binds h(R_B) into the seal's associated data, and `imke-c-hardened/default#T4_A_agree` now holds at 2 and 3 sessions. R_B itself must not go into the seal: c1 is unauthenticated, so an attacker who chose K_AB would read R_B.",
 	"**IMKE b1/b2 shape.** b1 and b2 have one shape, as published and hardened (H3 makes both peer-key items of a sequenced 4.3), so b1_is_answer fails in both: a user cannot tell S's answer to her request from S's notice that the peer asked for her. The key is right either way (A5_b1_from_S holds).",
 	"**Scenarios.** A claim is checked only in sessions whose listed agents are honest; in a scenario where a listed agent is dishonest (e.g. imke-b dishonest_server for A5_*) the claim is not applicable and is not cited.",
 }
