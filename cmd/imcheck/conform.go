@@ -199,11 +199,18 @@ func writeReports(rep *conformance.Report, jsonPath, junitPath string) error {
 func runMutants(opts conformance.Options, stdout, stderr io.Writer) int {
 	opts.Progress = nil
 	score, err := conformance.RunMutants(opts, func(m conformance.Mutant, rep *conformance.Report) {
-		status := "killed"
-		if !rep.Failed() {
-			status = "SURVIVED"
+		// The run stops at the first failure (FailFast), so how many cases
+		// fail depends on scheduling; the first failing case in catalogue
+		// order does not (every case before it was started), so that is
+		// what is printed.
+		status, by := "SURVIVED", ""
+		for _, r := range rep.Results {
+			if r.Verdict == conformance.Fail || r.Verdict == conformance.XPass {
+				status, by = "killed", "by "+r.Name
+				break
+			}
 		}
-		fmt.Fprintf(stdout, "mutant %-28s %-8s %d failing cases  (%s)\n", m.Name, status, rep.Counts[conformance.Fail], m.Defect)
+		fmt.Fprintf(stdout, "mutant %-28s %-8s %s  (%s)\n", m.Name, status, by, m.Defect)
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "imcheck conform: %v\n", err)
