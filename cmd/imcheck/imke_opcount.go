@@ -40,7 +40,7 @@ func cell(measured int, paper []int, i int) string {
 			p = fmt.Sprint(paper[i])
 		}
 	}
-	return fmt.Sprintf("%d | %s", measured, p)
+	return fmt.Sprintf("%d | %-3s", measured, p) // paper part padded so the bars line up
 }
 
 // imkeTable1Ops runs IMKE's Table 1 workload and returns the totals of S,

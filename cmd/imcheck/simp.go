@@ -136,7 +136,7 @@ func runOpcountSIMP(args []string, stdout, stderr io.Writer) int {
 					paper = fmt.Sprint(p)
 				}
 			}
-			fmt.Fprintf(stdout, " %12s", fmt.Sprintf("%d | %s", rows[who][i].Count, paper))
+			fmt.Fprintf(stdout, " %12s", fmt.Sprintf("%d | %-3s", rows[who][i].Count, paper))
 		}
 		fmt.Fprintln(stdout)
 	}
