@@ -68,7 +68,7 @@ func TestOpcountIMKE(t *testing.T) {
 	if st != exitOK {
 		t.Fatalf("exit %d: %s", st, errs)
 	}
-	for _, want := range []string{"Public-key encryption           2 | 1        2 | 2        2 | 2", "Hash + key derivations", "alice connect bob"} {
+	for _, want := range []string{"Public-key encryption         2 | 1        2 | 2        2 | 2", "Hash + key derivations", "alice connect bob"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
