@@ -120,18 +120,7 @@ func runOpcountCompare(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "imcheck opcount: %v\n", err)
 		return exitFailure
 	}
-	sm := map[string]suite.Ops{}
-	for _, ph := range sr.Phases {
-		if ph.Name == "register" {
-			continue // Table 1 covers login, key exchange and messaging
-		}
-		for name, ops := range ph.Ops {
-			c := sm[name]
-			c.Add(ops)
-			sm[name] = c
-		}
-	}
-	sm = map[string]suite.Ops{"S": sm["S"], "C1": sm["alice"], "C2": sm["bob"]}
+	sm := simpTable1Ops(sr)
 	fmt.Fprintf(stdout, "SIMP and IMKE as published, suite %s: one login each, one key exchange, one message each way\n", s.Name)
 	fmt.Fprintln(stdout, "(measured | SIMP paper's Table 1; SIMP registration excluded; IMKE hash includes its key derivations)")
 	fmt.Fprintf(stdout, "\n%-24s %10s %10s %10s   %10s %10s %10s\n", "operation", "SIMP S", "SIMP C1", "SIMP C2", "IMKE S", "IMKE C1", "IMKE C2")

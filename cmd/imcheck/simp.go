@@ -111,36 +111,37 @@ func runOpcountSIMP(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "imcheck opcount simp: %v\n", err)
 		return exitFailure
 	}
-	counted := map[string]suite.Ops{}
-	for _, ph := range res.Phases {
-		if ph.Name == "register" {
-			continue // Table 1 covers login, key exchange and messaging
-		}
-		for name, ops := range ph.Ops {
-			c := counted[name]
-			c.Add(ops)
-			counted[name] = c
-		}
-	}
+	counted := simpTable1Ops(res)
 	fmt.Fprintf(stdout, "SIMP %s, suite %s: one login each, one key exchange (alice initiates), one message each way\n", v, *o.suite)
 	fmt.Fprintln(stdout, "(measured | paper's Table 1; C1 = alice, C2 = bob; differences: docs/spec/simp.md §\"Operation counts\")")
 	fmt.Fprintf(stdout, "\n%-24s %12s %12s %12s\n", "operation", "S", "C1 alice", "C2 bob")
-	rows := map[string][]suite.OpRow{"S": counted["S"].Rows(), "C1": counted["alice"].Rows(), "C2": counted["bob"].Rows()}
+	rows := map[string][]suite.OpRow{"S": counted["S"].Rows(), "C1": counted["C1"].Rows(), "C2": counted["C2"].Rows()}
 	for i, r := range rows["S"] {
 		fmt.Fprintf(stdout, "%-24s", r.Name)
 		for _, who := range []string{"S", "C1", "C2"} {
-			paper := "n/a"
-			if i < len(table1[who]) {
-				paper = "-"
-				if p := table1[who][i]; p >= 0 {
-					paper = fmt.Sprint(p)
-				}
-			}
-			fmt.Fprintf(stdout, " %12s", fmt.Sprintf("%d | %-3s", rows[who][i].Count, paper))
+			fmt.Fprintf(stdout, " %12s", cell(rows[who][i].Count, table1[who], i))
 		}
 		fmt.Fprintln(stdout)
 	}
 	fmt.Fprintf(stdout, "\nnot in the table: each key set costs %d offline hashes to generate (m=%d, rounds=%d);\n", simp.KeyGenHashes(*o.m, *o.rounds), *o.m, *o.rounds)
 	fmt.Fprintln(stdout, "each login draws a one-time key pair; registration (R1/R2) is excluded, as in the paper.")
 	return exitOK
+}
+
+// simpTable1Ops sums a run's operations over the phases the paper's Table 1
+// covers (login, key exchange, messaging; not registration), keyed by the
+// table's columns: S, C1 (the first user) and C2 (the second).
+func simpTable1Ops(res *simp.Result) map[string]suite.Ops {
+	sum := map[string]suite.Ops{}
+	for _, ph := range res.Phases {
+		if ph.Name == "register" {
+			continue
+		}
+		for name, ops := range ph.Ops {
+			c := sum[name]
+			c.Add(ops)
+			sum[name] = c
+		}
+	}
+	return map[string]suite.Ops{"S": sum["S"], "C1": sum["alice"], "C2": sum["bob"]}
 }
