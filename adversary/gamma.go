@@ -2,7 +2,6 @@ package adversary
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -484,38 +483,11 @@ func firstSecretSubterm(t string) string {
 
 // ReadModelTraces lists the attacks of a model report with their steps.
 func ReadModelTraces(b []byte) ([]ModelTrace, error) {
-	var r struct {
-		Schema string `json:"schema"`
-		Models []struct {
-			File      string `json:"file"`
-			Scenarios []struct {
-				Name   string `json:"name"`
-				Claims []struct {
-					ID    string `json:"id"`
-					Role  string `json:"role"`
-					Kind  string `json:"kind"`
-					Trace *struct {
-						Steps []ModelStep `json:"steps"`
-					} `json:"trace"`
-				} `json:"claims"`
-			} `json:"scenarios"`
-		} `json:"models"`
-	}
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("adversary: model report: %w", err)
-	}
 	var out []ModelTrace
-	for _, m := range r.Models {
-		model := strings.TrimSuffix(m.File[strings.LastIndex(m.File, "/")+1:], ".imp")
-		for _, s := range m.Scenarios {
-			for _, c := range s.Claims {
-				if c.Trace != nil {
-					out = append(out, ModelTrace{Claim: ClaimID{model, s.Name, c.ID}, Kind: c.Kind, Role: c.Role, Steps: c.Trace.Steps})
-				}
-			}
-		}
-	}
-	return out, nil
+	err := eachModelAttack(b, func(id ClaimID, c modelReportClaim) {
+		out = append(out, ModelTrace{Claim: id, Kind: c.Kind, Role: c.Role, Steps: c.Trace.Steps})
+	})
+	return out, err
 }
 
 // ModelTrace is a model attack with its steps.

@@ -24,44 +24,61 @@ func IsModelReport(b []byte) bool {
 	return json.Unmarshal(b, &probe) == nil && strings.HasPrefix(probe.Schema, "imcheck.model/")
 }
 
-// ReadModelReport lists the attacks of a model report.
-func ReadModelReport(b []byte) ([]ModelAttack, error) {
-	var r struct {
-		Schema string `json:"schema"`
-		Models []struct {
-			File      string `json:"file"`
-			Scenarios []struct {
-				Name   string `json:"name"`
-				Claims []struct {
-					ID      string `json:"id"`
-					Verdict string `json:"verdict"`
-					Trace   *struct {
-						Length  int    `json:"length"`
-						Explain string `json:"explanation"`
-					} `json:"trace"`
-				} `json:"claims"`
-			} `json:"scenarios"`
-		} `json:"models"`
-	}
+// modelReport is the part of the model's JSON report (schema
+// imcheck.model/v1, docs/model.md) the adversary reads.
+type modelReport struct {
+	Schema string `json:"schema"`
+	Models []struct {
+		File      string `json:"file"`
+		Scenarios []struct {
+			Name   string             `json:"name"`
+			Claims []modelReportClaim `json:"claims"`
+		} `json:"scenarios"`
+	} `json:"models"`
+}
+
+type modelReportClaim struct {
+	ID      string `json:"id"`
+	Role    string `json:"role"`
+	Kind    string `json:"kind"`
+	Verdict string `json:"verdict"`
+	Trace   *struct {
+		Length  int         `json:"length"`
+		Explain string      `json:"explanation"`
+		Steps   []ModelStep `json:"steps"`
+	} `json:"trace"`
+}
+
+// eachModelAttack decodes a model report and calls f for every claim that
+// has an attack trace, in report order.
+func eachModelAttack(b []byte, f func(ClaimID, modelReportClaim)) error {
+	var r modelReport
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("adversary: model report: %w", err)
+		return fmt.Errorf("adversary: model report: %w", err)
 	}
 	if !strings.HasPrefix(r.Schema, "imcheck.model/") {
-		return nil, fmt.Errorf("adversary: not a model report (schema %q)", r.Schema)
+		return fmt.Errorf("adversary: not a model report (schema %q)", r.Schema)
 	}
-	var out []ModelAttack
 	for _, m := range r.Models {
 		model := strings.TrimSuffix(filepath.Base(m.File), ".imp")
-		for _, s := range m.Scenarios {
-			for _, c := range s.Claims {
-				if c.Trace == nil {
-					continue
+		for _, sc := range m.Scenarios {
+			for _, c := range sc.Claims {
+				if c.Trace != nil {
+					f(ClaimID{model, sc.Name, c.ID}, c)
 				}
-				out = append(out, ModelAttack{Claim: ClaimID{model, s.Name, c.ID}, Steps: c.Trace.Length, Explanation: c.Trace.Explain})
 			}
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// ReadModelReport lists the attacks of a model report.
+func ReadModelReport(b []byte) ([]ModelAttack, error) {
+	var out []ModelAttack
+	err := eachModelAttack(b, func(id ClaimID, c modelReportClaim) {
+		out = append(out, ModelAttack{Claim: id, Steps: c.Trace.Length, Explanation: c.Trace.Explain})
+	})
+	return out, err
 }
 
 // Concretise returns the adversary script that replays a model attack on
