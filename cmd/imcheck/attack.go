@@ -11,8 +11,28 @@ import (
 )
 
 func init() {
-	register(command{name: "attack list", summary: "list the adversary's attacks on SIMP and IMKE", run: runAttackList})
-	register(command{name: "attack replay", summary: "run an attack (ID or TRACE.json) against the reference implementation", run: runAttackReplay})
+	register(command{
+		name:    "attack list",
+		summary: "list the adversary's attacks on SIMP and IMKE",
+		exits:   []exitHelp{{exitOK, "the list was printed"}, {exitUsage, "bad arguments (an unknown --protocol)"}},
+		run:     runAttackList,
+	})
+	register(command{
+		name:     "attack replay",
+		summary:  "run an attack (ID or TRACE.json) against the reference implementation",
+		synopsis: "ID|TRACE.json|REPORT.json [flags]",
+		args: []argHelp{
+			{"ID", "an attack of 'imcheck attack list'"},
+			{"TRACE.json", "a trace written by --trace"},
+			{"REPORT.json", "a model report ('imcheck check --format json'): every attack in it, concretised"},
+		},
+		exits: []exitHelp{
+			{exitOK, "the implementation blocked the attack where declared, and no property was violated"},
+			{exitFailure, "the run violated a property, or the attack was not blocked where declared"},
+			{exitUsage, "bad arguments or an unreadable trace or report"},
+		},
+		run: runAttackReplay,
+	})
 }
 
 // runAttackList implements: imcheck attack list [--protocol P] [--json].
@@ -210,7 +230,12 @@ func replayModelReport(b []byte, suiteName string, seed uint64, stdout, stderr i
 }
 
 func init() {
-	register(command{name: "attack claims", summary: "fill docs/claims.md's concrete verdict column by replaying each model attack on the code", run: runAttackClaims})
+	register(command{
+		name:    "attack claims",
+		summary: "fill docs/claims.md's concrete verdict column by replaying each model attack on the code",
+		exits:   []exitHelp{{exitOK, "the table was updated"}, {exitFailure, "the table could not be written"}, {exitUsage, "bad arguments or no table to read"}},
+		run:     runAttackClaims,
+	})
 }
 
 // runAttackClaims implements: imcheck attack claims [-o FILE]. For every

@@ -11,13 +11,24 @@ import (
 )
 
 func init() {
-	register(command{name: "check", summary: "search the symbolic models for attacks (Dolev-Yao, bounded)", run: runCheck})
+	register(command{
+		name:     "check",
+		summary:  "search the symbolic models for attacks (Dolev-Yao, bounded)",
+		synopsis: "[FILE...] [flags]",
+		args:     []argHelp{{"FILE", "a model in the protocol language (docs/model.md); none: every shipped model"}},
+		exits: []exitHelp{
+			{exitOK, "every claim holds: no attack within the bound (or proved), and every claim was reached"},
+			{exitFailure, "an attack on some claim (a trace the independent trace checker replayed)"},
+			{exitUsage, "bad arguments, or a model file that does not parse or check (file:line:col)"},
+			{exitUndecided, "no attack, but some search stopped at --timeout or some claim was never reached"},
+		},
+		run: runCheck,
+	})
 }
 
 // runCheck implements: imcheck check [FILE...] [--sessions N]
 // [--format text|json|mermaid] [--timeout D]. With no FILE it checks every
-// shipped model. Exit status: 0 every claim holds within the bound, 1 an
-// attack was found (or a search stopped at the timeout), 2 bad input.
+// shipped model. Exit status: see checkStatus and the command's help.
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("check", stderr)
 	sessions := fs.Int("sessions", 0, "number of sessions (default: each scenario's own)")
@@ -28,8 +39,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return status
 	}
-	if *sessions < 0 || *sessions > 8 {
-		fmt.Fprintln(stderr, "imcheck check: --sessions must be between 1 and 8")
+	if flagSet(fs, "sessions") && (*sessions < 1 || *sessions > 8) {
+		fmt.Fprintf(stderr, "imcheck check: --sessions %d: must be between 1 and 8\n", *sessions)
+		return exitUsage
+	}
+	if *timeout < 0 {
+		fmt.Fprintf(stderr, "imcheck check: --timeout %v: must not be negative (0 means no limit)\n", *timeout)
 		return exitUsage
 	}
 	switch *format {
@@ -86,10 +101,25 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		writeCheckSummary(stdout, reps)
 	}
-	status = exitOK
+	return checkStatus(reps)
+}
+
+// checkStatus is the exit status of a check: an attack anywhere decides
+// (exitFailure); otherwise a claim that timed out or that no honest
+// session reached leaves the run undecided (exitUndecided), since "no
+// attack" then says nothing about it.
+func checkStatus(reps []*model.Report) int {
+	status := exitOK
 	for _, r := range reps {
-		if r.Attacked() || r.Undecided() {
-			status = exitFailure
+		for _, sc := range r.Scenarios {
+			for _, c := range sc.Claims {
+				switch {
+				case c.Verdict == model.VerdictAttack:
+					return exitFailure
+				case c.Verdict == model.VerdictTimeout, !c.Reached:
+					status = exitUndecided
+				}
+			}
 		}
 	}
 	return status

@@ -13,7 +13,12 @@ import (
 )
 
 func init() {
-	register(command{name: "claims", summary: "write docs/claims.md: each paper claim, its formal property and verdicts", run: runClaims})
+	register(command{
+		name:    "claims",
+		summary: "write docs/claims.md: each paper claim, its formal property and verdicts",
+		exits:   []exitHelp{{exitOK, "the table was written"}, {exitFailure, "a model or claim of the table is missing, or the file could not be written"}, {exitUsage, "bad arguments"}},
+		run:     runClaims,
+	})
 }
 
 // attackID is the stable name of a model claim: model/scenario#claim.

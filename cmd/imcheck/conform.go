@@ -18,7 +18,12 @@ func init() {
 	register(command{
 		name:    "conform",
 		summary: "run the conformance gate against an implementation (--builtin or --shim CMD)",
-		run:     runConform,
+		exits: []exitHelp{
+			{exitOK, "every selected case passed (or failed as the config expects)"},
+			{exitFailure, "a case failed, or passed where the config expects a failure; a mutant survived"},
+			{exitUsage, "bad arguments or config, or a shim that cannot start"},
+		},
+		run: runConform,
 	})
 }
 

@@ -13,7 +13,12 @@ import (
 // IMKE in memory (docs/spec/imke.md §12).
 
 func init() {
-	register(command{name: "run imke", summary: "run IMKE in memory (login, key distribution, key transport, data, renewal) and print the transcript", run: runIMKE})
+	register(command{
+		name:    "run imke",
+		summary: "run IMKE in memory (login, key distribution, key transport, data, renewal) and print the transcript",
+		exits:   []exitHelp{{exitOK, "the run completed"}, {exitFailure, "the honest run failed"}, {exitUsage, "bad arguments"}},
+		run:     runIMKE,
+	})
 }
 
 // imkeOptions are the flags every IMKE command shares.

@@ -16,7 +16,12 @@ import (
 // The server-key fingerprint, IMKE's "public password" (docs/spec/imke.md §9).
 
 func init() {
-	register(command{name: "fingerprint imke", summary: "show the IMKE server key's fingerprint (words and hex) for a person to compare", run: runFingerprintIMKE})
+	register(command{
+		name:    "fingerprint imke",
+		summary: "show the IMKE server key's fingerprint (words and hex) for a person to compare",
+		exits:   []exitHelp{{exitOK, "the fingerprint was printed"}, {exitFailure, "the key could not be built"}, {exitUsage, "bad arguments or an unreadable --key file"}},
+		run:     runFingerprintIMKE,
+	})
 }
 
 // runFingerprintIMKE implements: imcheck fingerprint imke [--suite NAME]

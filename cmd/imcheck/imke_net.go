@@ -24,8 +24,26 @@ import (
 // IMKE over TCP (docs/spec/imke.md §12, docs/spec/wire.md §4).
 
 func init() {
-	register(command{name: "serve imke", summary: "run the IMKE server S over TCP", run: runServeIMKE})
-	register(command{name: "client imke", summary: "run an IMKE user over TCP: log in, get a peer's key, transport a session key, chat", run: runClientIMKE})
+	register(command{
+		name:    "serve imke",
+		summary: "run the IMKE server S over TCP",
+		exits: []exitHelp{
+			{exitOK, "the server stopped after an interrupt"},
+			{exitFailure, "the server failed"},
+			{exitUsage, "bad arguments, or the address cannot be listened on"},
+		},
+		run: runServeIMKE,
+	})
+	register(command{
+		name:    "client imke",
+		summary: "run an IMKE user over TCP: log in, get a peer's key, transport a session key, chat",
+		exits: []exitHelp{
+			{exitOK, "everything asked for happened"},
+			{exitFailure, "something did not happen in time, or the server or peer rejected a message"},
+			{exitUsage, "bad arguments"},
+		},
+		run: runClientIMKE,
+	})
 }
 
 // userList is a repeatable --user NAME:PASSWORD flag.

@@ -12,8 +12,18 @@ import (
 // Operation counts beside the SIMP paper's Table 1 (docs/spec/imke.md §13).
 
 func init() {
-	register(command{name: "opcount imke", summary: "count IMKE's cryptographic operations beside the SIMP paper's Table 1 IMKE column", run: runOpcountIMKE})
-	register(command{name: "opcount", summary: "count SIMP's and IMKE's operations side by side (Table 1 workload)", run: runOpcountCompare})
+	register(command{
+		name:    "opcount imke",
+		summary: "count IMKE's cryptographic operations beside the SIMP paper's Table 1 IMKE column",
+		exits:   []exitHelp{{exitOK, "the run completed"}, {exitFailure, "the honest run failed"}, {exitUsage, "bad arguments"}},
+		run:     runOpcountIMKE,
+	})
+	register(command{
+		name:    "opcount",
+		summary: "count SIMP's and IMKE's operations side by side (Table 1 workload)",
+		exits:   []exitHelp{{exitOK, "the run completed"}, {exitFailure, "the honest run failed"}, {exitUsage, "bad arguments"}},
+		run:     runOpcountCompare,
+	})
 }
 
 // The SIMP paper's Table 1 (S, C1, C2) in the order of suite.Ops.Rows

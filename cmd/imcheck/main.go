@@ -9,20 +9,20 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
+
+	"github.com/imcheck/imcheck/internal/version"
 )
 
-// Exit statuses shared by every command.
+// Exit statuses shared by every command (README.md, "Exit statuses").
 const (
-	exitOK      = 0 // everything held or passed
-	exitFailure = 1 // an attack, a failed case, a violated property
-	exitUsage   = 2 // bad arguments or bad input
+	exitOK        = 0 // everything decided and holds; every case passed
+	exitFailure   = 1 // an attack, a failed case or vector, a violated property
+	exitUsage     = 2 // bad arguments or bad input
+	exitUndecided = 3 // a timeout, a claim never reached, interrupted, nothing run
 )
 
 // command is one subcommand of imcheck.
@@ -31,9 +31,26 @@ type command struct {
 	name string
 	// summary is one line for the usage listing.
 	summary string
+	// synopsis is what follows "imcheck NAME" in the usage line, e.g.
+	// "[FILE...] [flags]"; empty means "[flags]".
+	synopsis string
+	// args documents the positional arguments, in order.
+	args []argHelp
+	// exits documents the exit statuses; nil means exitOK and exitUsage
+	// only (and exitFailure when the command fails to do its work).
+	exits []exitHelp
 	// run executes the command with the arguments after its name and
 	// returns the exit status. It writes only to stdout and stderr.
 	run func(args []string, stdout, stderr io.Writer) int
+}
+
+// argHelp is one positional argument in a command's help.
+type argHelp struct{ name, text string }
+
+// exitHelp is one exit status in a command's help.
+type exitHelp struct {
+	status int
+	text   string
 }
 
 var commands = map[string]command{}
@@ -52,59 +69,97 @@ func main() {
 }
 
 // run dispatches args to the command with the longest matching name.
+// "imcheck help CMD" and "imcheck CMD --help" print the command's help to
+// stdout.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
 		usage(stdout)
-		if len(args) == 0 {
+		return exitOK
+	case "-version", "--version":
+		return runVersion(args[1:], stdout, stderr)
+	case "help":
+		if len(args) == 1 {
+			usage(stdout)
+			return exitOK
+		}
+		c, rest, ok := lookup(args[1:])
+		if !ok || len(rest) > 0 {
+			fmt.Fprintf(stderr, "imcheck help: unknown command %q; run 'imcheck help' for the list\n", strings.Join(args[1:], " "))
 			return exitUsage
 		}
-		return exitOK
+		return c.run([]string{"--help"}, stdout, stdout)
 	}
+	c, rest, ok := lookup(args)
+	if !ok {
+		fmt.Fprintf(stderr, "imcheck: unknown command %q; run 'imcheck help' for the list\n", strings.Join(args, " "))
+		return exitUsage
+	}
+	if wantsHelp(rest) {
+		// The command's flag set writes its help to what it is given as
+		// stderr; help belongs on stdout.
+		return c.run([]string{"--help"}, stdout, stdout)
+	}
+	return c.run(rest, stdout, stderr)
+}
+
+// lookup finds the command named by the longest prefix of args.
+func lookup(args []string) (command, []string, bool) {
 	for n := min(len(args), 3); n > 0; n-- {
 		if c, ok := commands[strings.Join(args[:n], " ")]; ok {
-			return c.run(args[n:], stdout, stderr)
+			return c, args[n:], true
 		}
 	}
-	fmt.Fprintf(stderr, "imcheck: unknown command %q; run 'imcheck help' for the list\n", strings.Join(args, " "))
-	return exitUsage
+	return command{}, nil, false
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "imcheck: executable models and checks for the SIMP and IMKE instant-messaging protocols")
-	fmt.Fprintln(w, "\nUsage: imcheck COMMAND [options]\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-22s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun 'imcheck COMMAND -h' for a command's options.")
-}
-
-// newFlags returns a FlagSet for a command that reports errors on stderr and
-// never exits the process.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("imcheck "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseFlags parses args and maps a parse failure to an exit status:
-// help is a success, anything else is a usage error. ok reports whether
-// the command should go on. Positional arguments are rejected unless
-// positional is true.
-func parseFlags(fs *flag.FlagSet, args []string, positional bool) (status int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
+// wantsHelp reports whether args ask for help before any "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
 		}
-		return exitUsage, false
 	}
-	if !positional && fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return exitUsage, false
+	return false
+}
+
+func init() {
+	register(command{
+		name:    "version",
+		summary: "print imcheck's version (also: imcheck --version)",
+		exits:   []exitHelp{{exitOK, "the version was printed"}, {exitUsage, "bad arguments"}},
+		run:     runVersion,
+	})
+}
+
+// runVersion implements: imcheck version [--json].
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("version", stderr)
+	verbose := fs.Bool("v", false, "also print the commit, its time and the Go version")
+	if st, ok := parseFlags(fs, args, false); !ok {
+		return st
 	}
-	return exitOK, true
+	info := version.Get()
+	fmt.Fprintf(stdout, "imcheck %s\n", info.Version)
+	if *verbose {
+		if info.Revision != "" {
+			mod := ""
+			if info.Modified {
+				mod = " (modified)"
+			}
+			fmt.Fprintf(stdout, "commit   %s%s\n", info.Revision, mod)
+		}
+		if info.Time != "" {
+			fmt.Fprintf(stdout, "time     %s\n", info.Time)
+		}
+		fmt.Fprintf(stdout, "go       %s\n", info.Go)
+	}
+	return exitOK
 }

@@ -13,6 +13,7 @@ func init() {
 	register(command{
 		name:    "shim",
 		summary: "serve the reference implementation over the conformance shim protocol (stdin/stdout)",
+		exits:   []exitHelp{{exitOK, "stdin ended"}, {exitFailure, "the shim protocol failed"}, {exitUsage, "bad arguments"}},
 		run: func(args []string, stdout, stderr io.Writer) int {
 			return runShim(args, os.Stdin, stdout, stderr)
 		},

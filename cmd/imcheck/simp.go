@@ -13,8 +13,18 @@ import (
 // Profile: docs/spec/simp.md.
 
 func init() {
-	register(command{name: "run simp", summary: "run SIMP in memory (register, login, key exchange, messages) and print the transcript", run: runSIMP})
-	register(command{name: "opcount simp", summary: "count SIMP's cryptographic operations beside the paper's Table 1", run: runOpcountSIMP})
+	register(command{
+		name:    "run simp",
+		summary: "run SIMP in memory (register, login, key exchange, messages) and print the transcript",
+		exits:   []exitHelp{{exitOK, "the run completed"}, {exitFailure, "the honest run failed"}, {exitUsage, "bad arguments"}},
+		run:     runSIMP,
+	})
+	register(command{
+		name:    "opcount simp",
+		summary: "count SIMP's cryptographic operations beside the paper's Table 1",
+		exits:   []exitHelp{{exitOK, "the run completed"}, {exitFailure, "the honest run failed"}, {exitUsage, "bad arguments"}},
+		run:     runOpcountSIMP,
+	})
 }
 
 // simpOptions are the flags shared by every SIMP command.

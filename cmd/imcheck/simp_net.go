@@ -21,8 +21,26 @@ import (
 // SIMP over TCP (docs/spec/simp.md §"Framing", docs/spec/wire.md §4).
 
 func init() {
-	register(command{name: "serve simp", summary: "run the SIMP server S over TCP", run: runServeSIMP})
-	register(command{name: "client simp", summary: "run a SIMP user over TCP: register, log in, exchange keys, chat", run: runClientSIMP})
+	register(command{
+		name:    "serve simp",
+		summary: "run the SIMP server S over TCP",
+		exits: []exitHelp{
+			{exitOK, "the server stopped after an interrupt"},
+			{exitFailure, "the server failed"},
+			{exitUsage, "bad arguments, or the address cannot be listened on"},
+		},
+		run: runServeSIMP,
+	})
+	register(command{
+		name:    "client simp",
+		summary: "run a SIMP user over TCP: register, log in, exchange keys, chat",
+		exits: []exitHelp{
+			{exitOK, "everything asked for happened"},
+			{exitFailure, "something did not happen in time, or the server or peer rejected a message"},
+			{exitUsage, "bad arguments"},
+		},
+		run: runClientSIMP,
+	})
 }
 
 // runServeSIMP implements: imcheck serve simp --listen ADDR [--suite NAME]

@@ -17,8 +17,25 @@ import (
 )
 
 func init() {
-	register(command{name: "vectors generate", summary: "regenerate the interop test vectors (vectors/testvectors)", run: runVectorsGenerate})
-	register(command{name: "vectors check", summary: "check vector files against the reference or a shim", run: runVectorsCheck})
+	register(command{
+		name:    "vectors generate",
+		summary: "regenerate the interop test vectors (vectors/testvectors)",
+		exits:   []exitHelp{{exitOK, "the files were written"}, {exitFailure, "generation or writing failed"}, {exitUsage, "bad arguments"}},
+		run:     runVectorsGenerate,
+	})
+	register(command{
+		name:     "vectors check",
+		summary:  "check vector files against the reference or a shim",
+		synopsis: "[FILE...] [flags]",
+		args:     []argHelp{{"FILE", "a vector file (vectors/README.md); none: every shipped vector file"}},
+		exits: []exitHelp{
+			{exitOK, "every test passed (unsupported ones aside)"},
+			{exitFailure, "a test failed"},
+			{exitUsage, "bad arguments, or a file that is malformed, over a limit (docs/limits.md) or fails its schema"},
+			{exitUndecided, "nothing was run: the target supports none of the tests"},
+		},
+		run: runVectorsCheck,
+	})
 }
 
 // runVectorsGenerate implements: imcheck vectors generate [--out DIR].
