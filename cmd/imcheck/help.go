@@ -113,4 +113,3 @@ func parseFlags(fs *flag.FlagSet, args []string, positional bool) (status int, o
 	}
 	return exitOK, true
 }
-
