@@ -37,8 +37,8 @@ func TestCacheStopsReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := check(t, plain, Options{})
-	rc := check(t, cached, Options{})
+	rp := checkModel(t, plain, Options{})
+	rc := checkModel(t, cached, Options{})
 	for _, id := range []string{"fresh", "once"} {
 		a := claimResult(t, rp, "default", id)
 		if a.Verdict != VerdictAttack {
@@ -56,7 +56,7 @@ func TestCacheStopsReplay(t *testing.T) {
 }
 
 func TestSharedClaimLabel(t *testing.T) {
-	src := okHeader + `role A(A: user, B: user) {
+	src := "protocol p\nsecret sk(X)\npublic pk(sk(X))\n" + `role A(A: user, B: user) {
   fresh K: key
   send aenc(K, pk(sk(B)))
   claim used: unique K
@@ -66,7 +66,7 @@ role B(B: user, A: user) {
   recv aenc(K, pk(sk(B)))
   claim used: unique K
 }
-` + okScenario
+` + "scenario s { users a, b dishonest e sessions 2 }\n"
 	p, err := Parse("x.imp", src)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ role B(B: user, A: user) {
 		t.Fatalf("%d claims, want one claim with two occurrences", len(p.Claims))
 	}
 	// A's send and B's receive use the same K: the shared claim fails.
-	rep := check(t, p, Options{})
+	rep := checkModel(t, p, Options{})
 	c := claimResult(t, rep, "s", "used")
 	if c.Verdict != VerdictAttack {
 		t.Fatalf("used: %s, want an attack", c.Verdict)

@@ -5,7 +5,36 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/imcheck/imcheck/model/check"
+	"github.com/imcheck/imcheck/model/lang"
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/search"
 )
+
+// The compiled protocol and its traces, as defined in model/proto.
+type (
+	Protocol = proto.Protocol
+	Scenario = proto.Scenario
+	Role     = proto.Role
+	Claim    = proto.Claim
+	Trace    = proto.Trace
+	Step     = proto.Step
+	StepKind = proto.StepKind
+	Pos      = proto.Pos
+)
+
+// ErrBadTrace is wrapped by every error of CheckTrace.
+var ErrBadTrace = check.ErrBadTrace
+
+// Parse compiles a protocol file (model/lang); errors are *lang.Error values
+// with a file:line:col position.
+func Parse(file, src string) (*Protocol, error) { return lang.Parse(file, src) }
+
+// CheckTrace replays a ground attack trace independently of the search
+// (model/check); it returns nil when the trace is a real execution that
+// violates its claim.
+func CheckTrace(p *Protocol, sc *Scenario, tr *Trace) error { return check.Trace(p, sc, tr) }
 
 // Options bound and steer a check.
 type Options struct {
@@ -18,72 +47,47 @@ type Options struct {
 	Progress io.Writer
 	// MaxStates stops a scenario after this many states (0: no limit).
 	MaxStates int
-	// NoReduction turns off duplicate-state elimination (visited.go) and
-	// early initiators (search.go), for tests that compare the reduced
-	// search with the full one.
+	// NoReduction turns off the search's reductions (model/search), for
+	// tests that compare the reduced search with the full one.
 	NoReduction bool
 }
 
-// Verdict is the outcome for one claim in one scenario.
+// Verdict is the outcome for one claim in one scenario. Its value says how
+// strong it is: only VerdictProved holds for any number of sessions.
 type Verdict string
 
 const (
-	// VerdictAttack: the search found an attack; Trace holds a shortest one.
+	// VerdictProved: the unbounded prover showed that no attack exists for
+	// any number of sessions under the model's theory.
+	VerdictProved Verdict = "proved"
+	// VerdictAttack: the search found an attack that the independent trace
+	// checker replayed; the claim's Trace holds a shortest one.
 	VerdictAttack Verdict = "attack"
-	// VerdictNoAttack: the whole bounded space was searched and no attack
-	// exists within the bound. This is not a proof.
+	// VerdictNoAttack: the whole bounded space was searched, honest
+	// sessions reached the claim, and no attack exists within the bound.
+	// This is not a proof.
 	VerdictNoAttack Verdict = "no-attack-within-bound"
 	// VerdictTimeout: the search stopped before finishing.
 	VerdictTimeout Verdict = "timeout"
+	// VerdictUnreached: the whole bounded space was searched and no honest
+	// session reached the claim, so "no attack" says nothing.
+	VerdictUnreached Verdict = "unreached"
 )
 
 // Code is the one-character form used in golden tables.
 func (v Verdict) Code() byte {
 	switch v {
+	case VerdictProved:
+		return 'P'
 	case VerdictAttack:
 		return 'A'
 	case VerdictNoAttack:
 		return '-'
+	case VerdictUnreached:
+		return 'u'
 	}
 	return '?'
 }
-
-// stats counts the work of one search.
-type stats struct {
-	states   int
-	solves   int
-	rejected int // attack traces the checker refused
-	skipped  int // states not expanded: seen before at the same or a shorter length
-}
-
-// engine searches one scenario of one protocol.
-type engine struct {
-	p        *Protocol
-	sc       *Scenario
-	w        *world
-	th       *Theory
-	typed    bool
-	sessions int
-	claims   []*Claim // claims decided in this search
-	reveal   int      // index in claims of the fsecret claim whose reveal is allowed, or -1
-	configs  [][]*Name
-	groups   map[string]int // agent -> symmetry group
-	gorder   map[string]int // agent -> rank in its group
-
-	best    []*Trace // best attack per claim
-	visited map[fingerprint]int
-	reached []bool // per claim: some honest session reached it
-	early   bool   // send-first sessions start before any other step
-	stats   stats
-	opt     Options
-	ctx     context.Context
-	start   time.Time
-	last    time.Time
-	stop    bool
-	label   string
-}
-
-func (e *engine) matcher() matcher { return matcher{th: e.th, typed: e.typed} }
 
 // Check decides every claim of p in every scenario of p.
 func Check(ctx context.Context, p *Protocol, opt Options) (*Report, error) {
@@ -105,55 +109,28 @@ func Check(ctx context.Context, p *Protocol, opt Options) (*Report, error) {
 	return rep, nil
 }
 
+// checkScenario runs the bounded search on one scenario and turns what it
+// found into verdicts.
 func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) *ScenarioResult {
-	n := sc.Sessions
-	if opt.Sessions > 0 {
-		n = opt.Sessions
-	}
-	res := &ScenarioResult{Name: sc.Name, Sessions: n, Typed: !sc.Untyped,
-		Honest: honestOf(sc), Dishonest: dishonestOf(sc)}
-	t0 := time.Now()
-	// one search for all claims but forward secrecy, one per fsecret claim
-	var plain []*Claim
-	var fs []*Claim
-	for _, c := range p.Claims {
-		if c.Kind == ClaimFSecret {
-			fs = append(fs, c)
-		} else {
-			plain = append(plain, c)
+	out := search.Scenario(ctx, p, sc, search.Options{Sessions: opt.Sessions, Progress: opt.Progress,
+		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction})
+	res := &ScenarioResult{Name: sc.Name, Sessions: out.Sessions, Typed: !sc.Untyped,
+		Honest: honestOf(sc), Dishonest: dishonestOf(sc), States: out.States, Rejected: out.Rejected,
+		Elapsed: out.Elapsed}
+	for _, c := range out.Claims {
+		cr := &ClaimResult{Claim: c.Claim, States: c.States, Reached: c.Reached, Trace: c.Trace}
+		switch {
+		case c.Trace != nil:
+			cr.Verdict = VerdictAttack
+		case c.Stopped:
+			cr.Verdict = VerdictTimeout
+		case !c.Reached:
+			cr.Verdict = VerdictUnreached
+		default:
+			cr.Verdict = VerdictNoAttack
 		}
+		res.Claims = append(res.Claims, cr)
 	}
-	results := map[*Claim]*ClaimResult{}
-	run := func(cs []*Claim, reveal int) {
-		if len(cs) == 0 {
-			return
-		}
-		e := newEngine(ctx, p, sc, n, cs, reveal, opt)
-		e.run()
-		res.States += e.stats.states
-		res.Rejected += e.stats.rejected
-		for i, c := range cs {
-			cr := &ClaimResult{Claim: c, States: e.stats.states, Reached: e.reached[i]}
-			switch {
-			case e.best[i] != nil:
-				cr.Verdict = VerdictAttack
-				cr.Trace = e.best[i]
-			case e.stop:
-				cr.Verdict = VerdictTimeout
-			default:
-				cr.Verdict = VerdictNoAttack
-			}
-			results[c] = cr
-		}
-	}
-	run(plain, -1)
-	for _, c := range fs {
-		run([]*Claim{c}, 0)
-	}
-	for _, c := range p.Claims {
-		res.Claims = append(res.Claims, results[c])
-	}
-	res.Elapsed = time.Since(t0)
 	return res
 }
 
@@ -163,75 +140,4 @@ func honestOf(sc *Scenario) []string {
 
 func dishonestOf(sc *Scenario) []string {
 	return append(append([]string(nil), sc.Dishonest...), sc.DishonestServers...)
-}
-
-func newEngine(ctx context.Context, p *Protocol, sc *Scenario, n int, cs []*Claim, reveal int, opt Options) *engine {
-	e := &engine{p: p, sc: sc, w: newWorld(p, sc), th: p.Theory, typed: !sc.Untyped,
-		sessions: n, claims: cs, reveal: reveal, opt: opt, ctx: ctx,
-		best: make([]*Trace, len(cs)), reached: make([]bool, len(cs)), label: p.Name + "/" + sc.Name}
-	e.groups, e.gorder = symmetryGroups(sc)
-	e.early = !opt.NoReduction && !injagreeBeforeRecv(p)
-	e.configs = e.sessionConfigs()
-	return e
-}
-
-// symmetryGroups puts interchangeable agents in one group: agents of the
-// same class and honesty that no revealed term names.
-func symmetryGroups(sc *Scenario) (map[string]int, map[string]int) {
-	named := map[string]bool{}
-	for _, t := range sc.Reveal {
-		var walk func(Term)
-		walk = func(t Term) {
-			switch a := t.(type) {
-			case *Name:
-				named[a.Text] = true
-			case *App:
-				for _, x := range a.Args {
-					walk(x)
-				}
-			}
-		}
-		walk(t)
-	}
-	g, r := map[string]int{}, map[string]int{}
-	gid := 0
-	for _, list := range [][]string{sc.Users, sc.Dishonest, sc.Servers, sc.DishonestServers} {
-		gid++
-		k := 0
-		for _, a := range list {
-			if named[a] {
-				gid++
-				g[a], r[a] = gid, 0
-				gid++
-				continue
-			}
-			g[a], r[a] = gid, k
-			k++
-		}
-	}
-	return g, r
-}
-
-// injagreeBeforeRecv reports whether a role that starts by sending makes an
-// injective-agreement claim before its first reception. Early initiators
-// (search.go) rely on there being none: injective agreement is decided by
-// matching each claim to an earlier event of equal arguments, in order,
-// which is a maximum matching (the events a claim may take grow with its
-// position) and so depends only on which events precede which claims, as
-// long as no claim moves.
-func injagreeBeforeRecv(p *Protocol) bool {
-	for _, r := range p.Roles {
-		if len(r.Actions) == 0 || r.Actions[0].Kind == ActRecv {
-			continue
-		}
-		for _, a := range r.Actions {
-			if a.Kind == ActRecv {
-				break
-			}
-			if a.Kind == ActClaim && a.Claim.Kind == ClaimInjAgree {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -11,11 +11,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
-func mustShipped(t testing.TB, name string) *Protocol {
+func mustShipped(t testing.TB, name string) *proto.Protocol {
 	t.Helper()
 	p, err := LoadShipped(name)
 	if err != nil {
@@ -24,7 +27,7 @@ func mustShipped(t testing.TB, name string) *Protocol {
 	return p
 }
 
-func check(t testing.TB, p *Protocol, opt Options) *Report {
+func checkModel(t testing.TB, p *proto.Protocol, opt Options) *Report {
 	t.Helper()
 	rep, err := Check(context.Background(), p, opt)
 	if err != nil {
@@ -103,7 +106,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestNSPKLowe(t *testing.T) {
-	rep := check(t, mustShipped(t, "nspk"), Options{})
+	rep := checkModel(t, mustShipped(t, "nspk"), Options{})
 	for _, id := range []string{"R.secret2", "R.niagree", "R.weakagree"} {
 		c := claimResult(t, rep, "default", id)
 		if c.Verdict != VerdictAttack {
@@ -116,7 +119,7 @@ func TestNSPKLowe(t *testing.T) {
 			t.Errorf("%s: attack has %d steps; Lowe's attack has 6", id, c.Trace.Length)
 		}
 		// Lowe: a starts a session with the dishonest e
-		if s := c.Trace.Steps[0]; s.Kind != StepStart || s.Role != "I" || s.Agents[1] != "e" {
+		if s := c.Trace.Steps[0]; s.Kind != proto.StepStart || s.Role != "I" || s.Agents[1] != "e" {
 			t.Errorf("%s: first step %+v, want a session of I with e", id, s)
 		}
 	}
@@ -128,7 +131,7 @@ func TestNSPKLowe(t *testing.T) {
 func TestNSLNoAttack(t *testing.T) {
 	p := mustShipped(t, "nsl")
 	for _, n := range []int{2, 3} {
-		rep := check(t, p, Options{Sessions: n})
+		rep := checkModel(t, p, Options{Sessions: n})
 		for _, s := range rep.Scenarios {
 			if s.Sessions != n {
 				t.Fatalf("bound %d sessions, want %d", s.Sessions, n)
@@ -147,7 +150,7 @@ func TestDeterministic(t *testing.T) {
 	var outs [][]byte
 	for _, procs := range []int{1, 4} {
 		old := runtime.GOMAXPROCS(procs)
-		rep := check(t, p, Options{Sessions: 3})
+		rep := checkModel(t, p, Options{Sessions: 3})
 		runtime.GOMAXPROCS(old)
 		var b bytes.Buffer
 		rep.WriteText(&b, true)
@@ -163,7 +166,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestTimeoutStopsCleanly(t *testing.T) {
 	p := mustShipped(t, "nsl")
-	rep := check(t, p, Options{Sessions: 3, MaxStates: 300})
+	rep := checkModel(t, p, Options{Sessions: 3, MaxStates: 300})
 	for _, c := range rep.Scenarios[0].Claims {
 		if c.Verdict != VerdictTimeout {
 			t.Errorf("%s: %s after a stopped search, want %s", c.Claim.ID, c.Verdict, VerdictTimeout)
@@ -175,14 +178,14 @@ func TestTimeoutStopsCleanly(t *testing.T) {
 }
 
 func TestCheckerRejectsCorruptedTraces(t *testing.T) {
-	rep := check(t, mustShipped(t, "nspk"), Options{})
+	rep := checkModel(t, mustShipped(t, "nspk"), Options{})
 	c := claimResult(t, rep, "default", "R.secret2")
 	good := c.Trace
 	p, sc := rep.p(), rep.sc("default")
 	if err := CheckTrace(p, sc, good); err != nil {
 		t.Fatalf("good trace rejected: %v", err)
 	}
-	idx := func(k StepKind, n int) int {
+	idx := func(k proto.StepKind, n int) int {
 		for i, s := range good.Steps {
 			if s.Kind == k {
 				if n == 0 {
@@ -194,48 +197,48 @@ func TestCheckerRejectsCorruptedTraces(t *testing.T) {
 		t.Fatalf("no step %s", k)
 		return -1
 	}
-	secret := &Name{Text: "Nx.9", Kind: KindFresh, Type: "nonce"}
+	secret := &term.Name{Text: "Nx.9", Kind: term.KindFresh, Type: "nonce"}
 	cases := []struct {
 		name    string
-		corrupt func(tr *Trace)
+		corrupt func(tr *proto.Trace)
 	}{
-		{"received message the attacker cannot build", func(tr *Trace) {
-			i := idx(StepRecv, 0)
-			tr.Steps[i].Term = Fn(FnAenc, Tuple(secret, &Name{Text: "a", Kind: KindAgent, Type: "agent"}), Fn(FnPK, Fn("sk", &Name{Text: "b", Kind: KindAgent, Type: "agent"})))
+		{"received message the attacker cannot build", func(tr *proto.Trace) {
+			i := idx(proto.StepRecv, 0)
+			tr.Steps[i].Term = term.Fn(term.FnAenc, term.Tuple(secret, &term.Name{Text: "a", Kind: term.KindAgent, Type: "agent"}), term.Fn(term.FnPK, term.Fn("sk", &term.Name{Text: "b", Kind: term.KindAgent, Type: "agent"})))
 		}},
-		{"send dropped", func(tr *Trace) {
-			i := idx(StepSend, 0)
+		{"send dropped", func(tr *proto.Trace) {
+			i := idx(proto.StepSend, 0)
 			tr.Steps = append(tr.Steps[:i:i], tr.Steps[i+1:]...)
 			tr.Hit--
 			tr.Length--
 		}},
-		{"sent message altered", func(tr *Trace) {
-			i := idx(StepSend, 1)
-			tr.Steps[i].Term = Fn(FnAenc, secret, Fn(FnPK, Fn("sk", &Name{Text: "a", Kind: KindAgent, Type: "agent"})))
+		{"sent message altered", func(tr *proto.Trace) {
+			i := idx(proto.StepSend, 1)
+			tr.Steps[i].Term = term.Fn(term.FnAenc, secret, term.Fn(term.FnPK, term.Fn("sk", &term.Name{Text: "a", Kind: term.KindAgent, Type: "agent"})))
 		}},
-		{"steps reordered", func(tr *Trace) {
-			i, j := idx(StepRecv, 1), idx(StepSend, 2)
+		{"steps reordered", func(tr *proto.Trace) {
+			i, j := idx(proto.StepRecv, 1), idx(proto.StepSend, 2)
 			tr.Steps[i], tr.Steps[j] = tr.Steps[j], tr.Steps[i]
 		}},
-		{"violated step is not a claim", func(tr *Trace) { tr.Hit = 0 }},
-		{"claim that holds", func(tr *Trace) {
+		{"violated step is not a claim", func(tr *proto.Trace) { tr.Hit = 0 }},
+		{"claim that holds", func(tr *proto.Trace) {
 			tr.Claim = "R.alive"
-			tr.Kind = ClaimAlive
+			tr.Kind = proto.ClaimAlive
 			for i, s := range tr.Steps {
-				if s.Kind == StepClaim && s.Label == "R.alive" {
+				if s.Kind == proto.StepClaim && s.Label == "R.alive" {
 					tr.Hit = i
 				}
 			}
 		}},
-		{"wrong length", func(tr *Trace) { tr.Length++ }},
-		{"honest agent replaced by the attacker", func(tr *Trace) {
+		{"wrong length", func(tr *proto.Trace) { tr.Length++ }},
+		{"honest agent replaced by the attacker", func(tr *proto.Trace) {
 			for i, s := range tr.Steps {
-				if s.Kind == StepStart && s.Role == "R" {
+				if s.Kind == proto.StepStart && s.Role == "R" {
 					tr.Steps[i].Agents = []string{"b", "e"}
 				}
 			}
 		}},
-		{"unknown agent", func(tr *Trace) { tr.Steps[0].Agents = []string{"a", "zed"} }},
+		{"unknown agent", func(tr *proto.Trace) { tr.Steps[0].Agents = []string{"a", "zed"} }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -252,9 +255,9 @@ func TestCheckerRejectsCorruptedTraces(t *testing.T) {
 	}
 }
 
-func cloneTrace(tr *Trace) *Trace {
+func cloneTrace(tr *proto.Trace) *proto.Trace {
 	c := *tr
-	c.Steps = make([]Step, len(tr.Steps))
+	c.Steps = make([]proto.Step, len(tr.Steps))
 	copy(c.Steps, tr.Steps)
 	for i := range c.Steps {
 		c.Steps[i].Agents = append([]string(nil), tr.Steps[i].Agents...)
@@ -281,6 +284,18 @@ func TestEveryClaimReached(t *testing.T) {
 			if !reached[c.ID] {
 				t.Errorf("%s#%s: no honest session reaches the claim in any scenario", p.Name, c.ID)
 			}
+		}
+	}
+}
+
+func TestParseShipped(t *testing.T) {
+	if len(Shipped()) < 7 {
+		t.Fatalf("only %d shipped models", len(Shipped()))
+	}
+	for _, f := range Shipped() {
+		p := mustShipped(t, f)
+		if len(p.Claims) == 0 || len(p.Scenarios) == 0 {
+			t.Errorf("%s: no claims or no scenario", f)
 		}
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
 )
 
 // SchemaVersion names the JSON schema documented in docs/model.md.
-const SchemaVersion = "imcheck.model/v1"
+const SchemaVersion = "imcheck.model/v2"
 
 type jsonDoc struct {
 	Schema string       `json:"schema"`
@@ -70,7 +72,7 @@ type jsonStep struct {
 	Violated bool `json:"violated,omitempty"`
 }
 
-func strs(ts []Term) []string {
+func strs(ts []term.Term) []string {
 	if ts == nil {
 		return nil
 	}
@@ -93,8 +95,8 @@ func WriteJSON(w io.Writer, reps []*Report) error {
 				jc := jsonClaim{ID: c.Claim.ID, Role: c.Claim.Role.Name, Kind: c.Claim.Kind.String(),
 					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), Reached: c.Reached}
 				if t := c.Trace; t != nil {
-					jt := &jsonTrace{Length: t.Length, Hit: t.Hit, Explain: t.explain()}
-					if t.Kind == ClaimUnique {
+					jt := &jsonTrace{Length: t.Length, Hit: t.Hit, Explain: t.Explain()}
+					if t.Kind == proto.ClaimUnique {
 						h := t.Hit2
 						jt.Hit2 = &h
 					}
@@ -104,7 +106,7 @@ func WriteJSON(w io.Writer, reps []*Report) error {
 					for i, st := range t.Steps {
 						js := jsonStep{Kind: string(st.Kind), Session: st.Session, Role: st.Role,
 							Agents: st.Agents, Label: st.Label, Args: strs(st.Args), Line: st.Line,
-							Violated: st.Kind == StepClaim && t.violated(i)}
+							Violated: st.Kind == proto.StepClaim && t.Violated(i)}
 						if st.Term != nil {
 							js.Term = st.Term.String()
 						}
@@ -145,40 +147,4 @@ func (r *Report) WriteMermaid(w io.Writer) {
 			fmt.Fprintln(w)
 		}
 	}
-}
-
-// WriteMermaid writes the trace as a Mermaid sequenceDiagram: one
-// participant per session and one for the attacker.
-func (t *Trace) WriteMermaid(w io.Writer) {
-	fmt.Fprintln(w, "sequenceDiagram")
-	fmt.Fprintln(w, "    participant E as Attacker")
-	part := func(id int) string { return fmt.Sprintf("S%d", id) }
-	for i, s := range t.Steps {
-		switch s.Kind {
-		case StepStart:
-			fmt.Fprintf(w, "    participant %s as #%d %s(%s)\n", part(s.Session), s.Session, s.Role, strings.Join(s.Agents, ", "))
-		case StepSend:
-			fmt.Fprintf(w, "    %s->>E: %s%s\n", part(s.Session), lbl(s.Label), mm(s.Term.String()))
-		case StepRecv:
-			fmt.Fprintf(w, "    E->>%s: %s%s\n", part(s.Session), lbl(s.Label), mm(s.Term.String()))
-		case StepEvent:
-			fmt.Fprintf(w, "    Note over %s: %s\n", part(s.Session), mm(Fn(s.Label, s.Args...).String()))
-		case StepClaim:
-			if t.violated(i) {
-				fmt.Fprintf(w, "    Note over %s: claim %s violated\n", part(s.Session), mm(s.Label))
-			}
-		case StepReveal:
-			fmt.Fprintf(w, "    Note over E: reveal %s\n", mm(Tuple(s.Args...).String()))
-		}
-	}
-	if t.Witness != nil {
-		fmt.Fprintf(w, "    Note over E: %s\n", mm(t.explain()))
-	}
-}
-
-// mm escapes text for a Mermaid message: ';' and '#' and '<' '>' are
-// special there.
-func mm(s string) string {
-	r := strings.NewReplacer(";", "#59;", "#", "#35;", "<", "⟨", ">", "⟩")
-	return r.Replace(s)
 }

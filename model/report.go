@@ -65,7 +65,8 @@ func (r *Report) Undecided() bool {
 }
 
 // Codes is the golden form: per scenario, one character per claim
-// ('A' attack, '-' no attack within the bound, '?' undecided).
+// ('P' proved, 'A' attack, '-' no attack within the bound, '?' stopped at
+// the timeout, 'u' never reached).
 func (r *Report) Codes() string {
 	var b strings.Builder
 	for i, s := range r.Scenarios {
@@ -101,14 +102,15 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 		fmt.Fprintf(w, "  scenario %s: %s; %d states\n", s.Name, s.Bound(), s.States)
 		for _, c := range s.Claims {
 			v := "no attack within the bound"
-			if !c.Reached {
-				v += " (never reached)"
-			}
 			switch c.Verdict {
+			case VerdictProved:
+				v = "PROVED (any number of sessions)"
 			case VerdictAttack:
 				v = fmt.Sprintf("ATTACK (%d steps)", c.Trace.Length)
 			case VerdictTimeout:
 				v = "UNDECIDED (stopped at the timeout)"
+			case VerdictUnreached:
+				v = "UNREACHED (no honest session reached the claim within the bound)"
 			}
 			fmt.Fprintf(w, "    %-28s %-44s %s\n", c.Claim.ID, c.Claim.Text, v)
 		}
@@ -124,66 +126,6 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 	}
 }
 
-// WriteText writes the trace one step a line. Of the claim steps, only the
-// violated one (two for "unique") is shown.
-func (t *Trace) WriteText(w io.Writer, indent string) {
-	n := 0
-	for i, s := range t.Steps {
-		mark := ""
-		if t.violated(i) {
-			mark = "   <-- violated"
-		}
-		switch s.Kind {
-		case StepStart:
-			fmt.Fprintf(w, "%s   start  #%d %s(%s)\n", indent, s.Session, s.Role, strings.Join(s.Agents, ", "))
-		case StepSend:
-			n++
-			fmt.Fprintf(w, "%s%2d. #%d send %s %v\n", indent, n, s.Session, lbl(s.Label), s.Term)
-		case StepRecv:
-			n++
-			fmt.Fprintf(w, "%s%2d. #%d recv %s %v\n", indent, n, s.Session, lbl(s.Label), s.Term)
-		case StepEvent:
-			fmt.Fprintf(w, "%s   event  #%d %v\n", indent, s.Session, Fn(s.Label, s.Args...))
-		case StepClaim:
-			// only the violated claim step: the others are reached but hold
-			if mark != "" {
-				fmt.Fprintf(w, "%s   claim  #%d %s%s\n", indent, s.Session, s.Label, mark)
-			}
-		case StepReveal:
-			n++
-			fmt.Fprintf(w, "%s%2d. reveal %v (after #%d reached %s)\n", indent, n, Tuple(s.Args...), s.Session, s.Label)
-		}
-	}
-	if t.Witness != nil {
-		fmt.Fprintf(w, "%s   %s\n", indent, t.explain())
-	}
-}
-
-func lbl(l string) string {
-	if l == "" {
-		return ""
-	}
-	return l + ":"
-}
-
-func (t *Trace) explain() string {
-	switch t.Kind {
-	case ClaimSecret, ClaimFSecret:
-		return fmt.Sprintf("the attacker derives %v", t.Witness)
-	case ClaimAlive:
-		return fmt.Sprintf("%v never ran the protocol", t.Witness)
-	case ClaimWeakAgree:
-		return fmt.Sprintf("%v never ran the protocol with the claimant", t.Witness)
-	case ClaimNIAgree, ClaimInjAgree:
-		return fmt.Sprintf("no matching earlier event %v", t.Witness)
-	case ClaimUnique:
-		return fmt.Sprintf("the same %v is accepted or used twice", t.Witness)
-	case ClaimWeakSecret:
-		return fmt.Sprintf("the attacker can test guesses of %v offline", t.Witness)
-	}
-	return ""
-}
-
 // p and sc give tests the protocol and scenarios behind a report.
 func (r *Report) p() *Protocol { return r.proto }
 
@@ -194,10 +136,4 @@ func (r *Report) sc(name string) *Scenario {
 		}
 	}
 	return nil
-}
-
-// violated reports whether step i is the violated claim step (or, for
-// "unique", the second use).
-func (t *Trace) violated(i int) bool {
-	return i == t.Hit || i == t.Hit2 && t.Kind == ClaimUnique
 }

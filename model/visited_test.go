@@ -17,7 +17,7 @@ func TestDedupKeepsVerdicts(t *testing.T) {
 		if testing.Short() && slow[p.Name] {
 			continue
 		}
-		full := check(t, p, Options{NoReduction: true})
+		full := checkModel(t, p, Options{NoReduction: true})
 		for i, s := range full.Scenarios {
 			r := red.Scenarios[i]
 			if r.States < s.States {

@@ -1,33 +1,36 @@
-package model
+package search
 
 import (
 	"fmt"
 	"time"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
 )
 
 // sessionConfigs lists every (role, agents) pair a new session may take:
 // the first parameter is an honest agent of its class, the others any
 // agent of their class.
-func (e *engine) sessionConfigs() [][]*Name {
-	var out [][]*Name
+func (e *engine) sessionConfigs() [][]*term.Name {
+	var out [][]*term.Name
 	for _, r := range e.p.Roles {
-		var rec func(i int, acc []*Name)
-		rec = func(i int, acc []*Name) {
+		var rec func(i int, acc []*term.Name)
+		rec = func(i int, acc []*term.Name) {
 			if i == r.Params {
 				if e.sc.Distinct && repeats(acc) {
 					return
 				}
-				c := append([]*Name{{Text: r.Name}}, acc...)
+				c := append([]*term.Name{{Text: r.Name}}, acc...)
 				out = append(out, c)
 				return
 			}
-			h, d := e.sc.agents(r.Syms[i].Class)
+			h, d := e.sc.Class(r.Syms[i].Class)
 			cands := append([]string(nil), h...)
 			if i > 0 {
 				cands = append(cands, d...)
 			}
 			for _, a := range cands {
-				rec(i+1, append(acc[:i:i], e.w.agents[a]))
+				rec(i+1, append(acc[:i:i], e.w.Agents[a]))
 			}
 		}
 		rec(0, nil)
@@ -35,7 +38,7 @@ func (e *engine) sessionConfigs() [][]*Name {
 	return out
 }
 
-func repeats(ns []*Name) bool {
+func repeats(ns []*term.Name) bool {
 	for i := range ns {
 		for j := i + 1; j < len(ns); j++ {
 			if ns[i].Text == ns[j].Text {
@@ -46,7 +49,7 @@ func repeats(ns []*Name) bool {
 	return false
 }
 
-func (e *engine) roleByName(name string) *Role {
+func (e *engine) roleByName(name string) *proto.Role {
 	for _, r := range e.p.Roles {
 		if r.Name == name {
 			return r
@@ -58,11 +61,11 @@ func (e *engine) roleByName(name string) *Role {
 // canonical reports whether a new session with these agents respects the
 // symmetry reduction: an agent not used so far may appear only if every
 // interchangeable agent of lower rank is already used.
-func (e *engine) canonical(st *state, agents []*Name) bool {
+func (e *engine) canonical(st *state, agents []*term.Name) bool {
 	used := map[string]bool{}
 	for _, s := range st.sess {
 		for i := 0; i < s.role.Params; i++ {
-			used[s.env[i].(*Name).Text] = true
+			used[s.env[i].(*term.Name).Text] = true
 		}
 	}
 	for _, a := range agents {
@@ -84,7 +87,7 @@ func (e *engine) run() {
 	e.start = time.Now()
 	e.last = e.start
 	st := &state{reveal: -1}
-	st.know = append(st.know, e.w.know...)
+	st.know = append(st.know, e.w.Know...)
 	e.dfs(st)
 }
 
@@ -162,14 +165,14 @@ func (e *engine) successors(st *state) []*state {
 	}
 	for i := range st.sess {
 		s := &st.sess[i]
-		if s.pc < len(s.role.Actions) && s.role.Actions[s.pc].Kind == ActRecv {
+		if s.pc < len(s.role.Actions) && s.role.Actions[s.pc].Kind == proto.ActRecv {
 			out = append(out, moved(e.receive(st, i))...)
 		}
 	}
 	if len(st.sess) < e.sessions {
 		for _, c := range e.configs {
 			r := e.roleByName(c[0].Text)
-			first := len(r.Actions) > 0 && r.Actions[0].Kind == ActRecv
+			first := len(r.Actions) > 0 && r.Actions[0].Kind == proto.ActRecv
 			if !first && e.early && st.moved || !e.canonical(st, c[1:]) {
 				continue
 			}
@@ -187,7 +190,7 @@ func (e *engine) successors(st *state) []*state {
 		s := st.clone()
 		z := s.newVar("z"+fmt.Sprint(len(s.vars)), "msg")
 		s.invalidate()
-		if e.matcher().unify(&s.sub, v, Fn(FnPK, z)) {
+		if e.matcher().Unify(&s.sub, v, term.Fn(term.FnPK, z)) {
 			out = append(out, moved(e.normalize(s))...)
 		}
 	}
@@ -202,24 +205,24 @@ func (e *engine) successors(st *state) []*state {
 	return out
 }
 
-func (e *engine) newSession(st *state, r *Role, agents []*Name) {
+func (e *engine) newSession(st *state, r *proto.Role, agents []*term.Name) {
 	id := len(st.sess) + 1
-	env := make([]Term, len(r.Syms))
+	env := make([]term.Term, len(r.Syms))
 	for i, sym := range r.Syms {
 		switch sym.Kind {
-		case SymParam:
+		case proto.SymParam:
 			env[i] = agents[i]
-		case SymFresh:
-			env[i] = freshName(sym, id)
-		case SymVar:
+		case proto.SymFresh:
+			env[i] = proto.FreshName(sym, id)
+		case proto.SymVar:
 			env[i] = st.newVar(fmt.Sprintf("%s.%d", sym.Name, id), sym.Type)
 		}
 	}
 	st.sess = append(st.sess, session{id: id, role: r, env: env, start: st.tlen()})
-	st.push(Step{Kind: StepStart, Session: id, Role: r.Name, Agents: names(agents)})
+	st.push(proto.Step{Kind: proto.StepStart, Session: id, Role: r.Name, Agents: names(agents)})
 }
 
-func names(ns []*Name) []string {
+func names(ns []*term.Name) []string {
 	out := make([]string, len(ns))
 	for i, n := range ns {
 		out[i] = n.Text
@@ -231,10 +234,10 @@ func names(ns []*Name) []string {
 func (e *engine) receive(st *state, i int) []*state {
 	s := &st.sess[i]
 	a := s.role.Actions[s.pc]
-	pat := instantiate(a.Term, s.env)
+	pat := proto.Instantiate(a.Term, s.env)
 	var out []*state
 	for _, r := range e.solve(st, len(st.know), pat) {
-		r.push(Step{Kind: StepRecv, Session: s.id, Label: a.Label, Term: pat, Line: a.Pos.Line})
+		r.push(proto.Step{Kind: proto.StepRecv, Session: s.id, Label: a.Label, Term: pat, Line: a.Pos.Line})
 		r.length++
 		r.sess[i].pc++
 		out = append(out, e.block(r, i)...)
@@ -249,23 +252,23 @@ func (e *engine) block(st *state, i int) []*state {
 	for s.pc < len(s.role.Actions) {
 		a := s.role.Actions[s.pc]
 		switch a.Kind {
-		case ActRecv:
+		case proto.ActRecv:
 			return []*state{st}
-		case ActSend:
-			t := instantiate(a.Term, s.env)
+		case proto.ActSend:
+			t := proto.Instantiate(a.Term, s.env)
 			st.know = append(st.know, t)
-			st.push(Step{Kind: StepSend, Session: s.id, Label: a.Label, Term: t, Line: a.Pos.Line})
+			st.push(proto.Step{Kind: proto.StepSend, Session: s.id, Label: a.Label, Term: t, Line: a.Pos.Line})
 			st.length++
-		case ActEvent:
-			args := make([]Term, len(a.Args))
+		case proto.ActEvent:
+			args := make([]term.Term, len(a.Args))
 			for k, x := range a.Args {
-				args[k] = instantiate(x, s.env)
+				args[k] = proto.Instantiate(x, s.env)
 			}
 			st.events = append(st.events, eventRec{name: a.Event, args: args, sess: i, step: st.tlen()})
-			st.push(Step{Kind: StepEvent, Session: s.id, Label: a.Event, Args: args, Line: a.Pos.Line})
-		case ActCheck:
+			st.push(proto.Step{Kind: proto.StepEvent, Session: s.id, Label: a.Event, Args: args, Line: a.Pos.Line})
+		case proto.ActCheck:
 			st.invalidate()
-			if !e.matcher().unify(&st.sub, instantiate(a.Term, s.env), instantiate(a.Term2, s.env)) {
+			if !e.matcher().Unify(&st.sub, proto.Instantiate(a.Term, s.env), proto.Instantiate(a.Term2, s.env)) {
 				return nil
 			}
 			var out []*state
@@ -274,15 +277,15 @@ func (e *engine) block(st *state, i int) []*state {
 				out = append(out, e.block(r, i)...)
 			}
 			return out
-		case ActCache:
-			st.caches = append(st.caches, cacheRec{owner: s.owner(), name: a.Event, t: instantiate(a.Term, s.env)})
+		case proto.ActCache:
+			st.caches = append(st.caches, cacheRec{owner: s.owner(), name: a.Event, t: proto.Instantiate(a.Term, s.env)})
 			if !st.consistent() {
 				return nil
 			}
-		case ActClaim:
-			if k := e.claimIndex(a.Claim.primary()); k >= 0 && e.honestFor(a.Claim, s) {
+		case proto.ActClaim:
+			if k := e.claimIndex(a.Claim.First()); k >= 0 && e.honestFor(a.Claim, s) {
 				st.hits = append(st.hits, hitRec{claim: k, occ: a.Claim, sess: i, step: st.tlen()})
-				st.push(Step{Kind: StepClaim, Session: s.id, Label: a.Claim.ID, Line: a.Pos.Line})
+				st.push(proto.Step{Kind: proto.StepClaim, Session: s.id, Label: a.Claim.ID, Line: a.Pos.Line})
 			}
 		}
 		s.pc++
@@ -290,7 +293,7 @@ func (e *engine) block(st *state, i int) []*state {
 	return []*state{st}
 }
 
-func (e *engine) claimIndex(c *Claim) int {
+func (e *engine) claimIndex(c *proto.Claim) int {
 	for i, x := range e.claims {
 		if x == c {
 			return i
@@ -301,17 +304,17 @@ func (e *engine) claimIndex(c *Claim) int {
 
 // honestFor reports whether the claim's honesty precondition holds for the
 // session: the listed parameters (all by default) are honest agents.
-func (e *engine) honestFor(c *Claim, s *session) bool {
+func (e *engine) honestFor(c *proto.Claim, s *session) bool {
 	if len(c.Honest) == 0 {
 		for i := 0; i < s.role.Params; i++ {
-			if !e.sc.Honest(s.env[i].(*Name).Text) {
+			if !e.sc.Honest(s.env[i].(*term.Name).Text) {
 				return false
 			}
 		}
 		return true
 	}
 	for _, k := range c.Honest {
-		n, ok := s.env[k].(*Name)
+		n, ok := s.env[k].(*term.Name)
 		if !ok || !e.sc.Honest(n.Text) {
 			return false
 		}
@@ -325,14 +328,14 @@ func (e *engine) doReveal(st *state, h hitRec) *state {
 	s := st.clone()
 	c := h.occ
 	ss := &s.sess[h.sess]
-	var ts []Term
+	var ts []term.Term
 	for _, t := range c.Reveal {
-		x := instantiate(t, ss.env)
+		x := proto.Instantiate(t, ss.env)
 		ts = append(ts, x)
 		s.know = append(s.know, x)
 	}
 	s.reveal = h.claim
-	s.push(Step{Kind: StepReveal, Session: ss.id, Label: c.ID, Args: ts})
+	s.push(proto.Step{Kind: proto.StepReveal, Session: ss.id, Label: c.ID, Args: ts})
 	s.length++
 	return s
 }

@@ -1,4 +1,4 @@
-package model
+package term
 
 // Names of the built-in primitives.
 const (
@@ -84,12 +84,12 @@ func builtins() []*Prim {
 func NewTheory() *Theory {
 	t := &Theory{rows: map[string]*Prim{}}
 	for _, p := range builtins() {
-		t.add(p)
+		t.Add(p)
 	}
 	return t
 }
 
-func (t *Theory) add(p *Prim) {
+func (t *Theory) Add(p *Prim) {
 	t.rows[p.Name] = p
 	t.order = append(t.order, p.Name)
 }

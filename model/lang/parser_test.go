@@ -1,4 +1,4 @@
-package model
+package lang
 
 import (
 	"errors"
@@ -47,7 +47,7 @@ func TestParseErrors(t *testing.T) {
 			}
 			var pe *Error
 			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v is not a *model.Error", err, err)
+				t.Fatalf("error %T %v is not a *lang.Error", err, err)
 			}
 			if pe.Pos.Line != tc.line || pe.Pos.Col != tc.col || !strings.Contains(pe.Msg, tc.msg) {
 				t.Fatalf("got %v\nwant x.imp:%d:%d: ...%s...", err, tc.line, tc.col, tc.msg)
@@ -59,30 +59,12 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestParseShipped(t *testing.T) {
-	if len(Shipped()) < 7 {
-		t.Fatalf("only %d shipped models", len(Shipped()))
-	}
-	for _, f := range Shipped() {
-		p := mustShipped(t, f)
-		if len(p.Claims) == 0 || len(p.Scenarios) == 0 {
-			t.Errorf("%s: no claims or no scenario", f)
-		}
-	}
-}
-
-// FuzzParse: the parser never panics; it accepts or returns a *model.Error.
-// The seed corpus is the shipped models and testdata/fuzz/FuzzParse.
+// FuzzParse: the parser never panics; it accepts or returns a *lang.Error.
+// The seed corpus is the shipped models (../protocols) and testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
-	for _, name := range Shipped() {
-		src, err := shipped.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(src))
-	}
+	models, _ := filepath.Glob(filepath.Join("..", "protocols", "*.imp"))
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "parse", "*.imp"))
-	for _, s := range seeds {
+	for _, s := range append(models, seeds...) {
 		b, err := os.ReadFile(s)
 		if err != nil {
 			f.Fatal(err)
@@ -94,7 +76,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			var pe *Error
 			if !errors.As(err, &pe) {
-				t.Fatalf("error %T is not a *model.Error: %v", err, err)
+				t.Fatalf("error %T is not a *lang.Error: %v", err, err)
 			}
 			return
 		}
@@ -110,7 +92,11 @@ func TestParseSeeds(t *testing.T) {
 		t.Fatal("no seeds")
 	}
 	for _, s := range seeds {
-		if _, err := LoadFile(s); err != nil {
+		src, err := os.ReadFile(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(s, string(src)); err != nil {
 			t.Errorf("%s: %v", s, err)
 		}
 	}

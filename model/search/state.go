@@ -1,35 +1,40 @@
-package model
+package search
+
+import (
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
+)
 
 // session is one run of a role by an honest agent.
 type session struct {
 	id    int // 1-based, in order of creation
-	role  *Role
-	env   []Term // role symbol -> term (agents, fresh names, run variables)
-	pc    int    // next action
-	start int    // index in the trace of its start step
+	role  *proto.Role
+	env   []term.Term // role symbol -> term (agents, fresh names, run variables)
+	pc    int         // next action
+	start int         // index in the trace of its start step
 }
 
-func (s *session) owner() string { return s.env[0].(*Name).Text }
+func (s *session) owner() string { return s.env[0].(*term.Name).Text }
 
 // constraint says that the attacker must derive t from its first know
 // observations. After normalisation t is always a variable.
 type constraint struct {
 	know int
-	t    Term
+	t    term.Term
 }
 
 // eventRec is an event an honest session emitted.
 type eventRec struct {
 	name string
-	args []Term
+	args []term.Term
 	sess int // session index
 	step int // index in trace
 }
 
 // hitRec is an honest session reaching a claim.
 type hitRec struct {
-	claim int    // index in engine.claims
-	occ   *Claim // the occurrence reached (differs from the claim for a shared label)
+	claim int          // index in engine.claims
+	occ   *proto.Claim // the occurrence reached (differs from the claim for a shared label)
 	sess  int
 	step  int
 }
@@ -40,15 +45,15 @@ type hitRec struct {
 type cacheRec struct {
 	owner string
 	name  string
-	t     Term
+	t     term.Term
 }
 
 // state is a node of the search: a symbolic partial run.
 type state struct {
 	sess   []session
-	sub    Subst
-	vars   []*Var // every run variable, by ID
-	know   []Term // the attacker's observations, initial knowledge first
+	sub    term.Subst
+	vars   []*term.Var // every run variable, by ID
+	know   []term.Term // the attacker's observations, initial knowledge first
 	cons   []constraint
 	events []eventRec
 	hits   []hitRec
@@ -64,7 +69,7 @@ type state struct {
 func (st *state) clone() *state {
 	c := &state{
 		sess:   append([]session(nil), st.sess...),
-		sub:    st.sub.clone(),
+		sub:    st.sub.Clone(),
 		vars:   st.vars[:len(st.vars):len(st.vars)],
 		know:   st.know[:len(st.know):len(st.know)],
 		cons:   append([]constraint(nil), st.cons...),
@@ -91,8 +96,8 @@ func (st *state) clone() *state {
 func (st *state) invalidate() { st.clo = nil }
 
 // newVar allocates a run variable.
-func (st *state) newVar(name, typ string) *Var {
-	v := &Var{ID: len(st.vars), Text: name, Type: typ}
+func (st *state) newVar(name, typ string) *term.Var {
+	v := &term.Var{ID: len(st.vars), Text: name, Type: typ}
 	st.vars = append(st.vars, v)
 	st.sub = append(st.sub, nil)
 	return v
@@ -100,9 +105,9 @@ func (st *state) newVar(name, typ string) *Var {
 
 // addCons records that the attacker must know variable v from its first n
 // observations, keeping only the strongest constraint per variable.
-func (st *state) addCons(n int, v *Var) {
+func (st *state) addCons(n int, v *term.Var) {
 	for i, c := range st.cons {
-		if w, ok := c.t.(*Var); ok && w.ID == v.ID {
+		if w, ok := c.t.(*term.Var); ok && w.ID == v.ID {
 			if c.know > n {
 				st.cons[i].know = n
 			}
@@ -154,7 +159,7 @@ func (st *state) consistent() bool {
 		a := st.caches[i]
 		for j := i + 1; j < len(st.caches); j++ {
 			b := st.caches[j]
-			if a.owner == b.owner && a.name == b.name && Equal(st.sub.Resolve(a.t), st.sub.Resolve(b.t)) {
+			if a.owner == b.owner && a.name == b.name && term.Equal(st.sub.Resolve(a.t), st.sub.Resolve(b.t)) {
 				return false
 			}
 		}
@@ -176,13 +181,13 @@ func consistentOnly(sts []*state) []*state {
 // traceNode is one step of a state's trace; states share their common
 // prefix, so a new step costs one node, not a copy of the trace.
 type traceNode struct {
-	step Step
+	step proto.Step
 	prev *traceNode
 	n    int // number of steps up to and including this one
 }
 
 // push appends a step to the state's trace.
-func (st *state) push(s Step) { st.tr = &traceNode{step: s, prev: st.tr, n: st.tlen() + 1} }
+func (st *state) push(s proto.Step) { st.tr = &traceNode{step: s, prev: st.tr, n: st.tlen() + 1} }
 
 // tlen is the number of steps in the state's trace.
 func (st *state) tlen() int {
@@ -193,8 +198,8 @@ func (st *state) tlen() int {
 }
 
 // steps returns the state's trace, oldest step first.
-func (st *state) steps() []Step {
-	out := make([]Step, st.tlen())
+func (st *state) steps() []proto.Step {
+	out := make([]proto.Step, st.tlen())
 	for n := st.tr; n != nil; n = n.prev {
 		out[n.n-1] = n.step
 	}

@@ -1,9 +1,11 @@
-package model
+package search
+
+import "github.com/imcheck/imcheck/model/term"
 
 // solve returns the normalised states in which the attacker, from its first
 // n observations, produces a term matching t: the lazy intruder. Variables
 // in t are not enumerated; they stay symbolic, constrained to be derivable.
-func (e *engine) solve(st *state, n int, t Term) []*state {
+func (e *engine) solve(st *state, n int, t term.Term) []*state {
 	var out []*state
 	for _, s := range e.solveRaw(st, n, t) {
 		out = append(out, e.normalize(s)...)
@@ -15,16 +17,16 @@ func (e *engine) solve(st *state, n int, t Term) []*state {
 // constraint; a goal the attacker can build without fixing anything is
 // done; otherwise unify it with an analysed observation, or compose it with
 // a public primitive and solve the arguments.
-func (e *engine) solveRaw(st *state, n int, t Term) []*state {
+func (e *engine) solveRaw(st *state, n int, t term.Term) []*state {
 	e.stats.solves++
 	t = st.sub.Resolve(t)
-	if v, ok := t.(*Var); ok {
+	if v, ok := t.(*term.Var); ok {
 		s := st.clone()
 		s.addCons(n, v)
 		return []*state{s}
 	}
 	clo := e.closure(st, n)
-	ground := Ground(t)
+	ground := term.Ground(t)
 	if ground && derivable(e.th, clo, t) {
 		// the most general solution: nothing to fix
 		return []*state{st.clone()}
@@ -32,18 +34,18 @@ func (e *engine) solveRaw(st *state, n int, t Term) []*state {
 	var out []*state
 	m := e.matcher()
 	for _, c := range clo {
-		if _, ok := c.(*Var); ok || ground && Ground(c) || !mayUnify(st.sub, c, t) {
+		if _, ok := c.(*term.Var); ok || ground && term.Ground(c) || !term.MayUnify(st.sub, c, t) {
 			continue
 		}
-		sub := st.sub.clone()
-		if m.unify(&sub, c, t) {
+		sub := st.sub.Clone()
+		if m.Unify(&sub, c, t) {
 			s := st.clone()
 			s.sub = sub
 			s.invalidate()
 			out = append(out, s)
 		}
 	}
-	if a, ok := t.(*App); ok {
+	if a, ok := t.(*term.App); ok {
 		if p := e.th.Prim(a.Fn); p != nil && p.Public {
 			sts := []*state{st}
 			for _, x := range a.Args {
@@ -70,9 +72,9 @@ func (e *engine) solveRaw(st *state, n int, t Term) []*state {
 // constraints are on free variables again. It may branch or fail.
 func (e *engine) normalize(st *state) []*state {
 	for i, c := range st.cons {
-		r := st.sub.walk(c.t)
-		if v, ok := r.(*Var); ok {
-			if v.ID != c.t.(*Var).ID {
+		r := st.sub.Walk(c.t)
+		if v, ok := r.(*term.Var); ok {
+			if v.ID != c.t.(*term.Var).ID {
 				s := st.clone()
 				s.cons = append(s.cons[:i:i], s.cons[i+1:]...)
 				s.addCons(c.know, v)
@@ -89,39 +91,4 @@ func (e *engine) normalize(st *state) []*state {
 		return out
 	}
 	return []*state{st}
-}
-
-// mayUnify is a cheap necessary condition for unify(x, y): the head
-// symbols agree wherever neither side is a variable. It saves copying the
-// substitution for the many observations that cannot match.
-func mayUnify(s Subst, x, y Term) bool {
-	x, y = s.walk(x), s.walk(y)
-	switch a := x.(type) {
-	case *Var:
-		return true
-	case *Name:
-		switch b := y.(type) {
-		case *Var:
-			return true
-		case *Name:
-			return a.Text == b.Text
-		}
-		return false
-	case *App:
-		switch b := y.(type) {
-		case *Var:
-			return true
-		case *App:
-			if a.Fn != b.Fn || len(a.Args) != len(b.Args) {
-				return false
-			}
-			for i := range a.Args {
-				if !mayUnify(s, a.Args[i], b.Args[i]) {
-					return false
-				}
-			}
-			return true
-		}
-	}
-	return false
 }

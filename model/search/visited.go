@@ -1,4 +1,9 @@
-package model
+package search
+
+import (
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
+)
 
 // Duplicate-state elimination. Different interleavings of the same steps
 // often reach states whose futures are identical: the same sessions at the
@@ -51,22 +56,22 @@ func (h *hasher) sum() fingerprint { return fingerprint{h.a, h.b} }
 
 // termHash hashes t under the substitution, without building the
 // resolved term.
-func termHash(sub Subst, t Term) fingerprint {
+func termHash(sub term.Subst, t term.Term) fingerprint {
 	h := newHasher()
 	termHashInto(&h, sub, t)
 	return h.sum()
 }
 
-func termHashInto(h *hasher, sub Subst, t Term) {
-	t = sub.walk(t)
+func termHashInto(h *hasher, sub term.Subst, t term.Term) {
+	t = sub.Walk(t)
 	switch a := t.(type) {
-	case *Name:
+	case *term.Name:
 		h.u64(1)
 		h.str(a.Text)
-	case *Var:
+	case *term.Var:
 		h.u64(2)
 		h.u64(uint64(a.ID))
-	case *App:
+	case *term.App:
 		h.u64(3)
 		h.str(a.Fn)
 		h.u64(uint64(len(a.Args)))
@@ -153,7 +158,7 @@ func (e *engine) fingerprint(st *state) fingerprint {
 	h.fp(setHash(hits))
 	h.str("U")
 	for k, c := range e.claims {
-		if c.Kind == ClaimInjAgree {
+		if c.Kind == proto.ClaimInjAgree {
 			h.u64(uint64(k))
 			h.fp(setHash(e.usedEvents(st, k)))
 		}

@@ -1,8 +1,11 @@
-package model
+package check
 
 import (
 	"errors"
 	"fmt"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
 )
 
 // ErrBadTrace is wrapped by every error of CheckTrace.
@@ -12,17 +15,24 @@ func badTrace(i int, format string, args ...any) error {
 	return fmt.Errorf("%w: step %d: %s", ErrBadTrace, i+1, fmt.Sprintf(format, args...))
 }
 
+// eventRec is an event a session of the replayed trace emitted.
+type eventRec struct {
+	name string
+	args []term.Term
+	step int // index in the trace
+}
+
 // run is the checker's own view of one session.
 type run struct {
-	role *Role
-	env  []Term // nil for a variable not received yet
+	role *proto.Role
+	env  []term.Term // nil for a variable not received yet
 	pc   int
 	id   int
 }
 
 type checkedHit struct {
 	claim string
-	occ   *Claim // the occurrence reached
+	occ   *proto.Claim // the occurrence reached
 	run   *run
 	step  int
 }
@@ -31,9 +41,9 @@ type checkedHit struct {
 type caches map[[3]string]bool
 
 // put records a ground value; it fails when the agent already holds it.
-func (c caches) put(r *run, a *Action) error {
-	t := instantiate(a.Term, r.env)
-	if !Ground(t) {
+func (c caches) put(r *run, a *proto.Action) error {
+	t := proto.Instantiate(a.Term, r.env)
+	if !term.Ground(t) {
 		return fmt.Errorf("session %d: cached value %v is not ground", r.id, t)
 	}
 	k := [3]string{r.env[0].String(), a.Event, t.String()}
@@ -44,84 +54,86 @@ func (c caches) put(r *run, a *Action) error {
 	return nil
 }
 
-// CheckTrace replays a ground attack trace step by step on the term
+// Trace replays a ground attack trace step by step on the term
 // algebra, independently of the search: every session runs its role
 // program, every received message must match the role's pattern and be
 // derivable by the attacker from what it has seen, every sent message must be
 // exactly what the role sends, and the claim named by the trace must be
 // violated at the end.
-func CheckTrace(p *Protocol, sc *Scenario, tr *Trace) error {
-	w := newWorld(p, sc)
-	know := append([]Term(nil), w.know...)
+func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
+	w := proto.NewWorld(p, sc)
+	know := append([]term.Term(nil), w.Know...)
 	runs := map[int]*run{}
 	var events []eventRec
 	var hits []checkedHit
-	claim := p.claim(tr.Claim)
+	claim := p.ClaimByID(tr.Claim)
 	if claim == nil {
 		return fmt.Errorf("%w: unknown claim %q", ErrBadTrace, tr.Claim)
 	}
 	revealed := -1
 	length := 0
 	cache := caches{}
-	advance := func(r *run, k ActKind, label string) (*Action, error) { return advanceRun(r, k, label, cache) }
+	advance := func(r *run, k proto.ActKind, label string) (*proto.Action, error) {
+		return advanceRun(r, k, label, cache)
+	}
 	for i, s := range tr.Steps {
-		if s.Kind != StepStart && s.Kind != StepReveal {
+		if s.Kind != proto.StepStart && s.Kind != proto.StepReveal {
 			if runs[s.Session] == nil {
 				return badTrace(i, "session %d has not started", s.Session)
 			}
 		}
 		switch s.Kind {
-		case StepStart:
+		case proto.StepStart:
 			r, err := startRun(p, sc, w, s, runs)
 			if err != nil {
 				return badTrace(i, "%v", err)
 			}
 			runs[s.Session] = r
-		case StepSend:
+		case proto.StepSend:
 			r := runs[s.Session]
-			a, err := advance(r, ActSend, "")
+			a, err := advance(r, proto.ActSend, "")
 			if err != nil {
 				return badTrace(i, "%v", err)
 			}
-			t := instantiate(a.Term, r.env)
-			if !Ground(t) || !Equal(t, s.Term) {
+			t := proto.Instantiate(a.Term, r.env)
+			if !term.Ground(t) || !term.Equal(t, s.Term) {
 				return badTrace(i, "session %d sends %v, not %v", r.id, t, s.Term)
 			}
 			know = append(know, t)
 			length++
-		case StepRecv:
+		case proto.StepRecv:
 			r := runs[s.Session]
-			a, err := advance(r, ActRecv, "")
+			a, err := advance(r, proto.ActRecv, "")
 			if err != nil {
 				return badTrace(i, "%v", err)
 			}
-			if s.Term == nil || !Ground(s.Term) {
+			if s.Term == nil || !term.Ground(s.Term) {
 				return badTrace(i, "received message is not ground")
 			}
 			if !matchGround(p.Theory, !sc.Untyped, a.Term, s.Term, r.env) {
 				return badTrace(i, "session %d (%s) cannot accept %v", r.id, r.role.Name, s.Term)
 			}
-			if !deduce(p.Theory, know, s.Term) {
+			if !term.Deduce(p.Theory, know, s.Term) {
 				return badTrace(i, "the attacker cannot produce %v", s.Term)
 			}
 			length++
-		case StepEvent:
+		case proto.StepEvent:
 			r := runs[s.Session]
-			a, err := advance(r, ActEvent, s.Label)
+			a, err := advance(r, proto.ActEvent, s.Label)
 			if err != nil {
 				return badTrace(i, "%v", err)
 			}
-			args := make([]Term, len(a.Args))
+			args := make([]term.Term, len(a.Args))
 			for k, x := range a.Args {
-				args[k] = instantiate(x, r.env)
-				if k >= len(s.Args) || !Equal(args[k], s.Args[k]) {
+				args[k] = proto.Instantiate(x, r.env)
+				if k >= len(s.Args) || !term.Equal(args[k], s.Args[k]) {
 					return badTrace(i, "event %s has different arguments", a.Event)
 				}
 			}
 			events = append(events, eventRec{name: a.Event, args: args, step: i})
-		case StepClaim:
+		case proto.StepClaim:
 			r := runs[s.Session]
-			a, err := advance(r, ActClaim, s.Label)
+			a, err := advance(r, proto.ActClaim, s.Label)
 			if err != nil {
 				return badTrace(i, "%v", err)
 			}
@@ -129,12 +141,12 @@ func CheckTrace(p *Protocol, sc *Scenario, tr *Trace) error {
 				return badTrace(i, "claim %s does not apply: an agent of session %d is dishonest", s.Label, r.id)
 			}
 			hits = append(hits, checkedHit{claim: s.Label, occ: a.Claim, run: r, step: i})
-		case StepReveal:
-			if claim.Kind != ClaimFSecret || s.Label != claim.ID || revealed >= 0 {
+		case proto.StepReveal:
+			if claim.Kind != proto.ClaimFSecret || s.Label != claim.ID || revealed >= 0 {
 				return badTrace(i, "reveal not allowed")
 			}
 			var r *run
-			var occ *Claim
+			var occ *proto.Claim
 			for _, h := range hits {
 				if h.claim == claim.ID && h.run.id == s.Session {
 					r, occ = h.run, h.occ
@@ -144,8 +156,8 @@ func CheckTrace(p *Protocol, sc *Scenario, tr *Trace) error {
 				return badTrace(i, "reveal before session %d reached claim %s", s.Session, claim.ID)
 			}
 			for k, t := range occ.Reveal {
-				x := instantiate(t, r.env)
-				if k >= len(s.Args) || !Equal(x, s.Args[k]) {
+				x := proto.Instantiate(t, r.env)
+				if k >= len(s.Args) || !term.Equal(x, s.Args[k]) {
 					return badTrace(i, "revealed terms differ")
 				}
 				know = append(know, x)
@@ -162,11 +174,11 @@ func CheckTrace(p *Protocol, sc *Scenario, tr *Trace) error {
 	return checkViolation(p, sc, tr, claim, know, events, hits, revealed)
 }
 
-func startRun(p *Protocol, sc *Scenario, w *world, s Step, runs map[int]*run) (*run, error) {
+func startRun(p *proto.Protocol, sc *proto.Scenario, w *proto.World, s proto.Step, runs map[int]*run) (*run, error) {
 	if runs[s.Session] != nil || s.Session != len(runs)+1 {
 		return nil, fmt.Errorf("session %d started out of order", s.Session)
 	}
-	var role *Role
+	var role *proto.Role
 	for _, r := range p.Roles {
 		if r.Name == s.Role {
 			role = r
@@ -184,21 +196,21 @@ func startRun(p *Protocol, sc *Scenario, w *world, s Step, runs map[int]*run) (*
 			}
 		}
 	}
-	r := &run{role: role, env: make([]Term, len(role.Syms)), id: s.Session}
+	r := &run{role: role, env: make([]term.Term, len(role.Syms)), id: s.Session}
 	for i, sym := range role.Syms {
 		switch sym.Kind {
-		case SymParam:
-			a := w.agents[s.Agents[i]]
+		case proto.SymParam:
+			a := w.Agents[s.Agents[i]]
 			if a == nil {
 				return nil, fmt.Errorf("unknown agent %s", s.Agents[i])
 			}
-			h, d := sc.agents(sym.Class)
+			h, d := sc.Class(sym.Class)
 			if !member(s.Agents[i], h) && (i == 0 || !member(s.Agents[i], d)) {
 				return nil, fmt.Errorf("agent %s cannot play parameter %s", s.Agents[i], sym.Name)
 			}
 			r.env[i] = a
-		case SymFresh:
-			r.env[i] = freshName(sym, s.Session)
+		case proto.SymFresh:
+			r.env[i] = proto.FreshName(sym, s.Session)
 		}
 	}
 	return r, nil
@@ -215,27 +227,27 @@ func member(x string, xs []string) bool {
 
 // advance runs the silent actions (checks, claims the trace does not list)
 // of r and returns its next action, which must be of kind k.
-func advanceRun(r *run, k ActKind, label string, cache caches) (*Action, error) {
+func advanceRun(r *run, k proto.ActKind, label string, cache caches) (*proto.Action, error) {
 	for r.pc < len(r.role.Actions) {
 		a := r.role.Actions[r.pc]
 		r.pc++
 		switch {
-		case a.Kind == ActCache:
+		case a.Kind == proto.ActCache:
 			if err := cache.put(r, a); err != nil {
 				return nil, err
 			}
 			continue
-		case a.Kind == ActCheck:
-			x, y := instantiate(a.Term, r.env), instantiate(a.Term2, r.env)
-			if !Ground(x) || !Equal(x, y) {
+		case a.Kind == proto.ActCheck:
+			x, y := proto.Instantiate(a.Term, r.env), proto.Instantiate(a.Term2, r.env)
+			if !term.Ground(x) || !term.Equal(x, y) {
 				return nil, fmt.Errorf("session %d: check %v = %v fails", r.id, x, y)
 			}
 			continue
-		case a.Kind == ActClaim && (k != ActClaim || a.Claim.ID != label):
+		case a.Kind == proto.ActClaim && (k != proto.ActClaim || a.Claim.ID != label):
 			continue
 		case a.Kind != k:
 			return nil, fmt.Errorf("session %d (%s): next action is at line %d, not a %s", r.id, r.role.Name, a.Pos.Line, actName[k])
-		case k == ActEvent && a.Event != label:
+		case k == proto.ActEvent && a.Event != label:
 			return nil, fmt.Errorf("session %d: next event is %s, not %s", r.id, a.Event, label)
 		}
 		return a, nil
@@ -245,7 +257,7 @@ func advanceRun(r *run, k ActKind, label string, cache caches) (*Action, error) 
 
 var actName = [...]string{"send", "receive", "check", "event", "claim", "cache"}
 
-func honestRun(sc *Scenario, c *Claim, r *run) bool {
+func honestRun(sc *proto.Scenario, c *proto.Claim, r *run) bool {
 	idx := c.Honest
 	if len(idx) == 0 {
 		for i := 0; i < r.role.Params; i++ {
@@ -253,7 +265,7 @@ func honestRun(sc *Scenario, c *Claim, r *run) bool {
 		}
 	}
 	for _, k := range idx {
-		n, ok := r.env[k].(*Name)
+		n, ok := r.env[k].(*term.Name)
 		if !ok || !sc.Honest(n.Text) {
 			return false
 		}
@@ -263,21 +275,21 @@ func honestRun(sc *Scenario, c *Claim, r *run) bool {
 
 // matchGround matches a role pattern against a ground message, binding the
 // session's variables; typed matching restricts each variable to its type.
-func matchGround(th *Theory, typed bool, pat, t Term, env []Term) bool {
+func matchGround(th *term.Theory, typed bool, pat, t term.Term, env []term.Term) bool {
 	switch a := pat.(type) {
-	case *Var:
+	case *term.Var:
 		if env[a.ID] != nil {
-			return Equal(env[a.ID], t)
+			return term.Equal(env[a.ID], t)
 		}
 		if typed && a.Type != "msg" && th.TypeOf(t) != a.Type {
 			return false
 		}
 		env[a.ID] = t
 		return true
-	case *Name:
-		return Equal(a, t)
-	case *App:
-		b, ok := t.(*App)
+	case *term.Name:
+		return term.Equal(a, t)
+	case *term.App:
+		b, ok := t.(*term.App)
 		if !ok || a.Fn != b.Fn || len(a.Args) != len(b.Args) {
 			return false
 		}

@@ -1,8 +1,11 @@
-package model
+package lang
 
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
 )
 
 // role R(A: user, B: user) { ... }
@@ -13,8 +16,8 @@ func (ps *parser) roleDecl() {
 			ps.fail(n.pos, "role %s is declared twice (first at line %d)", n.text, r.Pos.Line)
 		}
 	}
-	r := &Role{Name: n.text, Index: len(ps.p.Roles), Pos: n.pos}
-	ps.role, ps.lets, ps.bound = r, map[string]Term{}, map[int]bool{}
+	r := &proto.Role{Name: n.text, Index: len(ps.p.Roles), Pos: n.pos}
+	ps.role, ps.lets, ps.bound = r, map[string]term.Term{}, map[int]bool{}
 	ps.expect("(", "after the role name: a role lists its agents, e.g. role I(A: user, B: user)")
 	for {
 		a := ps.ident("an agent parameter")
@@ -26,7 +29,7 @@ func (ps *parser) roleDecl() {
 			}
 			class = c.text
 		}
-		ps.addSym(a, SymParam, "agent", class)
+		ps.addSym(a, proto.SymParam, "agent", class)
 		if !ps.accept(",") {
 			break
 		}
@@ -41,7 +44,7 @@ func (ps *parser) roleDecl() {
 	ps.role = nil
 }
 
-func (ps *parser) addSym(n token, k SymKind, typ, class string) int {
+func (ps *parser) addSym(n token, k proto.SymKind, typ, class string) int {
 	if keywords[n.text] {
 		ps.fail(n.pos, "%q is a keyword", n.text)
 	}
@@ -54,9 +57,9 @@ func (ps *parser) addSym(n token, k SymKind, typ, class string) int {
 			ps.fail(n.pos, "%q is already declared in role %s (line %d)", n.text, ps.role.Name, s.Pos.Line)
 		}
 	}
-	ps.role.Syms = append(ps.role.Syms, Sym{Name: n.text, Kind: k, Type: typ, Pos: n.pos, Class: class})
+	ps.role.Syms = append(ps.role.Syms, proto.Sym{Name: n.text, Kind: k, Type: typ, Pos: n.pos, Class: class})
 	id := len(ps.role.Syms) - 1
-	if k != SymVar {
+	if k != proto.SymVar {
 		ps.bound[id] = true
 	}
 	return id
@@ -83,9 +86,9 @@ func (ps *parser) roleStmt() {
 			if ps.accept(":") {
 				typ = ps.typeName()
 			}
-			k := SymFresh
+			k := proto.SymFresh
 			if t.text == "var" {
-				k = SymVar
+				k = proto.SymVar
 			}
 			ps.addSym(n, k, typ, "")
 			if !ps.accept(",") {
@@ -101,34 +104,34 @@ func (ps *parser) roleStmt() {
 		ps.expect("=", "after the name in let")
 		ps.lets[n.text] = ps.term(true)
 	case "send", "recv":
-		a := &Action{Kind: ActSend, Pos: t.pos}
+		a := &proto.Action{Kind: proto.ActSend, Pos: t.pos}
 		if t.text == "recv" {
-			a.Kind = ActRecv
+			a.Kind = proto.ActRecv
 		}
 		if ps.peek().kind == tIdent && ps.toks[ps.i+1].text == ":" {
 			a.Label = ps.next().text
 			ps.next()
 		}
-		a.Term = ps.term(a.Kind == ActSend)
-		if a.Kind == ActRecv {
+		a.Term = ps.term(a.Kind == proto.ActSend)
+		if a.Kind == proto.ActRecv {
 			ps.bindAll(a.Term)
 		}
 		r.Actions = append(r.Actions, a)
 	case "check":
-		a := &Action{Kind: ActCheck, Pos: t.pos}
+		a := &proto.Action{Kind: proto.ActCheck, Pos: t.pos}
 		a.Term = ps.term(true)
 		ps.expect("=", "between the two sides of check")
 		a.Term2 = ps.term(true)
 		r.Actions = append(r.Actions, a)
 	case "event":
 		n := ps.ident("an event name")
-		a := &Action{Kind: ActEvent, Event: n.text, Pos: t.pos}
+		a := &proto.Action{Kind: proto.ActEvent, Event: n.text, Pos: t.pos}
 		a.Args = ps.args()
 		r.Actions = append(r.Actions, a)
 	case "claim":
 		ps.claim(t)
 	case "cache":
-		a := &Action{Kind: ActCache, Pos: t.pos}
+		a := &proto.Action{Kind: proto.ActCache, Pos: t.pos}
 		if ps.peek().kind == tIdent && ps.toks[ps.i+1].text == ":" {
 			a.Event = ps.next().text
 			ps.next()
@@ -140,11 +143,11 @@ func (ps *parser) roleStmt() {
 	}
 }
 
-func (ps *parser) args() []Term { return ps.argsB(true) }
+func (ps *parser) args() []term.Term { return ps.argsB(true) }
 
-func (ps *parser) argsB(needBound bool) []Term {
+func (ps *parser) argsB(needBound bool) []term.Term {
 	ps.expect("(", "to open the arguments")
-	var out []Term
+	var out []term.Term
 	if ps.accept(")") {
 		return out
 	}
@@ -158,13 +161,13 @@ func (ps *parser) argsB(needBound bool) []Term {
 	return out
 }
 
-func (ps *parser) lookup(name string) (Term, bool) {
+func (ps *parser) lookup(name string) (term.Term, bool) {
 	if t, ok := ps.lets[name]; ok {
 		return t, true
 	}
 	for i, s := range ps.role.Syms {
 		if s.Name == name {
-			return &Var{ID: i, Text: s.Name, Type: s.Type}, true
+			return &term.Var{ID: i, Text: s.Name, Type: s.Type}, true
 		}
 	}
 	for _, c := range ps.p.Consts {
@@ -177,10 +180,10 @@ func (ps *parser) lookup(name string) (Term, bool) {
 
 // term parses a role term. With needBound, every received variable in it
 // must already have been received.
-func (ps *parser) term(needBound bool) Term {
+func (ps *parser) term(needBound bool) term.Term {
 	t := ps.peek()
 	if ps.accept("<") {
-		var xs []Term
+		var xs []term.Term
 		for {
 			xs = append(xs, ps.term(needBound))
 			if !ps.accept(",") {
@@ -191,7 +194,7 @@ func (ps *parser) term(needBound bool) Term {
 		if len(xs) < 2 {
 			ps.fail(t.pos, "a tuple has at least two elements")
 		}
-		return &App{Fn: FnTuple, Args: xs}
+		return &term.App{Fn: term.FnTuple, Args: xs}
 	}
 	n := ps.ident("a term")
 	if ps.is("(") {
@@ -200,7 +203,7 @@ func (ps *parser) term(needBound bool) Term {
 		}
 		args := ps.argsB(needBound)
 		ps.checkArity(n, len(args))
-		return &App{Fn: n.text, Args: args}
+		return &term.App{Fn: n.text, Args: args}
 	}
 	x, ok := ps.lookup(n.text)
 	if !ok {
@@ -209,14 +212,14 @@ func (ps *parser) term(needBound bool) Term {
 		}
 		ps.fail(n.pos, "undeclared name %q in role %s; declare it with 'fresh %s: nonce', 'var %s: nonce' or 'const %s'", n.text, ps.role.Name, n.text, n.text, n.text)
 	}
-	if v, ok := x.(*Var); ok && needBound && !ps.bound[v.ID] {
+	if v, ok := x.(*term.Var); ok && needBound && !ps.bound[v.ID] {
 		ps.fail(n.pos, "%s is used before role %s receives it", n.text, ps.role.Name)
 	}
 	return x
 }
 
-func (ps *parser) bindAll(t Term) {
-	for _, v := range Vars(t, nil) {
+func (ps *parser) bindAll(t term.Term) {
+	for _, v := range term.Vars(t, nil) {
 		ps.bound[v.ID] = true
 	}
 }
@@ -224,7 +227,7 @@ func (ps *parser) bindAll(t Term) {
 // claim [label:] kind ... [if honest A, B]
 func (ps *parser) claim(kw token) {
 	r := ps.role
-	c := &Claim{Role: r, Pos: kw.pos, Action: len(r.Actions)}
+	c := &proto.Claim{Role: r, Pos: kw.pos, Action: len(r.Actions)}
 	labelled := false
 	if ps.peek().kind == tIdent && ps.toks[ps.i+1].text == ":" {
 		c.ID = ps.next().text
@@ -236,21 +239,16 @@ func (ps *parser) claim(kw token) {
 		ps.fail(k.pos, "expected a claim kind, found %s", k)
 	}
 	ps.next()
-	kind := -1
-	for i, n := range claimNames {
-		if n == k.text {
-			kind = i
-		}
-	}
-	if kind < 0 {
+	kind, ok := proto.ParseClaimKind(k.text)
+	if !ok {
 		ps.fail(k.pos, "unknown claim %q; claims are secret, fsecret, alive, weakagree, niagree, injagree, unique, weaksecret", k.text)
 	}
-	c.Kind = ClaimKind(kind)
+	c.Kind = kind
 	start := ps.i
 	switch c.Kind {
-	case ClaimSecret, ClaimUnique, ClaimWeakSecret, ClaimFSecret:
+	case proto.ClaimSecret, proto.ClaimUnique, proto.ClaimWeakSecret, proto.ClaimFSecret:
 		c.Term = ps.term(true)
-		if c.Kind == ClaimFSecret {
+		if c.Kind == proto.ClaimFSecret {
 			ps.expect("reveal", "after the fsecret term: name what is revealed later, e.g. 'reveal sk(A)'")
 			for {
 				c.Reveal = append(c.Reveal, ps.term(true))
@@ -259,7 +257,7 @@ func (ps *parser) claim(kw token) {
 				}
 			}
 		}
-	case ClaimAlive, ClaimWeakAgree:
+	case proto.ClaimAlive, proto.ClaimWeakAgree:
 		a := ps.ident("the partner agent")
 		c.Agent = -1
 		for i := 0; i < r.Params; i++ {
@@ -270,7 +268,7 @@ func (ps *parser) claim(kw token) {
 		if c.Agent < 0 {
 			ps.fail(a.pos, "%s is not a parameter of role %s", a.text, r.Name)
 		}
-	case ClaimNIAgree, ClaimInjAgree:
+	case proto.ClaimNIAgree, proto.ClaimInjAgree:
 		e := ps.ident("an event name")
 		c.Event = e.text
 		c.Args = ps.args()
@@ -320,7 +318,7 @@ func (ps *parser) claim(kw token) {
 		}
 		c.Primary = o
 	}
-	r.Actions = append(r.Actions, &Action{Kind: ActClaim, Claim: c, Pos: kw.pos})
+	r.Actions = append(r.Actions, &proto.Action{Kind: proto.ActClaim, Claim: c, Pos: kw.pos})
 	if c.Primary == nil {
 		ps.p.Claims = append(ps.p.Claims, c)
 	}
@@ -341,15 +339,6 @@ func (ps *parser) spell(from, to int) string {
 		s += t.text
 	}
 	return s
-}
-
-func (p *Protocol) claim(id string) *Claim {
-	for _, c := range p.Claims {
-		if c.ID == id {
-			return c
-		}
-	}
-	return nil
 }
 
 var _ = fmt.Sprint

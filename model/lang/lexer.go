@@ -1,8 +1,10 @@
-package model
+package lang
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/imcheck/imcheck/model/proto"
 )
 
 type tokKind uint8
@@ -17,7 +19,7 @@ const (
 type token struct {
 	kind tokKind
 	text string
-	pos  Pos
+	pos  proto.Pos
 }
 
 func (t token) String() string {
@@ -34,7 +36,7 @@ func (t token) String() string {
 
 // Error is a parse or compile error at a position of a protocol file.
 type Error struct {
-	Pos Pos
+	Pos proto.Pos
 	Msg string
 }
 
@@ -58,7 +60,7 @@ func lex(file, src string) ([]token, error) {
 	}
 	for i < len(src) {
 		c := src[i]
-		p := Pos{File: file, Line: line, Col: col}
+		p := proto.Pos{File: file, Line: line, Col: col}
 		switch {
 		case c == '\n' || c == ' ' || c == '\t' || c == '\r':
 			adv(1)
@@ -90,7 +92,7 @@ func lex(file, src string) ([]token, error) {
 			return nil, &Error{p, fmt.Sprintf("unexpected character %q", c)}
 		}
 	}
-	out = append(out, token{tEOF, "", Pos{File: file, Line: line, Col: col}})
+	out = append(out, token{tEOF, "", proto.Pos{File: file, Line: line, Col: col}})
 	return out, nil
 }
 

@@ -1,4 +1,10 @@
-package model
+package search
+
+import (
+	"github.com/imcheck/imcheck/model/check"
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
+)
 
 // checkClaims looks for a violation of every claim in st and keeps the
 // shortest attack per claim that the trace checker accepts.
@@ -15,7 +21,7 @@ func (e *engine) checkClaims(st *state) {
 			continue
 		}
 		tr := e.makeTrace(w, k, hit, hit2, wit)
-		if err := CheckTrace(e.p, e.sc, tr); err != nil {
+		if err := check.Trace(e.p, e.sc, tr); err != nil {
 			e.stats.rejected++
 			continue
 		}
@@ -26,7 +32,7 @@ func (e *engine) checkClaims(st *state) {
 // violation returns a state witnessing a violation of claim k in st (st
 // itself or st with more variables fixed), the trace index of the violated
 // claim step (and the second one for "unique"), and the value in question.
-func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
+func (e *engine) violation(st *state, k int) (*state, int, int, term.Term) {
 	c := e.claims[k]
 	var hits []hitRec
 	for _, h := range st.hits {
@@ -38,17 +44,17 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 		return nil, 0, 0, nil
 	}
 	switch c.Kind {
-	case ClaimSecret, ClaimFSecret:
-		if c.Kind == ClaimFSecret && st.reveal != k {
+	case proto.ClaimSecret, proto.ClaimFSecret:
+		if c.Kind == proto.ClaimFSecret && st.reveal != k {
 			return nil, 0, 0, nil
 		}
 		for _, h := range hits {
-			t := instantiate(h.occ.Term, st.sess[h.sess].env)
+			t := proto.Instantiate(h.occ.Term, st.sess[h.sess].env)
 			if sols := consistentOnly(e.solve(st, len(st.know), t)); len(sols) > 0 {
 				return sols[0], h.step, -1, t
 			}
 		}
-	case ClaimAlive, ClaimWeakAgree:
+	case proto.ClaimAlive, proto.ClaimWeakAgree:
 		for _, h := range hits {
 			s := &st.sess[h.sess]
 			partner := s.env[h.occ.Agent]
@@ -56,15 +62,15 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 			ok := false
 			for j := range st.sess {
 				o := &st.sess[j]
-				if !Equal(o.env[0], partner) || e.startStep(st, j) > h.step {
+				if !term.Equal(o.env[0], partner) || e.startStep(st, j) > h.step {
 					continue
 				}
-				if c.Kind == ClaimAlive {
+				if c.Kind == proto.ClaimAlive {
 					ok = true
 					break
 				}
 				for p := 1; p < o.role.Params; p++ {
-					if Equal(o.env[p], me) {
+					if term.Equal(o.env[p], me) {
 						ok = true
 					}
 				}
@@ -73,13 +79,13 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 				return st, h.step, -1, partner
 			}
 		}
-	case ClaimNIAgree, ClaimInjAgree:
+	case proto.ClaimNIAgree, proto.ClaimInjAgree:
 		used := map[int]bool{}
 		for _, h := range hits {
 			args := e.claimArgs(st, h.occ, h)
 			found := false
 			for j, ev := range st.events {
-				if ev.step > h.step || ev.name != c.Event || (c.Kind == ClaimInjAgree && used[j]) {
+				if ev.step > h.step || ev.name != c.Event || (c.Kind == proto.ClaimInjAgree && used[j]) {
 					continue
 				}
 				if e.sameArgs(st, ev.args, args) {
@@ -89,20 +95,20 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 				}
 			}
 			if !found {
-				return st, h.step, -1, Fn(c.Event, args...)
+				return st, h.step, -1, term.Fn(c.Event, args...)
 			}
 		}
-	case ClaimUnique:
+	case proto.ClaimUnique:
 		for a := 0; a < len(hits); a++ {
 			for b := a + 1; b < len(hits); b++ {
 				if hits[a].sess == hits[b].sess && hits[a].occ == hits[b].occ {
 					continue
 				}
-				ta := instantiate(hits[a].occ.Term, st.sess[hits[a].sess].env)
-				tb := instantiate(hits[b].occ.Term, st.sess[hits[b].sess].env)
+				ta := proto.Instantiate(hits[a].occ.Term, st.sess[hits[a].sess].env)
+				tb := proto.Instantiate(hits[b].occ.Term, st.sess[hits[b].sess].env)
 				s := st.clone()
 				s.invalidate()
-				if !e.matcher().unify(&s.sub, ta, tb) {
+				if !e.matcher().Unify(&s.sub, ta, tb) {
 					continue
 				}
 				if sols := consistentOnly(e.normalize(s)); len(sols) > 0 {
@@ -110,12 +116,12 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 				}
 			}
 		}
-	case ClaimWeakSecret:
+	case proto.ClaimWeakSecret:
 		g := grounding(st)
 		know := groundTerms(g, st.know)
 		for _, h := range hits {
-			p := g.Resolve(instantiate(h.occ.Term, st.sess[h.sess].env))
-			if offlineGuess(e.th, know, p) {
+			p := g.Resolve(proto.Instantiate(h.occ.Term, st.sess[h.sess].env))
+			if term.OfflineGuess(e.th, know, p) {
 				return st, h.step, -1, p
 			}
 		}
@@ -123,20 +129,20 @@ func (e *engine) violation(st *state, k int) (*state, int, int, Term) {
 	return nil, 0, 0, nil
 }
 
-func (e *engine) claimArgs(st *state, c *Claim, h hitRec) []Term {
-	args := make([]Term, len(c.Args))
+func (e *engine) claimArgs(st *state, c *proto.Claim, h hitRec) []term.Term {
+	args := make([]term.Term, len(c.Args))
 	for i, x := range c.Args {
-		args[i] = instantiate(x, st.sess[h.sess].env)
+		args[i] = proto.Instantiate(x, st.sess[h.sess].env)
 	}
 	return args
 }
 
-func (e *engine) sameArgs(st *state, a, b []Term) bool {
+func (e *engine) sameArgs(st *state, a, b []term.Term) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if !Equal(st.sub.Resolve(a[i]), st.sub.Resolve(b[i])) {
+		if !term.Equal(st.sub.Resolve(a[i]), st.sub.Resolve(b[i])) {
 			return false
 		}
 	}

@@ -1,9 +1,12 @@
-package model
+package lang
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
 )
 
 // keywords start statements; they cannot name anything.
@@ -20,23 +23,23 @@ var baseTypes = []string{"agent", "nonce", "key", "pkey", "pw", "msg", "const"}
 type parser struct {
 	toks  []token
 	i     int
-	p     *Protocol
+	p     *proto.Protocol
 	types map[string]bool
 	// role being parsed
-	role *Role
-	lets map[string]Term
+	role *proto.Role
+	lets map[string]term.Term
 	// bound role symbols (params, fresh, received vars)
 	bound map[int]bool
 }
 
 // Parse compiles the protocol file src; errors are *Error values with a
 // position a person can act on.
-func Parse(file, src string) (p *Protocol, err error) {
+func Parse(file, src string) (p *proto.Protocol, err error) {
 	toks, err := lex(file, src)
 	if err != nil {
 		return nil, err
 	}
-	ps := &parser{toks: toks, p: &Protocol{File: file, Theory: NewTheory()}, types: map[string]bool{}}
+	ps := &parser{toks: toks, p: &proto.Protocol{File: file, Theory: term.NewTheory()}, types: map[string]bool{}}
 	for _, t := range baseTypes {
 		ps.types[t] = true
 	}
@@ -62,7 +65,7 @@ func (ps *parser) next() token {
 	return t
 }
 
-func (ps *parser) fail(pos Pos, format string, args ...any) {
+func (ps *parser) fail(pos proto.Pos, format string, args ...any) {
 	panic(&Error{pos, fmt.Sprintf(format, args...)})
 }
 
@@ -118,7 +121,7 @@ func (ps *parser) file() {
 			for {
 				n := ps.ident("a constant name")
 				ps.fresh(n)
-				ps.p.Consts = append(ps.p.Consts, &Name{Text: n.text, Kind: KindConst, Type: "const"})
+				ps.p.Consts = append(ps.p.Consts, &term.Name{Text: n.text, Kind: term.KindConst, Type: "const"})
 				if !ps.accept(",") {
 					break
 				}
@@ -191,7 +194,7 @@ func (ps *parser) funDecl() {
 		typ = t.text
 		ps.types[typ] = true
 	}
-	ps.p.Theory.add(&Prim{Name: n.text, Arity: ar, Public: true, Type: typ,
+	ps.p.Theory.Add(&term.Prim{Name: n.text, Arity: ar, Public: true, Type: typ,
 		Rule: "one-way; checked by recomputation"})
 }
 
@@ -222,19 +225,19 @@ func (ps *parser) secretDecl(weak bool) {
 	if weak {
 		rule = "private, weak: a password the attacker may guess offline"
 	}
-	ps.p.Theory.add(&Prim{Name: n.text, Arity: ar, Public: false, Type: typ, Weak: weak, Rule: rule})
-	ps.p.LongTerm = append(ps.p.LongTerm, &LongTerm{Fn: n.text, Arity: ar, Type: typ, Weak: weak, Pos: n.pos})
+	ps.p.Theory.Add(&term.Prim{Name: n.text, Arity: ar, Public: false, Type: typ, Weak: weak, Rule: rule})
+	ps.p.LongTerm = append(ps.p.LongTerm, &proto.LongTerm{Fn: n.text, Arity: ar, Type: typ, Weak: weak, Pos: n.pos})
 }
 
 // public t: t over agent placeholders, known for every agent.
 func (ps *parser) publicDecl() {
 	pos := ps.peek().pos
 	ph := map[string]int{}
-	var place func() Term
-	place = func() Term {
+	var place func() term.Term
+	place = func() term.Term {
 		n := ps.ident("a term")
 		if ps.accept("(") {
-			var args []Term
+			var args []term.Term
 			for {
 				args = append(args, place())
 				if !ps.accept(",") {
@@ -243,7 +246,7 @@ func (ps *parser) publicDecl() {
 			}
 			ps.expect(")", "to close the arguments")
 			ps.checkArity(n, len(args))
-			return &App{Fn: n.text, Args: args}
+			return &term.App{Fn: n.text, Args: args}
 		}
 		for _, c := range ps.p.Consts {
 			if c.Text == n.text {
@@ -255,10 +258,10 @@ func (ps *parser) publicDecl() {
 			id = len(ph)
 			ph[n.text] = id
 		}
-		return &Var{ID: id, Text: n.text, Type: "agent"}
+		return &term.Var{ID: id, Text: n.text, Type: "agent"}
 	}
 	t := place()
-	ps.p.Public = append(ps.p.Public, &Template{Term: t, Arity: len(ph), Pos: pos})
+	ps.p.Public = append(ps.p.Public, &proto.Template{Term: t, Arity: len(ph), Pos: pos})
 }
 
 func (ps *parser) checkArity(n token, got int) {

@@ -1,6 +1,10 @@
-package model
+package proto
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/imcheck/imcheck/model/term"
+)
 
 // Pos is a position in a protocol file.
 type Pos struct {
@@ -14,8 +18,8 @@ func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.
 type Protocol struct {
 	Name      string
 	File      string
-	Theory    *Theory
-	Consts    []*Name
+	Theory    *term.Theory
+	Consts    []*term.Name
 	LongTerm  []*LongTerm // private functions of agents: keys, passwords
 	Public    []*Template // terms everybody knows, for every agent
 	Roles     []*Role
@@ -35,7 +39,7 @@ type LongTerm struct {
 
 // Template is a term over agent placeholders (Vars with IDs 0..Arity-1).
 type Template struct {
-	Term  Term
+	Term  term.Term
 	Arity int
 	Pos   Pos
 }
@@ -66,7 +70,7 @@ type Role struct {
 	Index   int
 	Params  int // Syms[:Params] are the parameters
 	Syms    []Sym
-	Knows   []Term
+	Knows   []term.Term
 	Actions []*Action
 	Pos     Pos
 }
@@ -86,11 +90,11 @@ const (
 // Action is one line of a role.
 type Action struct {
 	Kind  ActKind
-	Label string // message label, e.g. "E4"
-	Term  Term   // send, recv, left of check
-	Term2 Term   // right of check
-	Event string // event name; for cache, the cache's name
-	Args  []Term // event arguments
+	Label string      // message label, e.g. "E4"
+	Term  term.Term   // send, recv, left of check
+	Term2 term.Term   // right of check
+	Event string      // event name; for cache, the cache's name
+	Args  []term.Term // event arguments
 	Claim *Claim
 	Pos   Pos
 }
@@ -113,17 +117,27 @@ var claimNames = [...]string{"secret", "fsecret", "alive", "weakagree", "niagree
 
 func (k ClaimKind) String() string { return claimNames[k] }
 
+// ParseClaimKind returns the claim kind a keyword names.
+func ParseClaimKind(s string) (ClaimKind, bool) {
+	for i, n := range claimNames {
+		if n == s {
+			return ClaimKind(i), true
+		}
+	}
+	return 0, false
+}
+
 // Claim is a security claim made at a point of a role.
 type Claim struct {
 	ID     string // label or Role.kind.N
 	Kind   ClaimKind
 	Role   *Role
 	Action int // index of the claim in Role.Actions
-	Term   Term
+	Term   term.Term
 	Agent  int // partner symbol for alive and weakagree
 	Event  string
-	Args   []Term
-	Reveal []Term
+	Args   []term.Term
+	Reveal []term.Term
 	Honest []int // symbols that must be honest; all params if empty
 	Text   string
 	Pos    Pos
@@ -135,8 +149,8 @@ type Claim struct {
 	Primary *Claim
 }
 
-// primary returns the claim an occurrence belongs to.
-func (c *Claim) primary() *Claim {
+// First returns the claim an occurrence belongs to.
+func (c *Claim) First() *Claim {
 	if c.Primary != nil {
 		return c.Primary
 	}
@@ -154,12 +168,12 @@ type Scenario struct {
 	Untyped          bool
 	// Distinct: no session has the same agent in two parameters.
 	Distinct bool
-	Reveal   []Term // ground terms the attacker knows from the start
+	Reveal   []term.Term // ground terms the attacker knows from the start
 	Pos      Pos
 }
 
-// agents returns the agents of a class, honest first.
-func (s *Scenario) agents(class string) (honest, dishonest []string) {
+// Class returns the agents of a class, honest first.
+func (s *Scenario) Class(class string) (honest, dishonest []string) {
 	if class == "server" {
 		return s.Servers, s.DishonestServers
 	}
@@ -189,4 +203,13 @@ func (s *Scenario) AllAgents() []string {
 	out = append(out, s.Servers...)
 	out = append(out, s.DishonestServers...)
 	return out
+}
+
+func (p *Protocol) ClaimByID(id string) *Claim {
+	for _, c := range p.Claims {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
 }

@@ -1,13 +1,17 @@
-package model
+package search
 
-import "maps"
+import (
+	"maps"
+
+	"github.com/imcheck/imcheck/model/term"
+)
 
 // closure returns the analysed knowledge of the attacker's first n
 // observations under the state's substitution: every observation and every
 // part the attacker can open with keys it can derive without fixing any
 // variable. Opening under keys that need a variable fixed is a search step
 // of its own (see openings).
-func (e *engine) closure(st *state, n int) []Term {
+func (e *engine) closure(st *state, n int) []term.Term {
 	if c, ok := st.clo[n]; ok {
 		return c.out
 	}
@@ -21,15 +25,15 @@ func (e *engine) closure(st *state, n int) []Term {
 	c := &closureSet{n: n}
 	from := 0
 	if base != nil {
-		c.out = make([]Term, len(base.out), len(base.out)+2*(n-base.n)+8)
+		c.out = make([]term.Term, len(base.out), len(base.out)+2*(n-base.n)+8)
 		copy(c.out, base.out)
 		c.next = make([]int32, len(base.next), cap(c.out))
 		copy(c.next, base.next)
 		c.head = maps.Clone(base.head)
-		c.pending = append([]Term(nil), base.pending...)
+		c.pending = append([]term.Term(nil), base.pending...)
 		from = base.n
 	} else {
-		c.out = make([]Term, 0, 2*n+8)
+		c.out = make([]term.Term, 0, 2*n+8)
 		c.next = make([]int32, 0, 2*n+8)
 		c.head = make(map[uint64]int32, 2*n+8)
 	}
@@ -46,16 +50,16 @@ func (e *engine) closure(st *state, n int) []Term {
 // yet.
 type closureSet struct {
 	n       int
-	out     []Term
+	out     []term.Term
 	head    map[uint64]int32 // hash -> last index in out with that hash
 	next    []int32          // index -> previous index with the same hash, or -1
-	pending []Term
+	pending []term.Term
 }
 
-func (c *closureSet) has(t Term, h uint64) bool {
+func (c *closureSet) has(t term.Term, h uint64) bool {
 	i, ok := c.head[h]
 	for ok && i >= 0 {
-		if Equal(c.out[i], t) {
+		if term.Equal(c.out[i], t) {
 			return true
 		}
 		i = c.next[i]
@@ -65,14 +69,14 @@ func (c *closureSet) has(t Term, h uint64) bool {
 
 // known is derivable (below) with the index: t is in the set or composed
 // from it; variables and attacker-made names count as known.
-func (c *closureSet) known(th *Theory, t Term) bool {
+func (c *closureSet) known(th *term.Theory, t term.Term) bool {
 	switch a := t.(type) {
-	case *Var:
+	case *term.Var:
 		return true
-	case *Name:
-		return a.Kind == KindAttacker || c.has(t, hashTerm(t))
-	case *App:
-		if c.has(t, hashTerm(t)) {
+	case *term.Name:
+		return a.Kind == term.KindAttacker || c.has(t, term.HashTerm(t))
+	case *term.App:
+		if c.has(t, term.HashTerm(t)) {
 			return true
 		}
 		p := th.Prim(a.Fn)
@@ -92,9 +96,9 @@ func (c *closureSet) known(th *Theory, t Term) bool {
 // extend adds the observations from..n-1 of st and opens what can be
 // opened.
 func (c *closureSet) extend(e *engine, st *state, from int) {
-	var add func(t Term)
-	add = func(t Term) {
-		h := hashTerm(t)
+	var add func(t term.Term)
+	add = func(t term.Term) {
+		h := term.HashTerm(t)
 		if c.has(t, h) {
 			return
 		}
@@ -105,7 +109,7 @@ func (c *closureSet) extend(e *engine, st *state, from int) {
 		c.head[h] = int32(len(c.out))
 		c.next = append(c.next, prev)
 		c.out = append(c.out, t)
-		a, ok := t.(*App)
+		a, ok := t.(*term.App)
 		if !ok {
 			return
 		}
@@ -128,7 +132,7 @@ func (c *closureSet) extend(e *engine, st *state, from int) {
 	for progress := true; progress; {
 		progress = false
 		for i := 0; i < len(c.pending); i++ {
-			a := c.pending[i].(*App)
+			a := c.pending[i].(*term.App)
 			p := e.th.Prim(a.Fn)
 			if k, ok := p.Open.Key(a.Args); ok && c.known(e.th, k) {
 				c.pending = append(c.pending[:i], c.pending[i+1:]...)
@@ -140,7 +144,7 @@ func (c *closureSet) extend(e *engine, st *state, from int) {
 	}
 }
 
-func openParts(p *Prim, a *App, add func(Term)) {
+func openParts(p *term.Prim, a *term.App, add func(term.Term)) {
 	if p.Open.Parts == nil {
 		for _, x := range a.Args {
 			add(x)
@@ -155,16 +159,16 @@ func openParts(p *Prim, a *App, add func(Term)) {
 // derivable reports whether t can be built from know by composition alone,
 // counting every variable as known: a variable of a run always stands for a
 // value the attacker chose (its constraint is kept separately).
-func derivable(th *Theory, know []Term, t Term) bool {
-	if _, ok := t.(*Var); ok {
+func derivable(th *term.Theory, know []term.Term, t term.Term) bool {
+	if _, ok := t.(*term.Var); ok {
 		return true
 	}
 	for _, x := range know {
-		if Equal(x, t) {
+		if term.Equal(x, t) {
 			return true
 		}
 	}
-	if a, ok := t.(*App); ok {
+	if a, ok := t.(*term.App); ok {
 		if p := th.Prim(a.Fn); p != nil && p.Public {
 			for _, x := range a.Args {
 				if !derivable(th, know, x) {
@@ -174,7 +178,7 @@ func derivable(th *Theory, know []Term, t Term) bool {
 			return true
 		}
 	}
-	if n, ok := t.(*Name); ok && n.Kind == KindAttacker {
+	if n, ok := t.(*term.Name); ok && n.Kind == term.KindAttacker {
 		return true
 	}
 	return false
@@ -182,14 +186,14 @@ func derivable(th *Theory, know []Term, t Term) bool {
 
 // pendingKeys lists the variables v such that some observation aenc(m, v)
 // could be opened if v were pk(z) for a z the attacker knows.
-func (e *engine) pendingKeys(st *state) []*Var {
-	var out []*Var
+func (e *engine) pendingKeys(st *state) []*term.Var {
+	var out []*term.Var
 	for _, t := range e.closure(st, len(st.know)) {
-		a, ok := t.(*App)
-		if !ok || a.Fn != FnAenc {
+		a, ok := t.(*term.App)
+		if !ok || a.Fn != term.FnAenc {
 			continue
 		}
-		if v, ok := a.Args[1].(*Var); ok {
+		if v, ok := a.Args[1].(*term.Var); ok {
 			dup := false
 			for _, w := range out {
 				dup = dup || w.ID == v.ID
@@ -200,33 +204,4 @@ func (e *engine) pendingKeys(st *state) []*Var {
 		}
 	}
 	return out
-}
-
-// hashTerm is a structural hash: equal terms have equal hashes.
-func hashTerm(t Term) uint64 {
-	h := uint64(14695981039346656037)
-	hashInto(&h, t)
-	return h
-}
-
-func hashStr(h *uint64, s string) {
-	for i := 0; i < len(s); i++ {
-		*h = (*h ^ uint64(s[i])) * 1099511628211
-	}
-	*h = (*h ^ 0xff) * 1099511628211
-}
-
-func hashInto(h *uint64, t Term) {
-	switch a := t.(type) {
-	case *Name:
-		hashStr(h, a.Text)
-	case *Var:
-		*h = (*h ^ uint64(a.ID) ^ 0x5bd1e995) * 1099511628211
-	case *App:
-		hashStr(h, a.Fn)
-		*h = (*h ^ uint64(len(a.Args))) * 1099511628211
-		for _, x := range a.Args {
-			hashInto(h, x)
-		}
-	}
 }

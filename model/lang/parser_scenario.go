@@ -1,6 +1,11 @@
-package model
+package lang
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
+)
 
 // scenario NAME { users a, b  dishonest e  server s [dishonest]  sessions 2  untyped  reveal t }
 func (ps *parser) scenarioDecl() {
@@ -10,7 +15,7 @@ func (ps *parser) scenarioDecl() {
 			ps.fail(n.pos, "scenario %s is declared twice", n.text)
 		}
 	}
-	sc := &Scenario{Name: n.text, Sessions: 2, Pos: n.pos}
+	sc := &proto.Scenario{Name: n.text, Sessions: 2, Pos: n.pos}
 	seen := map[string]bool{}
 	agent := func() string {
 		a := ps.ident("an agent name")
@@ -113,10 +118,10 @@ func (ps *parser) skipTerm() {
 	}
 }
 
-func (ps *parser) groundTerm(agents map[string]bool) Term {
+func (ps *parser) groundTerm(agents map[string]bool) term.Term {
 	t := ps.peek()
 	if ps.accept("<") {
-		var xs []Term
+		var xs []term.Term
 		for {
 			xs = append(xs, ps.groundTerm(agents))
 			if !ps.accept(",") {
@@ -124,11 +129,11 @@ func (ps *parser) groundTerm(agents map[string]bool) Term {
 			}
 		}
 		ps.expect(">", "to close the tuple")
-		return &App{Fn: FnTuple, Args: xs}
+		return &term.App{Fn: term.FnTuple, Args: xs}
 	}
 	n := ps.ident("a term")
 	if ps.accept("(") {
-		var args []Term
+		var args []term.Term
 		for {
 			args = append(args, ps.groundTerm(agents))
 			if !ps.accept(",") {
@@ -137,10 +142,10 @@ func (ps *parser) groundTerm(agents map[string]bool) Term {
 		}
 		ps.expect(")", "to close the arguments")
 		ps.checkArity(n, len(args))
-		return &App{Fn: n.text, Args: args}
+		return &term.App{Fn: n.text, Args: args}
 	}
 	if agents[n.text] {
-		return &Name{Text: n.text, Kind: KindAgent, Type: "agent"}
+		return &term.Name{Text: n.text, Kind: term.KindAgent, Type: "agent"}
 	}
 	for _, c := range ps.p.Consts {
 		if c.Text == n.text {
@@ -156,7 +161,7 @@ func (ps *parser) checkScenarios() {
 	for _, sc := range ps.p.Scenarios {
 		for _, r := range ps.p.Roles {
 			for i := 0; i < r.Params; i++ {
-				h, d := sc.agents(r.Syms[i].Class)
+				h, d := sc.Class(r.Syms[i].Class)
 				if len(h)+len(d) == 0 {
 					ps.fail(sc.Pos, "scenario %s has no %s for parameter %s of role %s", sc.Name, r.Syms[i].Class, r.Syms[i].Name, r.Name)
 				}

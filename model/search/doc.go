@@ -1,0 +1,15 @@
+// Package search is imcheck's bounded lazy-intruder search (docs/model.md,
+// "Search"). Scenario explores every interleaving of up to N sessions of a
+// scenario depth-first: the attacker's messages are patterns whose variables
+// stay symbolic, constrained by "derivable from the first n observations"
+// (solve.go), solved by unification with analysed knowledge
+// (knowledge.go) or composition with public primitives. Claims are checked
+// on every state (claims.go); receivers' replay caches prune impossible
+// states (state.go). Two reductions keep the space small without changing
+// a verdict or the length of a shortest attack: early initiators
+// (search.go) and duplicate states (visited.go).
+//
+// Every attack is grounded (ground.go) and replayed by the independent
+// checker (model/check) before it is reported. A verdict "no attack" holds
+// only within the bound: it is not a proof.
+package search

@@ -1,0 +1,201 @@
+package search
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
+)
+
+// stats counts the work of one search.
+type stats struct {
+	states   int
+	solves   int
+	rejected int // attack traces the checker refused
+	skipped  int // states not expanded: seen before at the same or a shorter length
+}
+
+// engine searches one scenario of one protocol.
+type engine struct {
+	p        *proto.Protocol
+	sc       *proto.Scenario
+	w        *proto.World
+	th       *term.Theory
+	typed    bool
+	sessions int
+	claims   []*proto.Claim // claims decided in this search
+	reveal   int            // index in claims of the fsecret claim whose reveal is allowed, or -1
+	configs  [][]*term.Name
+	groups   map[string]int // agent -> symmetry group
+	gorder   map[string]int // agent -> rank in its group
+
+	best    []*proto.Trace // best attack per claim
+	visited map[fingerprint]int
+	reached []bool // per claim: some honest session reached it
+	early   bool   // send-first sessions start before any other step
+	stats   stats
+	opt     Options
+	ctx     context.Context
+	start   time.Time
+	last    time.Time
+	stop    bool
+	label   string
+}
+
+func (e *engine) matcher() term.Matcher { return term.Matcher{Th: e.th, Typed: e.typed} }
+
+// Options bound and steer one search.
+type Options struct {
+	// Sessions is the bound; 0 means the scenario's own.
+	Sessions int
+	// Progress receives a line every few seconds on long searches; nil
+	// means silence.
+	Progress io.Writer
+	// MaxStates stops a scenario after this many states (0: no limit).
+	MaxStates int
+	// NoReduction turns off duplicate-state elimination (visited.go) and
+	// early initiators (search.go), for tests that compare the reduced
+	// search with the full one.
+	NoReduction bool
+}
+
+// ClaimOutcome is what the search decided about one claim.
+type ClaimOutcome struct {
+	Claim *proto.Claim
+	// Trace is a shortest attack the trace checker accepted; nil if none.
+	Trace *proto.Trace
+	// Stopped: the search stopped (context done, MaxStates) before it
+	// covered the bounded space, so "no trace" decides nothing.
+	Stopped bool
+	// Reached: some honest session reached the claim.
+	Reached bool
+	// States explored by the search that decided the claim.
+	States int
+}
+
+// Outcome is the result of searching one scenario.
+type Outcome struct {
+	Sessions int
+	Claims   []*ClaimOutcome // in the protocol's claim order
+	States   int             // states explored, all searches of the scenario
+	Rejected int             // attack traces the checker refused (never reported)
+	Elapsed  time.Duration
+}
+
+// Scenario searches the bounded space of one scenario of p for an attack on
+// every claim: one search for all claims but forward secrecy, and one per
+// forward-secrecy claim (each with its own reveal step). It stops early when
+// ctx is done.
+func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, opt Options) *Outcome {
+	n := sc.Sessions
+	if opt.Sessions > 0 {
+		n = opt.Sessions
+	}
+	res := &Outcome{Sessions: n}
+	t0 := time.Now()
+	var plain []*proto.Claim
+	var fs []*proto.Claim
+	for _, c := range p.Claims {
+		if c.Kind == proto.ClaimFSecret {
+			fs = append(fs, c)
+		} else {
+			plain = append(plain, c)
+		}
+	}
+	results := map[*proto.Claim]*ClaimOutcome{}
+	run := func(cs []*proto.Claim, reveal int) {
+		if len(cs) == 0 {
+			return
+		}
+		e := newEngine(ctx, p, sc, n, cs, reveal, opt)
+		e.run()
+		res.States += e.stats.states
+		res.Rejected += e.stats.rejected
+		for i, c := range cs {
+			results[c] = &ClaimOutcome{Claim: c, Trace: e.best[i], Stopped: e.stop && e.best[i] == nil,
+				Reached: e.reached[i], States: e.stats.states}
+		}
+	}
+	run(plain, -1)
+	for _, c := range fs {
+		run([]*proto.Claim{c}, 0)
+	}
+	for _, c := range p.Claims {
+		res.Claims = append(res.Claims, results[c])
+	}
+	res.Elapsed = time.Since(t0)
+	return res
+}
+
+func newEngine(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, n int, cs []*proto.Claim, reveal int, opt Options) *engine {
+	e := &engine{p: p, sc: sc, w: proto.NewWorld(p, sc), th: p.Theory, typed: !sc.Untyped,
+		sessions: n, claims: cs, reveal: reveal, opt: opt, ctx: ctx,
+		best: make([]*proto.Trace, len(cs)), reached: make([]bool, len(cs)), label: p.Name + "/" + sc.Name}
+	e.groups, e.gorder = symmetryGroups(sc)
+	e.early = !opt.NoReduction && !injagreeBeforeRecv(p)
+	e.configs = e.sessionConfigs()
+	return e
+}
+
+// symmetryGroups puts interchangeable agents in one group: agents of the
+// same class and honesty that no revealed term names.
+func symmetryGroups(sc *proto.Scenario) (map[string]int, map[string]int) {
+	named := map[string]bool{}
+	for _, t := range sc.Reveal {
+		var walk func(term.Term)
+		walk = func(t term.Term) {
+			switch a := t.(type) {
+			case *term.Name:
+				named[a.Text] = true
+			case *term.App:
+				for _, x := range a.Args {
+					walk(x)
+				}
+			}
+		}
+		walk(t)
+	}
+	g, r := map[string]int{}, map[string]int{}
+	gid := 0
+	for _, list := range [][]string{sc.Users, sc.Dishonest, sc.Servers, sc.DishonestServers} {
+		gid++
+		k := 0
+		for _, a := range list {
+			if named[a] {
+				gid++
+				g[a], r[a] = gid, 0
+				gid++
+				continue
+			}
+			g[a], r[a] = gid, k
+			k++
+		}
+	}
+	return g, r
+}
+
+// injagreeBeforeRecv reports whether a role that starts by sending makes an
+// injective-agreement claim before its first reception. Early initiators
+// (search.go) rely on there being none: injective agreement is decided by
+// matching each claim to an earlier event of equal arguments, in order,
+// which is a maximum matching (the events a claim may take grow with its
+// position) and so depends only on which events precede which claims, as
+// long as no claim moves.
+func injagreeBeforeRecv(p *proto.Protocol) bool {
+	for _, r := range p.Roles {
+		if len(r.Actions) == 0 || r.Actions[0].Kind == proto.ActRecv {
+			continue
+		}
+		for _, a := range r.Actions {
+			if a.Kind == proto.ActRecv {
+				break
+			}
+			if a.Kind == proto.ActClaim && a.Claim.Kind == proto.ClaimInjAgree {
+				return true
+			}
+		}
+	}
+	return false
+}

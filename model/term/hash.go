@@ -1,0 +1,30 @@
+package term
+
+// HashTerm is a structural hash: equal terms have equal hashes.
+func HashTerm(t Term) uint64 {
+	h := uint64(14695981039346656037)
+	hashInto(&h, t)
+	return h
+}
+
+func hashStr(h *uint64, s string) {
+	for i := 0; i < len(s); i++ {
+		*h = (*h ^ uint64(s[i])) * 1099511628211
+	}
+	*h = (*h ^ 0xff) * 1099511628211
+}
+
+func hashInto(h *uint64, t Term) {
+	switch a := t.(type) {
+	case *Name:
+		hashStr(h, a.Text)
+	case *Var:
+		*h = (*h ^ uint64(a.ID) ^ 0x5bd1e995) * 1099511628211
+	case *App:
+		hashStr(h, a.Fn)
+		*h = (*h ^ uint64(len(a.Args))) * 1099511628211
+		for _, x := range a.Args {
+			hashInto(h, x)
+		}
+	}
+}
