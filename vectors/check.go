@@ -126,7 +126,7 @@ func Check(file string, data []byte, t Target, report func(TestResult)) (Summary
 	default:
 		err = &FileError{File: file, Path: "/schema", Reason: fmt.Sprintf("no checker for %s", name)}
 	}
-	return sum, err
+	return sum, withLocation(data, err)
 }
 
 // decodeStrict decodes a schema-valid document into v, rejecting unknown
@@ -135,7 +135,12 @@ func decodeStrict(file string, data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return &FileError{File: file, Reason: err.Error()}
+		fe := &FileError{File: file, Reason: err.Error()}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			fe.Line, fe.Col = lineCol(data, valueStart(data, te.Offset))
+		}
+		return fe
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &FileError{File: file, Reason: "data after the top-level value"}

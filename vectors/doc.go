@@ -1,5 +1,5 @@
-// Package vectors generates and checks imcheck's interop test vectors
-// (issue 7): JSON files shaped like Project Wycheproof's, exact to the byte
+// Package vectors generates and checks imcheck's interop test vectors:
+// JSON files shaped like Project Wycheproof's, exact to the byte
 // and deterministic, that let an implementation of SIMP or IMKE in any
 // language check itself against the reference implementation.
 //
@@ -21,7 +21,9 @@
 //     changes a party's state) and attack transcripts from package
 //     adversary (attacks.go);
 //   - the checker (check*.go) behind `imcheck vectors check`, which runs a
-//     file against the reference implementation or a shim.
+//     file against the reference implementation or a shim, and the reader
+//     in front of it (jsonwalk.go), which refuses a file over the limits
+//     of docs/limits.md ("Vector files") with its line and column.
 //
 // vectors/README.md documents every field and flag. `make vectors`
 // regenerates testvectors/ byte for byte; TestCommittedVectorsAreFresh

@@ -3,13 +3,10 @@ package vectors
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -21,12 +18,14 @@ import (
 //go:embed schema/*.json
 var schemaFS embed.FS
 
-// FileError says why a vector file is unusable: the file, the JSON path
-// (a JSON Pointer, RFC 6901; "" is the whole document) and the reason.
+// FileError says why a vector file is unusable: the file, where in it
+// (line and column, when known, and the JSON Pointer of the value, RFC
+// 6901; "" is the whole document) and the reason.
 type FileError struct {
-	File   string
-	Path   string
-	Reason string
+	File      string
+	Line, Col int // 1-based; 0 when not known
+	Path      string
+	Reason    string
 }
 
 func (e *FileError) Error() string {
@@ -34,7 +33,32 @@ func (e *FileError) Error() string {
 	if p == "" {
 		p = "/"
 	}
+	switch {
+	case e.Line > 0 && e.Path == "":
+		return fmt.Sprintf("vectors: %s:%d:%d: %s", e.File, e.Line, e.Col, e.Reason)
+	case e.Line > 0:
+		return fmt.Sprintf("vectors: %s:%d:%d: at %s: %s", e.File, e.Line, e.Col, p, e.Reason)
+	}
 	return fmt.Sprintf("vectors: %s: at %s: %s", e.File, p, e.Reason)
+}
+
+// withLocation fills in the line and column of a *FileError that names
+// only a JSON Pointer, by finding that value in data.
+func withLocation(data []byte, err error) error {
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Line > 0 {
+		return err
+	}
+	var path []string
+	if fe.Path != "" {
+		for _, t := range strings.Split(strings.TrimPrefix(fe.Path, "/"), "/") {
+			path = append(path, strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~"))
+		}
+	}
+	if off := locate(data, path); off >= 0 {
+		fe.Line, fe.Col = lineCol(data, off)
+	}
+	return err
 }
 
 // SchemaNames lists the embedded schema files.
@@ -92,8 +116,9 @@ func schemas() (map[string]*jsonschema.Schema, error) {
 // reads its "schema" field and validates it against that embedded schema.
 // It returns the schema name, or a *FileError.
 func Validate(file string, data []byte) (string, error) {
-	if err := checkDuplicateKeys(data); err != nil {
-		return "", &FileError{File: file, Path: err.path, Reason: err.reason}
+	if err := walkJSON(data, nil); err != nil {
+		line, col := lineCol(data, err.offset)
+		return "", &FileError{File: file, Line: line, Col: col, Path: err.path, Reason: err.reason}
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
@@ -105,7 +130,7 @@ func Validate(file string, data []byte) (string, error) {
 	}
 	name, ok := obj["schema"].(string)
 	if !ok {
-		return "", &FileError{File: file, Path: "/schema", Reason: "missing or not a string"}
+		return "", withLocation(data, &FileError{File: file, Path: "/schema", Reason: "missing or not a string"})
 	}
 	all, err := schemas()
 	if err != nil {
@@ -113,14 +138,14 @@ func Validate(file string, data []byte) (string, error) {
 	}
 	s, ok := all[name]
 	if !ok {
-		return "", &FileError{File: file, Path: "/schema", Reason: fmt.Sprintf("unknown schema %q (known: %s)", name, strings.Join(SchemaNames(), ", "))}
+		return "", withLocation(data, &FileError{File: file, Path: "/schema", Reason: fmt.Sprintf("unknown schema %q (known: %s)", name, strings.Join(SchemaNames(), ", "))})
 	}
 	if err := s.Validate(doc); err != nil {
 		var ve *jsonschema.ValidationError
 		if errors.As(err, &ve) {
 			leaf := deepestCause(ve)
-			return "", &FileError{File: file, Path: pointer(leaf.InstanceLocation),
-				Reason: fmt.Sprintf("fails %s: %s", name, leaf.ErrorKind.LocalizedString(printer))}
+			return "", withLocation(data, &FileError{File: file, Path: pointer(leaf.InstanceLocation),
+				Reason: fmt.Sprintf("fails %s: %s", name, leaf.ErrorKind.LocalizedString(printer))})
 		}
 		return "", &FileError{File: file, Reason: err.Error()}
 	}
@@ -156,67 +181,7 @@ func pointer(loc []string) string {
 	var sb strings.Builder
 	for _, s := range loc {
 		sb.WriteByte('/')
-		s = strings.ReplaceAll(s, "~", "~0")
-		sb.WriteString(strings.ReplaceAll(s, "/", "~1"))
+		sb.WriteString(escapePointer(s))
 	}
 	return sb.String()
-}
-
-type dupError struct{ path, reason string }
-
-// checkDuplicateKeys walks the JSON tokens and reports the first object
-// with a repeated key (encoding/json would silently keep the last one).
-func checkDuplicateKeys(data []byte) *dupError {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var walk func(path string) *dupError
-	walk = func(p string) *dupError {
-		tok, err := dec.Token()
-		if err != nil {
-			if err == io.EOF {
-				return &dupError{p, "unexpected end of JSON"}
-			}
-			return &dupError{p, "not JSON: " + err.Error()}
-		}
-		d, ok := tok.(json.Delim)
-		if !ok {
-			return nil
-		}
-		switch d {
-		case '{':
-			seen := map[string]bool{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return &dupError{p, "not JSON: " + err.Error()}
-				}
-				k, _ := kt.(string)
-				kp := p + "/" + strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
-				if seen[k] {
-					return &dupError{kp, fmt.Sprintf("duplicate key %q", k)}
-				}
-				seen[k] = true
-				if e := walk(kp); e != nil {
-					return e
-				}
-			}
-		case '[':
-			for i := 0; dec.More(); i++ {
-				if e := walk(p + "/" + strconv.Itoa(i)); e != nil {
-					return e
-				}
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return &dupError{p, "not JSON: " + err.Error()}
-		}
-		return nil
-	}
-	if e := walk(""); e != nil {
-		return e
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &dupError{"", "data after the top-level value"}
-	}
-	return nil
 }

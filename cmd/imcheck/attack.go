@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/imcheck/imcheck/adversary"
+	"github.com/imcheck/imcheck/impl/harness"
 )
 
 func init() {
@@ -42,6 +44,10 @@ func runAttackList(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print JSON")
 	if st, ok := parseFlags(fs, args, false); !ok {
 		return st
+	}
+	if *protocol != "" && !slices.Contains(harness.Names(), *protocol) {
+		fmt.Fprintf(stderr, "imcheck attack list: --protocol %q: unknown protocol (known: %s)\n", *protocol, strings.Join(harness.Names(), ", "))
+		return exitUsage
 	}
 	type row struct {
 		ID       string              `json:"id"`
@@ -96,8 +102,13 @@ func runAttackReplay(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: imcheck attack replay ID|TRACE.json [--variant NAME] [--suite NAME] [--seed N]")
 		return exitUsage
 	}
+	outs, err := createOutputs(*traceOut, *mermaidOut)
+	if err != nil {
+		fmt.Fprintln(stderr, "imcheck attack replay:", err)
+		return exitUsage
+	}
+	defer outs.close()
 	var v *adversary.Verdict
-	var err error
 	if strings.HasSuffix(pos[0], ".json") {
 		b, rerr := os.ReadFile(pos[0])
 		if rerr != nil {
@@ -125,23 +136,17 @@ func runAttackReplay(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "imcheck attack replay:", err)
 		return exitUsage
 	}
-	if *traceOut != "" {
-		f, err := os.Create(*traceOut)
-		if err == nil {
-			err = v.Trace.WriteJSON(f)
-			f.Close()
-		}
-		if err != nil {
-			fmt.Fprintln(stderr, "imcheck attack replay:", err)
-			return exitFailure
-		}
+	if f := outs.get(*traceOut); f != nil {
+		err = v.Trace.WriteJSON(f)
 	}
-	if *mermaidOut != "" {
-		if err := os.WriteFile(*mermaidOut, []byte(v.Trace.Mermaid()), 0o644); err != nil {
-			fmt.Fprintln(stderr, "imcheck attack replay:", err)
-			return exitFailure
-		}
+	if err == nil {
+		err = outs.write(*mermaidOut, []byte(v.Trace.Mermaid()))
 	}
+	if err != nil {
+		fmt.Fprintln(stderr, "imcheck attack replay:", err)
+		return exitFailure
+	}
+	outs.done()
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -6,13 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/imcheck/imcheck/conformance"
 	"github.com/imcheck/imcheck/impl/harness"
 	_ "github.com/imcheck/imcheck/impl/protocols" // registers simp and imke
 	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/internal/version"
 	"github.com/imcheck/imcheck/vectors"
 )
 
@@ -61,8 +61,9 @@ func runVectorsGenerate(args []string, stdout, stderr io.Writer) int {
 }
 
 // runVectorsCheck implements: imcheck vectors check [--shim CMD] [--quiet]
-// [--json] FILE... Exit status: 0 every test passed or is unsupported, 1 a test
-// failed, 2 bad arguments or a file that is malformed or fails its schema.
+// [--json] [--timeout D] [FILE...]. With no FILE it checks the shipped
+// vector files (built into the binary). Exit status: see the command's
+// help.
 func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("vectors check", stderr)
 	shim := fs.String("shim", "", "check a shim (docs/spec/shim.md) started with this command instead of the reference implementation")
@@ -73,34 +74,41 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return status
 	}
-	if len(files) == 0 {
-		fmt.Fprintln(stderr, "imcheck vectors check: no vector files given")
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "imcheck vectors check: "+format+"\n", a...)
+		return exitUsage
+	}
+	if *timeout <= 0 {
+		return usageErr("--timeout %v: must be positive", *timeout)
+	}
+	var argv []string
+	if flagSet(fs, "shim") {
+		var err error
+		if argv, err = conformance.SplitCommand(*shim); err != nil {
+			return usageErr("--shim %q: %v", *shim, err)
+		}
+		if len(argv) == 0 {
+			return usageErr("--shim %q: empty command (leave --shim out to check the reference implementation)", *shim)
+		}
+	}
+	inputs, err := vectorInputs(files)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
 	var target vectors.Target = vectors.Reference{}
-	if *shim != "" {
-		argv, err := conformance.SplitCommand(*shim)
-		if err != nil || len(argv) == 0 {
-			fmt.Fprintf(stderr, "imcheck vectors check: --shim %q: %v\n", *shim, err)
-			return exitUsage
-		}
+	if argv != nil {
 		t, err := newShimTarget(argv, *timeout)
 		if err != nil {
-			fmt.Fprintf(stderr, "imcheck vectors check: %v\n", err)
-			return exitUsage
+			return usageErr("%v", err)
 		}
 		defer t.close()
 		target = t
 	}
 	var total vectors.Summary
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			fmt.Fprintf(stderr, "imcheck vectors check: %v\n", err)
-			return exitUsage
-		}
-		enc := json.NewEncoder(stdout)
-		sum, err := vectors.Check(file, data, target, func(r vectors.TestResult) {
+	enc := json.NewEncoder(stdout)
+	for _, in := range inputs {
+		sum, err := vectors.Check(in.Name, in.Data, target, func(r vectors.TestResult) {
 			if *quiet && r.Verdict != vectors.Fail {
 				return
 			}
@@ -132,14 +140,52 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 		total.Unsupported += sum.Unsupported
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(map[string]int{"passed": total.Pass, "failed": total.Fail, "unsupported": total.Unsupported})
+		names := make([]string, len(inputs))
+		for i, in := range inputs {
+			names[i] = in.Name
+		}
+		enc.Encode(vectorsSummary{version.String(), names, total.Pass, total.Fail, total.Unsupported})
 	} else {
 		fmt.Fprintf(stdout, "vectors: %d passed, %d failed, %d unsupported\n", total.Pass, total.Fail, total.Unsupported)
 	}
-	if total.Fail > 0 {
+	switch {
+	case total.Fail > 0:
 		return exitFailure
+	case total.Pass == 0:
+		fmt.Fprintln(stderr, "imcheck vectors check: nothing was checked: the target supports none of the tests")
+		return exitUndecided
 	}
 	return exitOK
+}
+
+// vectorsSummary is the last JSON line of `vectors check --json`.
+type vectorsSummary struct {
+	Imcheck     string   `json:"imcheck_version"`
+	Files       []string `json:"files"`
+	Passed      int      `json:"passed"`
+	Failed      int      `json:"failed"`
+	Unsupported int      `json:"unsupported"`
+}
+
+// vectorInputs reads and validates the named vector files, or gives the
+// shipped ones when there are none, so that a bad file is reported before
+// a shim is started or any test runs.
+func vectorInputs(files []string) ([]vectors.Output, error) {
+	if len(files) == 0 {
+		return vectors.Shipped()
+	}
+	var out []vectors.Output
+	for _, f := range files {
+		b, err := vectors.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := vectors.Validate(f, b); err != nil {
+			return nil, err
+		}
+		out = append(out, vectors.Output{Name: f, Data: b})
+	}
+	return out, nil
 }
 
 // vectorsArgs parses flags that may come before, between or after the

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/imcheck/imcheck/vectors"
 )
 
 func TestVectorsCheckBadInput(t *testing.T) {
@@ -26,13 +28,31 @@ func TestVectorsCheckBadInput(t *testing.T) {
 	}
 	oddHex := write("odd.json", strings.Replace(string(good), `"k": "`, `"k": "0`, 1))
 	notJSON := write("broken.json", `{"schema": `)
+	// Reproducers of docs/limits.md, "Vector files" (generated, never
+	// committed).
+	deep := write("deep.json", strings.Repeat("[", 40000)+strings.Repeat("]", 40000))
+	dupKey := write("dup.json", "{\"schema\": \"x\",\n  \"schema\": \"y\"}")
+	huge := filepath.Join(dir, "huge.json")
+	if f, err := os.Create(huge); err != nil {
+		t.Fatal(err)
+	} else {
+		f.Truncate(vectors.MaxFileSize + 1) // sparse: no disk is used
+		f.Close()
+	}
 	cases := []struct {
 		name   string
 		args   []string
 		status int
 		stderr []string
 	}{
-		{"no files", []string{"vectors", "check"}, exitUsage, []string{"no vector files"}},
+		{"zero timeout", []string{"vectors", "check", "--timeout", "0s"}, exitUsage, []string{"--timeout 0s: must be positive"}},
+		{"negative timeout", []string{"vectors", "check", "--timeout=-1s"}, exitUsage, []string{"must be positive"}},
+		{"empty shim", []string{"vectors", "check", "--shim", ""}, exitUsage, []string{`--shim "": `, "empty"}},
+		{"blank shim", []string{"vectors", "check", "--shim", "  "}, exitUsage, []string{`--shim "  ": `, "empty"}},
+		{"bad file before a slow shim", []string{"vectors", "check", "--shim", "sleep 60", notJSON}, exitUsage, []string{"broken.json"}},
+		{"deep nesting", []string{"vectors", "check", deep}, exitUsage, []string{"deep.json:1:33: at /0/0/", "nested deeper than 32 levels"}},
+		{"duplicate key", []string{"vectors", "check", dupKey}, exitUsage, []string{"dup.json:2:3: at /schema: duplicate key"}},
+		{"over the size limit", []string{"vectors", "check", huge}, exitUsage, []string{"huge.json", "over the limit of"}},
 		{"unknown flag", []string{"vectors", "check", "--nope", oddHex}, exitUsage, []string{"nope"}},
 		{"missing file", []string{"vectors", "check", filepath.Join(dir, "absent.json")}, exitUsage, []string{"absent.json"}},
 		{"schema failure", []string{"vectors", "check", oddHex}, exitUsage, []string{"odd.json", "/testGroups/0/tests/0/k", "pattern"}},
@@ -44,6 +64,9 @@ func TestVectorsCheckBadInput(t *testing.T) {
 			var out, errb bytes.Buffer
 			if got := run(c.args, &out, &errb); got != c.status {
 				t.Fatalf("status %d, want %d; stderr: %s", got, c.status, errb.String())
+			}
+			if n := strings.Count(errb.String(), "\n"); n != 1 {
+				t.Errorf("want one line on stderr, got %d:\n%s", n, errb.String())
 			}
 			for _, w := range c.stderr {
 				if !strings.Contains(errb.String(), w) {
@@ -123,6 +146,40 @@ func TestVectorsCheckThroughShim(t *testing.T) {
 	if !strings.Contains(out.String(), "accepted a message it must reject") {
 		t.Errorf("mutant shim output:\n%s", out.String())
 	}
+	// The shim protocol has no key-schedule request: nothing is checked.
+	keygen := filepath.Join("..", "..", "vectors", "testvectors", "simp_keygen_test.json")
+	out.Reset()
+	errb.Reset()
+	if st := run([]string{"vectors", "check", "--quiet", "--shim", bin + " shim", keygen}, &out, &errb); st != exitUndecided {
+		t.Fatalf("key schedule through a shim: exit %d, want %d\n%s", st, exitUndecided, out.String())
+	}
+	if !strings.Contains(errb.String(), "nothing was checked") || !strings.Contains(out.String(), " 0 passed, 0 failed,") {
+		t.Errorf("key schedule through a shim:\n%s%s", out.String(), errb.String())
+	}
+}
+
+// TestVectorsCheckShipped: with no file, the shipped files are checked.
+func TestVectorsCheckShipped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("checks every shipped vector")
+	}
+	var out, errb bytes.Buffer
+	if st := run([]string{"vectors", "check", "--json", "--quiet"}, &out, &errb); st != exitOK {
+		t.Fatalf("exit %d: %s", st, errb.String())
+	}
+	var sum struct {
+		Version string   `json:"imcheck_version"`
+		Files   []string `json:"files"`
+		Passed  int      `json:"passed"`
+		Failed  int      `json:"failed"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	want, _ := filepath.Glob(filepath.Join("..", "..", "vectors", "testvectors", "*.json"))
+	if sum.Version == "" || len(sum.Files) != len(want) || sum.Passed < 1000 || sum.Failed != 0 {
+		t.Errorf("summary %+v; want a version, %d files, no failure", sum, len(want))
+	}
 }
 
 // oneGroup writes a copy of a session file holding only its first group
@@ -168,8 +225,13 @@ func TestVectorsCheckJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || first.TcID != 1 || first.Verdict != "pass" {
 		t.Fatalf("first line %q: %v", lines[0], err)
 	}
-	var sum map[string]int
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil || sum["failed"] != 0 || sum["passed"] != len(lines)-1 {
+	var sum struct {
+		Version string   `json:"imcheck_version"`
+		Files   []string `json:"files"`
+		Passed  int      `json:"passed"`
+		Failed  int      `json:"failed"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil || sum.Failed != 0 || sum.Passed != len(lines)-1 || sum.Version == "" || len(sum.Files) != 1 {
 		t.Fatalf("summary %q: %v", lines[len(lines)-1], err)
 	}
 }

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExitStatuses runs each exit status of check, vectors check and
+// attack at least once (README.md, "Exit statuses").
+func TestExitStatuses(t *testing.T) {
+	dir := t.TempDir()
+	noDir := filepath.Join(dir, "no", "such", "dir", "out.json")
+	keys := filepath.Join("..", "..", "vectors", "testvectors", "imke_keys_test.json")
+	cases := []struct {
+		args   []string
+		want   int
+		stderr string // a part of the one-line error, for exitUsage
+	}{
+		{[]string{"check", "../../model/protocols/nsl.imp"}, exitOK, ""},
+		{[]string{"check", "../../model/protocols/ping.imp"}, exitFailure, ""},
+		{[]string{"check", "testdata/unreached.imp"}, exitUndecided, ""},
+		// An attack decides, even beside an unreached claim.
+		{[]string{"check", "testdata/unreached.imp", "../../model/protocols/ping.imp"}, exitFailure, ""},
+		{[]string{"check", "--sessions", "0"}, exitUsage, "--sessions 0: must be between 1 and 8"},
+		{[]string{"check", "--timeout", "-1s"}, exitUsage, "--timeout -1s: must not be negative"},
+		{[]string{"check", "testdata/absent.imp"}, exitUsage, "absent.imp"},
+
+		{[]string{"vectors", "check", keys}, exitOK, ""},
+		{[]string{"vectors", "check", "--timeout", "0s", keys}, exitUsage, "--timeout 0s: must be positive"},
+		{[]string{"vectors", "check", "--shim", "", keys}, exitUsage, `--shim ""`},
+
+		{[]string{"attack", "list", "--protocol", "imke"}, exitOK, ""},
+		{[]string{"attack", "list", "--protocol", "foo"}, exitUsage, `--protocol "foo": unknown protocol (known: imke, simp)`},
+		{[]string{"attack", "replay", "imke-reflection"}, exitFailure, ""},
+		{[]string{"attack", "replay", "imke-reflection", "--variant", "hardened"}, exitOK, ""},
+		{[]string{"attack", "replay", "imke-reflection", "--trace", noDir}, exitUsage, "out.json"},
+		{[]string{"attack", "replay", "no-such-attack"}, exitUsage, "no-such-attack"},
+	}
+	for _, c := range cases {
+		var out, errb strings.Builder
+		got := run(c.args, &out, &errb)
+		if got != c.want {
+			t.Errorf("%q: exit %d, want %d\nstderr: %s", c.args, got, c.want, errb.String())
+			continue
+		}
+		if c.want == exitUsage && (!strings.Contains(errb.String(), c.stderr) || strings.Count(errb.String(), "\n") != 1) {
+			t.Errorf("%q: stderr %q, want one line with %q", c.args, errb.String(), c.stderr)
+		}
+	}
+}
+
+// TestOutputsCreatedBeforeTheRun: a run that stops on bad input leaves no
+// empty output file behind, and a finished one keeps its files.
+func TestOutputsCreatedBeforeTheRun(t *testing.T) {
+	dir := t.TempDir()
+	tr := filepath.Join(dir, "t.json")
+	var out, errb strings.Builder
+	if st := run([]string{"attack", "replay", "no-such-attack", "--trace", tr}, &out, &errb); st != exitUsage {
+		t.Fatalf("exit %d", st)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*")); len(m) != 0 {
+		t.Errorf("left behind %v", m)
+	}
+	if st := run([]string{"attack", "replay", "imke-reflection", "--variant", "hardened", "--trace", tr}, &out, &errb); st != exitOK {
+		t.Fatalf("exit %d: %s", st, errb.String())
+	}
+	if m, _ := filepath.Glob(tr); len(m) != 1 {
+		t.Errorf("no trace written")
+	}
+}
