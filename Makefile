@@ -1,6 +1,8 @@
 # imcheck — see README.md.
 GO      ?= go
 FUZZTIME ?= 30s
+FUZZMINIMIZETIME ?= 1s
+SHELL   := /bin/bash
 
 .PHONY: test vet unit fuzz bench vectors claims fmt
 
@@ -12,15 +14,20 @@ vet:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
+# One line per package as it finishes, and every 30 s the packages still
+# running. The conformance gate's mutation score runs once, in
+# conformance's TestMutationScore.
 unit:
-	$(GO) test -count=1 -timeout 20m ./...
-	$(GO) run ./cmd/imcheck conform --mutants --suite modern --jobs 2
+	@set -o pipefail; $(GO) test -json -count=1 -timeout 20m ./... | $(GO) run ./internal/testprogress
 
 # make fuzz: every fuzz target for FUZZTIME each (not part of make test).
+# A new input is minimised for at most FUZZMINIMIZETIME (Go's default, 60s,
+# would eat a short time box), so every target spends its time fuzzing.
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) \
+	      -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg; \
 	  done; done
 
 # make bench: every benchmark once (figures, floors and ratios).

@@ -71,13 +71,31 @@ func imkeServerKey(s *suite.Suite, seed uint64) (suite.PublicKey, error) {
 	return sk.Public(), nil
 }
 
+// maxServerKeyFile bounds a --key / --server-key file: the largest public
+// key (pq, 1,248 bytes) is under 2,500 hex digits.
+const maxServerKeyFile = 64 << 10
+
 // readServerKey reads KU_S in hex from path; whitespace is ignored.
 func readServerKey(s *suite.Suite, path string) (suite.PublicKey, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := hex.DecodeString(strings.Join(strings.Fields(string(b)), ""))
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxServerKeyFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxServerKeyFile {
+		return nil, fmt.Errorf("%s: over %d bytes: not a public key in hex", path, maxServerKeyFile)
+	}
+	return parseServerKey(s, path, b)
+}
+
+// parseServerKey parses KU_S written in hex (whitespace ignored) from the
+// file called path.
+func parseServerKey(s *suite.Suite, path string, text []byte) (suite.PublicKey, error) {
+	raw, err := hex.DecodeString(strings.Join(strings.Fields(string(text)), ""))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not hex: %v", path, err)
 	}
