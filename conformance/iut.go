@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
@@ -29,6 +30,9 @@ var ErrUnsupported = errors.New("conformance: unsupported by the implementation 
 type IUTError struct {
 	Op     string // the request that failed, e.g. "handle"
 	Reason string
+	// Hung means the IUT did not answer in time: the runner then runs no
+	// more cases on it (docs/conformance.md, "In CI").
+	Hung bool
 }
 
 func (e *IUTError) Error() string { return fmt.Sprintf("conformance: IUT %s: %s", e.Op, e.Reason) }
@@ -43,6 +47,48 @@ type Capability struct {
 
 // Capabilities lists an implementation's capabilities, one per protocol.
 type Capabilities []Capability
+
+// checkCapabilities checks a shim's capabilities strictly
+// (docs/spec/shim.md §3.1): at least one protocol, each known to this gate
+// and listed once, each with at least one role, suite and variant, all of
+// them known and none twice.
+func checkCapabilities(cs Capabilities) error {
+	if len(cs) == 0 {
+		return errors.New("it advertises no capabilities: there would be nothing to test")
+	}
+	seen := map[string]bool{}
+	for i, c := range cs {
+		p, err := harness.Lookup(c.Protocol)
+		if err != nil {
+			return fmt.Errorf("capability %d: unknown protocol %q (known: %s)", i+1, c.Protocol, strings.Join(harness.Names(), ", "))
+		}
+		if seen[c.Protocol] {
+			return fmt.Errorf("capability %d: protocol %s is listed twice", i+1, c.Protocol)
+		}
+		seen[c.Protocol] = true
+		for _, l := range []struct {
+			what        string
+			got, known []string
+		}{
+			{"role", c.Roles, []string{RoleServer, RoleClient}},
+			{"suite", c.Suites, suite.Names()},
+			{"variant", c.Variants, p.Variants()},
+		} {
+			if len(l.got) == 0 {
+				return fmt.Errorf("capability %d (%s): no %s listed", i+1, c.Protocol, l.what)
+			}
+			for j, v := range l.got {
+				if !slices.Contains(l.known, v) {
+					return fmt.Errorf("capability %d (%s): unknown %s %q (known: %s)", i+1, c.Protocol, l.what, v, strings.Join(l.known, ", "))
+				}
+				if slices.Contains(l.got[:j], v) {
+					return fmt.Errorf("capability %d (%s): %s %q is listed twice", i+1, c.Protocol, l.what, v)
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // Supports reports whether the implementation can play role in protocol
 // with suite and variant.

@@ -1,9 +1,13 @@
 package conformance
 
 import (
+	"bufio"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +21,10 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // tests drive misbehaving shims without building anything.
 const shimModeEnv = "IMCHECK_CONFORMANCE_TEST_SHIM"
 
+// shimPidFileEnv names a file where the "grandchild" shim writes the
+// process ID of the process it leaves behind.
+const shimPidFileEnv = "IMCHECK_CONFORMANCE_TEST_PIDFILE"
+
 func TestMain(m *testing.M) {
 	if mode, ok := os.LookupEnv(shimModeEnv); ok {
 		os.Exit(testShim(mode))
@@ -24,26 +32,82 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// testShim serves the toy protocol, misbehaving as mode says on the first
-// message handled.
+// testShim serves every registered protocol (the toy one included),
+// misbehaving as mode says: modes of misbehave act on the first message
+// handled, the others on the shim protocol itself.
 func testShim(mode string) int {
-	if mode == "no-hello" {
+	switch mode {
+	case "no-hello":
 		fmt.Println("I am not a shim")
 		time.Sleep(time.Minute)
 		return 0
-	}
-	if mode == "exit-at-start" {
+	case "exit-at-start":
 		fmt.Fprintln(os.Stderr, "cannot open config")
 		return 3
+	case "sleeper":
+		time.Sleep(10 * time.Minute)
+		return 0
 	}
 	iut := &Builtin{Wrap: func(_ harness.Setup, _ string, p harness.Party) (Party, error) {
 		return &misbehave{Party: p, mode: mode}, nil
 	}}
-	if err := ServeShim(iut, "test shim "+mode, os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+	srv := &shimServer{iut: iut, name: "test shim " + mode, parties: map[string]servedParty{}}
+	br := bufio.NewReaderSize(os.Stdin, 64<<10)
+	bw := bufio.NewWriter(os.Stdout)
+	for n := 1; ; n++ {
+		line, err := readLine(br)
+		if err != nil {
+			return 0
+		}
+		op := ""
+		if req, err := ParseShimRequest(line); err == nil {
+			op = req.Op
+		}
+		switch {
+		case mode == "hang-reset" && op == "reset", mode == "hang-all" && op != "hello":
+			select {}
+		case mode == "exit-89-at-5" && n == 5, mode == "exit-89-at-setup" && op == "new-party":
+			os.Exit(ExitUnimplemented)
+		case mode == "exit-0" && op == "handle":
+			os.Exit(0)
+		case mode == "grandchild" && op == "hello":
+			// A process left behind, holding the shim's stdout and stderr.
+			c := exec.Command(os.Args[0])
+			c.Env = append(os.Environ(), shimModeEnv+"=sleeper")
+			c.Stdout, c.Stderr = os.Stdout, os.Stderr
+			if err := c.Start(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			if f := os.Getenv(shimPidFileEnv); f != "" {
+				os.WriteFile(f, []byte(fmt.Sprint(c.Process.Pid)), 0o644)
+			}
+		}
+		resp, bye := srv.serve(line)
+		switch {
+		case mode == "no-caps" && op == "hello":
+			resp.Capabilities = Capabilities{}
+		case mode == "bad-variant" && op == "hello":
+			for i := range resp.Capabilities {
+				resp.Capabilities[i].Variants = []string{"hardend"}
+			}
+		case mode == "huge-reason" && resp.Alert != nil:
+			resp.Alert.Reason = strings.Repeat("x", 15<<20)
+		case mode == "long-reason" && resp.Alert != nil:
+			resp.Alert.Reason = strings.Repeat("y", 200<<10)
+		case mode == "unsupported-handle" && op == "handle":
+			resp = shimResponse{ID: resp.ID, Status: statusUnsupported, Reason: "not this one"}
+		}
+		b, _ := json.Marshal(resp)
+		bw.Write(append(b, '\n'))
+		bw.Flush()
+		if bye {
+			if mode == "grandchild" {
+				time.Sleep(10 * time.Millisecond)
+			}
+			return 0
+		}
 	}
-	return 0
 }
 
 type misbehave struct {

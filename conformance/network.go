@@ -42,7 +42,10 @@ type caseRun struct {
 	// stepEvents are the IUT's events in the current step, allEvents in
 	// the whole case.
 	stepEvents, allEvents []role.Event
-	trace                 []string
+	// trace is written by the case's goroutine and read by the runner
+	// when the case times out.
+	traceMu sync.Mutex
+	trace   []string
 	// ic is the active intercept; icSeen counts its matches.
 	ic      *Intercept
 	icSeen  int
@@ -67,17 +70,27 @@ func newSetup(inst Instance) (harness.Setup, error) {
 	return setup, nil
 }
 
+func newCaseRun(inst Instance, lenient bool) *caseRun {
+	return &caseRun{inst: inst, iutName: inst.Case.Party, lenient: lenient}
+}
+
+// snapshot copies the trace so far.
+func (r *caseRun) snapshot() []string {
+	r.traceMu.Lock()
+	defer r.traceMu.Unlock()
+	return slices.Clone(r.trace)
+}
+
 // execute runs the instance's steps against iut. It returns nil when every
 // expectation holds, a *caseFailure, or an error wrapping ErrUnsupported or
 // an *IUTError.
-func execute(iut IUT, inst Instance, lenient bool) (trace []string, err error) {
-	r := &caseRun{inst: inst, iutName: inst.Case.Party, lenient: lenient}
-	defer func() { trace = r.trace }()
+func (r *caseRun) execute(iut IUT) (err error) {
+	inst := r.inst
 	if r.proto, err = harness.Lookup(inst.Case.Protocol); err != nil {
-		return nil, err
+		return err
 	}
 	if r.setup, err = newSetup(inst); err != nil {
-		return nil, err
+		return err
 	}
 	refSetup := r.setup
 	if len(inst.Case.RefOptions) > 0 {
@@ -87,14 +100,15 @@ func execute(iut IUT, inst Instance, lenient bool) (trace []string, err error) {
 		}
 	}
 	if r.refs, err = r.proto.NewParties(refSetup); err != nil {
-		return nil, fmt.Errorf("conformance: reference parties: %w", err)
+		return fmt.Errorf("conformance: reference parties: %w", err)
 	}
 	if _, ok := r.refs[r.iutName]; !ok {
-		return nil, fmt.Errorf("conformance: case %s: no party %q in the setup", inst.Case.ID, r.iutName)
+		return fmt.Errorf("conformance: case %s: no party %q in the setup", inst.Case.ID, r.iutName)
 	}
 	delete(r.refs, r.iutName)
+	r.logf("new-party %s (%s, %s, %s)", r.iutName, inst.Case.Protocol, inst.Suite, inst.Variant)
 	if r.iut, err = iut.NewParty(r.setup, r.iutName); err != nil {
-		return nil, err
+		return err
 	}
 	r.ic = inst.Case.Intercept
 	for i, s := range inst.Case.Steps {
@@ -115,27 +129,34 @@ func execute(iut IUT, inst Instance, lenient bool) (trace []string, err error) {
 			if errors.As(err, &f) {
 				f.msg = fmt.Sprintf("step %d: %s", i+1, f.msg)
 			}
-			return nil, err
+			return err
 		}
 	}
 	if c := inst.Case; c.Intercept != nil && !r.icDone {
-		return nil, failf("no %s reached the IUT (the flow stopped before it)", c.Intercept.Label)
+		return failf("no %s reached the IUT (the flow stopped before it)", c.Intercept.Label)
 	}
 	if inst.Case.UniqueKeys {
 		if err := uniqueKeys(r.allEvents); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if !r.stopped {
 		if p, ok := containsInOrder(r.allEvents, inst.Case.Events); !ok {
-			return nil, failf("over the case the IUT did not emit %s (it emitted: %s)", p, eventList(r.allEvents))
+			return failf("over the case the IUT did not emit %s (it emitted: %s)", p, eventList(r.allEvents))
 		}
 	}
-	return nil, nil
+	return nil
 }
 
+// logf adds a line to the trace; a case's trace is bounded, so a runaway
+// flow cannot grow it without limit.
 func (r *caseRun) logf(format string, args ...any) {
-	r.trace = append(r.trace, fmt.Sprintf(format, args...))
+	r.traceMu.Lock()
+	defer r.traceMu.Unlock()
+	if len(r.trace) >= 4*maxTraceLines {
+		r.trace = append(r.trace[:maxTraceLines/4], r.trace[len(r.trace)-maxTraceLines:]...)
+	}
+	r.trace = append(r.trace, truncate(fmt.Sprintf(format, args...), maxTraceLine))
 }
 
 // checkStep checks the step's event expectations.

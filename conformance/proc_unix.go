@@ -7,13 +7,14 @@ import (
 	"syscall"
 )
 
-// setProcessGroup starts the shim in its own process group, so that a
-// timeout kills the shim and anything it started.
+// setProcessGroup starts the shim in its own process group, so that the
+// gate can end the shim and anything it started, and so that a terminal's
+// interrupt reaches the gate alone (the gate then ends its shims itself).
 func setProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 }
 
-func killProcessGroup(cmd *exec.Cmd) {
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	cmd.Process.Kill()
+// killProcessGroup ends the process group led by pid.
+func killProcessGroup(pid int) {
+	syscall.Kill(-pid, syscall.SIGKILL)
 }

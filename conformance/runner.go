@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,9 +35,19 @@ type Options struct {
 	Progress io.Writer
 	// Name names the IUT in the report.
 	Name string
-	// FailFast stops starting new instances after the first failure; the
-	// report then holds only the instances that ran.
+	// FailFast starts no new instance after the first failure; the
+	// instances not started are reported not run.
 	FailFast bool
+	// Context, if set, interrupts the run when it is done: the running
+	// instances' IUTs are killed and every instance not finished is
+	// reported not run, so that the report says how far the run got.
+	Context context.Context
+	// Now is the clock of the report's timings (JUnit only; default
+	// time.Now).
+	Now func() time.Time
+	// Version is the imcheck version the report records (default
+	// "devel").
+	Version string
 }
 
 // ErrCannotStart means the IUT could not be started at all.
@@ -79,6 +90,26 @@ func Instances(cases []Case, opts Options) ([]Instance, error) {
 
 func keep(filter []string, v string) bool { return len(filter) == 0 || slices.Contains(filter, v) }
 
+// runState is what the workers of one run share.
+type runState struct {
+	ctx    context.Context
+	failed atomic.Pointer[string] // the first failing instance
+	hung   atomic.Pointer[string] // why the IUT is considered hung
+}
+
+// stopReason says why an instance is not started, or "".
+func (st *runState) stopReason(opts *Options) string {
+	switch {
+	case st.ctx.Err() != nil:
+		return "not run: the run was interrupted"
+	case st.hung.Load() != nil:
+		return "not run: the IUT hung earlier (" + *st.hung.Load() + ")"
+	case opts.FailFast && st.failed.Load() != nil:
+		return "not run: --fail-fast stopped the run after " + *st.failed.Load() + " failed"
+	}
+	return ""
+}
+
 // Run runs the selected instances against IUTs started by factory. The
 // error is ErrCannotStart (wrapped) when the first IUT cannot start or
 // answer its capabilities, or a catalogue error.
@@ -92,7 +123,7 @@ func Run(factory Factory, opts Options) (*Report, error) {
 		return nil, err
 	}
 	if opts.Timeout <= 0 {
-		opts.Timeout = 10 * time.Second
+		opts.Timeout = defaultTimeout
 	}
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.GOMAXPROCS(0)
@@ -100,18 +131,28 @@ func Run(factory Factory, opts Options) (*Report, error) {
 	if opts.Config == nil {
 		opts.Config = &Config{}
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	st := &runState{ctx: opts.Context}
+	if st.ctx == nil {
+		st.ctx = context.Background()
+	}
+	rep := &Report{IUT: opts.Name, Results: make([]Result, len(insts)), started: opts.Now()}
+	rep.describe(cases, insts, opts)
 	first, err := factory()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCannotStart, err)
 	}
 	caps := first.Capabilities()
-	rep := &Report{IUT: opts.Name, Results: make([]Result, len(insts))}
+	if n, ok := first.(interface{ implementation() string }); ok {
+		rep.Implementation = n.implementation()
+	}
 	prog := newProgress(opts.Progress, len(insts))
 	work := make(chan int)
-	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for j := 0; j < opts.Jobs; j++ {
-		w := &worker{factory: factory, opts: &opts}
+		w := &worker{factory: factory, opts: &opts, st: st}
 		if j == 0 {
 			w.iut = first
 		}
@@ -123,26 +164,33 @@ func Run(factory Factory, opts Options) (*Report, error) {
 				rep.Results[i] = w.result(insts[i], caps)
 				prog.done(rep.Results[i])
 				if v := rep.Results[i].Verdict; v == Fail || v == XPass {
-					failed.Store(true)
+					name := insts[i].Name()
+					st.failed.CompareAndSwap(nil, &name)
 				}
 			}
 		}()
 	}
+dispatch:
 	for i := range insts {
-		if opts.FailFast && failed.Load() {
+		if st.stopReason(&opts) != "" {
 			break
 		}
-		work <- i
+		select {
+		case work <- i:
+		case <-st.ctx.Done():
+			break dispatch
+		}
 	}
 	close(work)
 	wg.Wait()
-	ran := rep.Results[:0]
-	for _, r := range rep.Results {
-		if r.Verdict != "" {
-			ran = append(ran, r)
+	for i, r := range rep.Results {
+		if r.Verdict == "" {
+			rep.Results[i] = newResult(insts[i])
+			rep.Results[i].Verdict, rep.Results[i].Detail = NotRun, st.stopReason(&opts)
 		}
 	}
-	rep.Results = ran
+	rep.Interrupted = st.ctx.Err() != nil
+	rep.elapsed = opts.Now().Sub(rep.started)
 	rep.count()
 	return rep, nil
 }
@@ -151,6 +199,7 @@ func Run(factory Factory, opts Options) (*Report, error) {
 type worker struct {
 	factory Factory
 	opts    *Options
+	st      *runState
 	iut     IUT
 }
 
@@ -161,13 +210,17 @@ func (w *worker) close() {
 	}
 }
 
-// result runs one instance and applies the configuration.
-func (w *worker) result(in Instance, caps Capabilities) Result {
-	res := Result{
+func newResult(in Instance) Result {
+	return Result{
 		Name: in.Name(), ID: in.Case.ID, Clause: in.Case.Clause, Summary: in.Case.Summary,
 		Protocol: in.Case.Protocol, Role: in.Case.Role(), Party: in.Case.Party,
 		Suite: in.Suite, Variant: in.Variant,
 	}
+}
+
+// result runs one instance and applies the configuration.
+func (w *worker) result(in Instance, caps Capabilities) Result {
+	res := newResult(in)
 	if reason, ok := lookup(w.opts.Config.Disabled, in); ok {
 		res.Verdict, res.Detail = Disabled, reason
 		return res
@@ -177,13 +230,18 @@ func (w *worker) result(in Instance, caps Capabilities) Result {
 		res.Detail = fmt.Sprintf("the IUT does not support %s %s with %s, %s", in.Case.Protocol, in.Case.Role(), in.Suite, in.Variant)
 		return res
 	}
-	start := time.Now()
-	res.Verdict, res.Detail, res.Trace = w.execute(in)
-	res.elapsed = time.Since(start)
+	if reason := w.st.stopReason(w.opts); reason != "" {
+		res.Verdict, res.Detail = NotRun, reason
+		return res
+	}
+	start := w.opts.Now()
+	o := w.execute(in)
+	res.Verdict, res.Detail, res.Trace, res.IUTError = o.verdict, o.detail, o.trace, o.error
+	res.elapsed = w.opts.Now().Sub(start)
 	if reason, ok := lookup(w.opts.Config.ExpectedFailures, in); ok {
 		switch res.Verdict {
 		case Fail:
-			res.Verdict, res.Detail, res.Trace = XFail, reason+" (failed: "+res.Detail+")", nil
+			res.Verdict, res.Detail, res.Trace, res.IUTError = XFail, reason+" (failed: "+res.Detail+")", nil, false
 		case Pass:
 			res.Verdict, res.Detail = XPass, "expected to fail ("+reason+") but passed"
 		}
@@ -191,65 +249,130 @@ func (w *worker) result(in Instance, caps Capabilities) Result {
 	if res.Verdict != Fail {
 		res.Trace = nil
 	}
+	res.Detail = truncate(res.Detail, maxDetail)
+	res.Trace = boundTrace(res.Trace)
+	if len(res.Trace) == 0 {
+		res.Trace = nil
+	}
 	return res
 }
 
+// deadliner is an IUT whose calls can be given a deadline (the shim).
+type deadliner interface{ SetDeadline(time.Time) }
+
 // execute runs the instance under the timeout, starting an IUT if needed.
-func (w *worker) execute(in Instance) (Verdict, string, []string) {
+// An IUT with deadlines fails its own late call (and says which); the
+// timer here is the backstop for an in-process IUT, whose call cannot be
+// stopped and is abandoned.
+func (w *worker) execute(in Instance) outcome {
 	if w.iut == nil {
 		iut, err := w.factory()
 		if err != nil {
-			return Fail, "the IUT could not be restarted: " + err.Error(), nil
+			return outcome{verdict: Fail, detail: "the IUT could not be restarted: " + err.Error(), error: true}
 		}
 		w.iut = iut
 	}
-	type outcome struct {
-		trace []string
-		err   error
-	}
-	ch := make(chan outcome, 1)
 	iut := w.iut
+	limit := w.opts.Timeout
+	if d, ok := iut.(deadliner); ok {
+		d.SetDeadline(time.Now().Add(w.opts.Timeout))
+		defer d.SetDeadline(time.Time{})
+		limit += 2 * time.Second
+	}
+	r := newCaseRun(in, w.opts.Config.LenientAlerts)
+	ch := make(chan error, 1)
 	go func() {
-		var o outcome
+		var err error
 		defer func() {
 			if p := recover(); p != nil {
-				o.err = &IUTError{Op: "case", Reason: fmt.Sprintf("panic: %v", p)}
+				err = &IUTError{Op: "case", Reason: fmt.Sprintf("panic: %v", p)}
 			}
-			ch <- o
+			ch <- err
 		}()
-		o.trace, o.err = execute(iut, in, w.opts.Config.LenientAlerts)
+		err = r.execute(iut)
 	}()
-	timer := time.NewTimer(w.opts.Timeout)
+	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
-	case o := <-ch:
-		var ie *IUTError
-		if errors.As(o.err, &ie) || iut.EndCase() != nil {
-			w.close()
+	case err := <-ch:
+		if w.st.ctx.Err() != nil {
+			w.drop(iut)
+			return outcome{verdict: NotRun, detail: "not run: the run was interrupted"}
 		}
-		return verdictOf(o.err, o.trace)
+		var ie *IUTError
+		if errors.As(err, &ie) {
+			if ie.Hung {
+				w.hung(in, ie.Reason)
+			}
+			w.drop(iut)
+			return verdictOf(err, r.snapshot())
+		}
+		if d, ok := iut.(deadliner); ok {
+			d.SetDeadline(time.Now().Add(min(w.opts.Timeout, resetTimeout)))
+		}
+		if rerr := iut.EndCase(); rerr != nil {
+			w.drop(iut)
+			if errors.As(rerr, &ie) && ie.Hung {
+				w.hung(in, ie.Reason)
+			}
+			if err == nil {
+				return outcome{verdict: Fail, detail: "the case passed, but ending it failed: " + rerr.Error(), trace: r.snapshot(), error: true}
+			}
+		}
+		return verdictOf(err, r.snapshot())
 	case <-timer.C:
 		iut.Abort()
-		go iut.Close() // the abandoned call may still hold the IUT
-		w.iut = nil
-		return Fail, fmt.Sprintf("timeout: the IUT did not finish the case within %s", w.opts.Timeout), nil
+		w.drop(iut)
+		reason := fmt.Sprintf("timeout: the IUT did not finish the case within %s", w.opts.Timeout)
+		w.hung(in, reason)
+		return outcome{verdict: Fail, detail: reason, trace: append(r.snapshot(), "(no answer to the last request above)"), error: true}
+	case <-w.st.ctx.Done():
+		iut.Abort()
+		w.drop(iut)
+		return outcome{verdict: NotRun, detail: "not run: the run was interrupted"}
 	}
 }
 
-func verdictOf(err error, trace []string) (Verdict, string, []string) {
+// drop abandons the worker's IUT: it is closed (in the background, as an
+// abandoned call may still hold it) and a new one is started for the next
+// instance.
+func (w *worker) drop(iut IUT) {
+	go iut.Close()
+	if w.iut == iut {
+		w.iut = nil
+	}
+}
+
+// hung records that the IUT hung in instance in: no more instances start.
+func (w *worker) hung(in Instance, reason string) {
+	s := in.Name() + ": " + truncate(reason, maxReason)
+	w.st.hung.CompareAndSwap(nil, &s)
+}
+
+// outcome is how one instance ended. Error marks a failure that is not an
+// unmet expectation: the IUT crashed, hung or answered garbage, or the
+// gate itself failed (JUnit's <error>).
+type outcome struct {
+	verdict Verdict
+	detail  string
+	trace   []string
+	error   bool
+}
+
+func verdictOf(err error, trace []string) outcome {
 	var f *caseFailure
 	var ie *IUTError
 	switch {
 	case err == nil:
-		return Pass, "", nil
+		return outcome{verdict: Pass}
 	case errors.Is(err, ErrUnsupported):
-		return Unsupported, err.Error(), nil
+		return outcome{verdict: Unsupported, detail: err.Error()}
 	case errors.As(err, &f):
-		return Fail, f.msg, trace
+		return outcome{verdict: Fail, detail: f.msg, trace: trace}
 	case errors.As(err, &ie):
-		return Fail, ie.Error(), trace
+		return outcome{verdict: Fail, detail: ie.Error(), trace: trace, error: true}
 	default:
-		return Fail, "gate error: " + err.Error(), trace
+		return outcome{verdict: Fail, detail: "gate error: " + err.Error(), trace: trace, error: true}
 	}
 }
 

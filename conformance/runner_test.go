@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,47 +120,129 @@ func TestShimToyPasses(t *testing.T) {
 }
 
 // TestShimMisbehaving checks that a shim that crashes, hangs, answers
-// garbage, is slow or is unimplemented gets a clear verdict and never
-// hangs the runner.
+// garbage, is slow or exits 89 in the middle of a case gets a clear
+// verdict and never hangs the runner; after a hang the remaining cases are
+// not run, instead of costing a timeout each.
 func TestShimMisbehaving(t *testing.T) {
 	tests := []struct {
-		mode    string
-		verdict Verdict
-		detail  string
+		mode           string
+		verdict        Verdict
+		detail         string
+		second, detail2 Verdict
 	}{
-		{"crash", Fail, "crashed (exit status 3); stderr: panic: the shim fell over"},
-		{"hang", Fail, "timeout"},
-		{"slow", Fail, "timeout"},
-		{"garbage", Fail, "garbage answer"},
-		{"wrong-id", Fail, "answered id 424242"},
-		{"unimplemented", Unsupported, "status 89"},
+		{mode: "crash", verdict: Fail, detail: "exited with status 3 during request"},
+		{mode: "hang", verdict: Fail, detail: "did not answer request", second: NotRun},
+		{mode: "slow", verdict: Fail, detail: "did not answer request", second: NotRun},
+		{mode: "hang-all", verdict: Fail, detail: "did not answer request 2 (new-party", second: NotRun},
+		{mode: "hang-reset", verdict: Fail, detail: "did not answer request", second: NotRun},
+		{mode: "garbage", verdict: Fail, detail: "wrote garbage in answer to request"},
+		{mode: "wrong-id", verdict: Fail, detail: "answered id 424242"},
+		{mode: "exit-0", verdict: Fail, detail: "exited with status 0 before answering request"},
+		{mode: "unimplemented", verdict: Fail, detail: "89 means unsupported only in answer to hello or new-party"},
+		{mode: "exit-89-at-setup", verdict: Unsupported, detail: "status 89 on request 2 (new-party"},
+		{mode: "unsupported-handle", verdict: Fail, detail: "a party must accept or reject every message"},
+		{mode: "huge-reason", verdict: Fail, detail: "wrote garbage in answer to request"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			t.Setenv(shimModeEnv, tt.mode)
 			o := toyOptions()
-			o.Run = []string{"TOY/T1/honest[modern,hardened]", "TOY/T3/replay[modern,hardened]"}
+			o.Run = []string{"TOY/T1/mac-tampered[modern,hardened]", "TOY/T3/replay[modern,hardened]"}
 			o.Timeout = 500 * time.Millisecond
+			o.Jobs = 1
 			start := time.Now()
 			rep, err := Run(ShimFactory([]string{os.Args[0]}), o)
 			require.NoError(t, err)
 			require.Less(t, time.Since(start), 30*time.Second)
 			require.Len(t, rep.Results, 2)
-			for _, r := range rep.Results {
-				require.Equal(t, tt.verdict, r.Verdict, r.Name)
-				require.Contains(t, r.Detail, tt.detail)
+			r := rep.Results[0]
+			require.Equal(t, tt.verdict, r.Verdict, r.Name+": "+r.Detail)
+			require.Contains(t, r.Detail, tt.detail)
+			if tt.verdict == Fail {
+				require.True(t, r.IUTError, "a shim failure is an error, not a failed expectation")
+				require.True(t, len(r.Trace) > 0, "a failure carries its trace")
+			}
+			second := tt.second
+			if second == "" {
+				second = tt.verdict
+			}
+			require.Equal(t, second, rep.Results[1].Verdict, rep.Results[1].Detail)
+			if second == NotRun {
+				require.Contains(t, rep.Results[1].Detail, "the IUT hung earlier")
 			}
 		})
 	}
 }
 
+// TestShimLongReasonTruncated: a long alert reason is cut to the
+// documented size, the run goes on.
+func TestShimLongReasonTruncated(t *testing.T) {
+	t.Setenv(shimModeEnv, "long-reason")
+	m, _ := MutantByName("alert-class-wrong")
+	_ = m
+	o := toyOptions()
+	o.Run = []string{"TOY/T1/truncated[modern,hardened]"}
+	rep, err := Run(ShimFactory([]string{os.Args[0]}), o)
+	require.NoError(t, err)
+	require.Equal(t, Pass, rep.Results[0].Verdict, rep.Results[0].Detail)
+	o.Cases = toyCases()
+	o.Run = []string{"TOY/T1/reflected[modern,hardened]"}
+	// The reflected T1 is rejected with unexpected_message: pass; the
+	// trace is not kept for a pass, so check the bound on a failing one.
+	o.Run = []string{"TOY/T2/out-of-order[modern,hardened]"}
+	o.Config = &Config{ExpectedFailures: map[string]string{}}
+	rep, err = Run(ShimFactory([]string{os.Args[0]}), o)
+	require.NoError(t, err)
+	for _, r := range rep.Results {
+		require.True(t, len(r.Detail) <= maxDetail, "detail of %d bytes", len(r.Detail))
+		for _, l := range r.Trace {
+			require.True(t, len(l) <= maxTraceLine, "trace line of %d bytes", len(l))
+		}
+	}
+}
+
+// TestShimGrandchildEnded: a shim that leaves a process behind, holding
+// its output, delays nothing, and the process is ended with the shim's
+// process group.
+func TestShimGrandchildEnded(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	t.Setenv(shimModeEnv, "grandchild")
+	t.Setenv(shimPidFileEnv, pidFile)
+	o := toyOptions()
+	o.Run = []string{"TOY/T1/honest[modern,hardened]"}
+	start := time.Now()
+	rep, err := Run(ShimFactory([]string{os.Args[0]}), o)
+	require.NoError(t, err)
+	require.Equal(t, Pass, rep.Results[0].Verdict, rep.Results[0].Detail)
+	require.Less(t, time.Since(start), 10*time.Second)
+	b, err := os.ReadFile(pidFile)
+	require.NoError(t, err)
+	pid, err := strconv.Atoi(string(b))
+	require.NoError(t, err)
+	for i := 0; i < 50 && processAlive(pid); i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.False(t, processAlive(pid), "the process the shim left behind still runs")
+}
+
 func TestShimCannotStart(t *testing.T) {
-	for _, mode := range []string{"no-hello", "exit-at-start"} {
-		t.Run(mode, func(t *testing.T) {
-			t.Setenv(shimModeEnv, mode)
+	for _, tt := range []struct{ mode, want string }{
+		{"no-hello", "wrote garbage in answer to request 1 (hello)"},
+		{"exit-at-start", "exited with status 3"},
+		{"no-caps", "advertises no capabilities"},
+		{"bad-variant", `unknown variant "hardend"`},
+		{"hang-all", ""},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			t.Setenv(shimModeEnv, tt.mode)
 			o := toyOptions()
 			_, err := Run(ShimFactory([]string{os.Args[0]}), o)
+			if tt.mode == "hang-all" {
+				require.NoError(t, err) // it answers hello
+				return
+			}
 			require.True(t, errors.Is(err, ErrCannotStart), "%v", err)
+			require.Contains(t, err.Error(), tt.want)
 		})
 	}
 	_, err := Run(ShimFactory([]string{filepath.Join(t.TempDir(), "no-such-shim")}), toyOptions())
@@ -169,6 +252,7 @@ func TestShimCannotStart(t *testing.T) {
 func TestReportsGolden(t *testing.T) {
 	o := toyOptions()
 	o.Suites = []string{"modern"}
+	o.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 	m, _ := MutantByName("alert-class-wrong")
 	rep, err := Run(m.Factory(), o)
 	require.NoError(t, err)

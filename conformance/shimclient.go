@@ -2,40 +2,55 @@ package conformance
 
 import (
 	"bufio"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
 )
 
-// helloTimeout bounds a shim's start and its answer to hello.
-const helloTimeout = 10 * time.Second
-
 // ShimFactory returns a Factory that starts argv as a shim process
-// (docs/spec/shim.md). Each IUT it makes is one process.
+// (docs/spec/shim.md). Each IUT it makes is one process. A call without a
+// deadline set by the runner waits at most the default case timeout.
 func ShimFactory(argv []string) Factory {
 	return func() (IUT, error) { return startShim(argv) }
 }
 
-// shimIUT is an IUT behind a shim process.
+// shimLine is one line the shim wrote, or why reading stopped.
+type shimLine struct {
+	b   []byte
+	err error
+}
+
+// shimIUT is an IUT behind a shim process, in its own process group.
 type shimIUT struct {
 	argv   []string
 	cmd    *exec.Cmd
-	stdin  interface{ Write([]byte) (int, error) }
-	lines  chan []byte // closed when stdout ends
-	exited chan struct{}
+	stdin  *os.File
+	stdout *os.File
+	lines  chan shimLine // closed when stdout ends
+	exited chan struct{} // closed once the process is reaped and its group ended
+	abort  chan struct{} // closed by Abort
 	stderr *tailBuffer
 	caps   Capabilities
 	name   string
 	nextID int64
 	handle int
-	broken error // set once the process is unusable
+	// deadline, if set, bounds every call (the runner sets the case's).
+	deadline time.Time
+	// killed records that the gate ended the process itself.
+	killed  atomic.Bool
+	broken  error // set once the process is unusable
+	aborter sync.Once
 	// mu serialises calls and Close; Abort does not take it.
 	mu     sync.Mutex
 	closer sync.Once
@@ -45,54 +60,92 @@ func startShim(argv []string) (*shimIUT, error) {
 	if len(argv) == 0 {
 		return nil, errors.New("conformance: empty shim command")
 	}
-	s := &shimIUT{argv: argv, lines: make(chan []byte, 1), exited: make(chan struct{}), stderr: &tailBuffer{max: 4 << 10}}
+	s := &shimIUT{argv: argv, lines: make(chan shimLine, 1), exited: make(chan struct{}),
+		abort: make(chan struct{}), stderr: &tailBuffer{max: stderrTail}}
+	// The gate's ends of stdin and stdout are its own pipes, so that a
+	// write has a deadline and the process's exit never waits on them; a
+	// process left behind that keeps stderr open delays Wait by at most
+	// WaitDelay.
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("conformance: shim: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		return nil, fmt.Errorf("conformance: shim: %w", err)
+	}
 	s.cmd = exec.Command(argv[0], argv[1:]...)
 	setProcessGroup(s.cmd)
-	s.cmd.Stderr = s.stderr
-	in, err := s.cmd.StdinPipe()
+	s.cmd.Stdin, s.cmd.Stdout, s.cmd.Stderr = inR, outW, s.stderr
+	s.cmd.WaitDelay = waitDelay
+	err = s.cmd.Start()
+	inR.Close()
+	outW.Close()
 	if err != nil {
-		return nil, fmt.Errorf("conformance: shim: %w", err)
-	}
-	out, err := s.cmd.StdoutPipe()
-	if err != nil {
-		return nil, fmt.Errorf("conformance: shim: %w", err)
-	}
-	s.stdin = in
-	if err := s.cmd.Start(); err != nil {
+		inW.Close()
+		outR.Close()
 		return nil, fmt.Errorf("conformance: shim %q: %w", argv[0], err)
 	}
-	go func() {
-		br := bufio.NewReaderSize(out, 64<<10)
-		for {
-			line, err := readLine(br)
-			if err != nil {
-				close(s.lines)
-				return
-			}
-			s.lines <- line
-		}
-	}()
+	s.stdin, s.stdout = inW, outR
+	go s.readLines()
 	go func() {
 		s.cmd.Wait()
+		// End whatever the shim left behind in its process group.
+		killProcessGroup(s.cmd.Process.Pid)
 		close(s.exited)
 	}()
-	timer := time.AfterFunc(helloTimeout, s.Abort)
-	defer timer.Stop()
+	s.deadline = time.Now().Add(helloTimeout)
 	resp, err := s.call(&shimRequest{Op: "hello", Version: ShimVersion})
+	s.deadline = time.Time{}
 	if err == nil && resp.Status != statusOK {
-		err = fmt.Errorf("hello answered %s: %s", resp.Status, resp.Reason)
+		err = fmt.Errorf("it answered hello with %s: %s", resp.Status, truncate(resp.Reason, maxReason))
+	}
+	if err == nil {
+		err = checkCapabilities(resp.Capabilities)
+		if err != nil {
+			err = fmt.Errorf("its hello is not valid: %w", err)
+		}
 	}
 	if err != nil {
 		s.Close()
+		var ie *IUTError
+		if errors.As(err, &ie) {
+			err = errors.New(ie.Reason)
+		}
 		return nil, fmt.Errorf("conformance: shim %s: %w", strings.Join(argv, " "), err)
 	}
-	s.caps, s.name = resp.Capabilities, resp.Name
+	s.caps, s.name = resp.Capabilities, truncate(resp.Name, maxReason)
 	return s, nil
 }
 
-// call sends one request and waits for its response. Any failure of the
-// process is an *IUTError (or ErrUnsupported for exit status 89), and makes
-// the IUT broken.
+// readLines passes the shim's output lines to call, one at a time.
+func (s *shimIUT) readLines() {
+	defer close(s.lines)
+	br := bufio.NewReaderSize(s.stdout, 64<<10)
+	for {
+		line, err := readLine(br)
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
+				s.lines <- shimLine{err: err}
+			}
+			return
+		}
+		s.lines <- shimLine{b: line}
+	}
+}
+
+// SetDeadline bounds every later call (zero: the default case timeout).
+func (s *shimIUT) SetDeadline(t time.Time) {
+	s.mu.Lock()
+	s.deadline = t
+	s.mu.Unlock()
+}
+
+// call sends one request and waits for its response, until the deadline.
+// Any failure of the process is an *IUTError (or ErrUnsupported for exit
+// status 89 in answer to hello or new-party), and makes the IUT broken.
 func (s *shimIUT) call(req *shimRequest) (*shimResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -105,152 +158,251 @@ func (s *shimIUT) call(req *shimRequest) (*shimResponse, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conformance: shim: %w", err)
 	}
+	if len(b) >= maxShimLine {
+		return nil, fmt.Errorf("conformance: shim: request %d is longer than %d bytes", req.ID, maxShimLine)
+	}
+	deadline := s.deadline
+	if deadline.IsZero() {
+		deadline = time.Now().Add(defaultTimeout)
+	}
+	s.stdin.SetWriteDeadline(deadline)
 	if _, err := s.stdin.Write(append(b, '\n')); err != nil {
-		return nil, s.fail(req.Op, s.exitReason())
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil, s.hung(req, "did not read")
+		}
+		return nil, s.fail(req, s.exitReason(req))
 	}
-	line, ok := <-s.lines
-	if !ok {
-		return nil, s.fail(req.Op, s.exitReason())
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	select {
+	case l, ok := <-s.lines:
+		switch {
+		case !ok:
+			return nil, s.fail(req, s.exitReason(req))
+		case l.err != nil:
+			s.kill()
+			return nil, s.fail(req, "wrote garbage in answer to "+describe(req)+": "+l.err.Error())
+		}
+		resp, err := ParseShimResponse(l.b, req.ID, req.Op)
+		if err != nil {
+			s.kill()
+			return nil, s.fail(req, fmt.Sprintf("wrote garbage in answer to %s (%v): %.200q", describe(req), err, l.b))
+		}
+		return resp, nil
+	case <-timer.C:
+		return nil, s.hung(req, "did not answer")
+	case <-s.abort:
+		return nil, s.fail(req, "was stopped by the gate during "+describe(req))
 	}
-	resp, err := ParseShimResponse(line, req.ID, req.Op)
-	if err != nil {
-		return nil, s.fail(req.Op, fmt.Sprintf("garbage answer (%v): %.200q", err, line))
-	}
-	return resp, nil
 }
 
-// exitReason waits briefly for the process to end and describes how it
-// ended. Exit status 89 is ErrUnsupported.
-func (s *shimIUT) exitReason() string {
+// describe names a request for a person: "request 5 (handle p1, 142 bytes
+// from S)".
+func describe(req *shimRequest) string {
+	s := fmt.Sprintf("request %d (%s", req.ID, req.Op)
+	switch {
+	case req.Op == "handle" && req.Message != nil:
+		s += fmt.Sprintf(" %s, %d bytes from %s", req.Handle, len(*req.Message)/2, req.From)
+	case req.Op == "act" && req.Action != nil:
+		s += fmt.Sprintf(" %s: %s %s", req.Handle, req.Action.Verb, req.Action.Peer)
+	case req.Op == "new-party":
+		s += " " + req.Handle + " as " + req.Party
+	}
+	return strings.TrimSpace(s) + ")"
+}
+
+// hung ends a shim that did not answer in time.
+func (s *shimIUT) hung(req *shimRequest, what string) error {
+	s.kill()
+	err := s.fail(req, fmt.Sprintf("%s %s in time; the gate killed it", what, describe(req)))
+	if ie, ok := err.(*IUTError); ok {
+		ie.Hung = true
+	}
+	return err
+}
+
+// kill ends the shim's process group.
+func (s *shimIUT) kill() {
+	select {
+	case <-s.exited:
+		return // reaped, and its group already ended
+	default:
+	}
+	s.killed.Store(true)
+	if s.cmd.Process != nil {
+		killProcessGroup(s.cmd.Process.Pid)
+	}
+}
+
+// exitReason waits briefly for the process to end and says how it ended.
+func (s *shimIUT) exitReason(req *shimRequest) string {
 	select {
 	case <-s.exited:
 	case <-time.After(2 * time.Second):
-		return "closed its output but did not exit" + s.stderr.suffix()
+		s.kill()
+		return "closed its output but did not exit, during " + describe(req) + s.stderr.suffix()
 	}
 	st := s.cmd.ProcessState
+	during := " during " + describe(req)
 	switch {
 	case st == nil:
-		return "ended" + s.stderr.suffix()
+		return "ended" + during + s.stderr.suffix()
+	case s.killed.Load():
+		return "was killed by the gate" + during
 	case st.ExitCode() == ExitUnimplemented:
-		return "unimplemented"
-	case st.ExitCode() >= 0:
-		return fmt.Sprintf("crashed (exit status %d)%s", st.ExitCode(), s.stderr.suffix())
+		return fmt.Sprintf("exited with status %d (unimplemented)%s%s", ExitUnimplemented, during, s.stderr.suffix())
+	case st.ExitCode() == 0:
+		return "exited with status 0 before answering " + describe(req) + s.stderr.suffix()
+	case st.ExitCode() > 0:
+		return fmt.Sprintf("exited with status %d%s%s", st.ExitCode(), during, s.stderr.suffix())
 	default:
-		return fmt.Sprintf("crashed (%s)%s", st, s.stderr.suffix())
+		return fmt.Sprintf("was killed by a signal (%s)%s%s", st, during, s.stderr.suffix())
 	}
 }
 
-func (s *shimIUT) fail(op, reason string) error {
-	if reason == "unimplemented" {
-		s.broken = fmt.Errorf("%w: the shim exited with status %d on %s", ErrUnsupported, ExitUnimplemented, op)
-	} else {
-		s.broken = &IUTError{Op: op, Reason: "the shim " + reason}
+// fail makes the shim unusable. Exit status 89 is "unsupported" only in
+// answer to hello or new-party (docs/spec/shim.md §5); anywhere else it is
+// a crash.
+func (s *shimIUT) fail(req *shimRequest, reason string) error {
+	st := s.cmd.ProcessState
+	if st != nil && st.ExitCode() == ExitUnimplemented && !s.killed.Load() {
+		if req.Op == "new-party" {
+			s.broken = fmt.Errorf("%w: the shim exited with status %d on %s", ErrUnsupported, ExitUnimplemented, describe(req))
+			return s.broken
+		}
+		if req.Op != "hello" {
+			reason += "; 89 means unsupported only in answer to hello or new-party"
+		}
 	}
+	s.broken = &IUTError{Op: req.Op, Reason: "the shim " + truncate(reason, maxDetail)}
 	return s.broken
 }
 
 // answer maps a response of act or handle to the IUT's result.
-func (s *shimIUT) answer(op, name string, resp *shimResponse) (role.Output, error) {
+func (s *shimIUT) answer(req *shimRequest, name string, resp *shimResponse) (role.Output, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch resp.Status {
 	case statusOK:
 		out, err := decodeOutput(name, resp.Output)
 		if err != nil {
-			return role.Output{}, s.fail(op, "garbage answer: "+err.Error())
+			s.kill()
+			return role.Output{}, s.fail(req, "wrote garbage in answer to "+describe(req)+": "+err.Error())
 		}
 		return out, nil
 	case statusAlert:
 		c, _ := role.ParseAlertClass(resp.Alert.Class)
-		return role.Output{}, &role.Alert{Protocol: "shim", Class: c, Reason: resp.Alert.Reason}
+		return role.Output{}, &role.Alert{Protocol: "shim", Class: c, Reason: truncate(resp.Alert.Reason, maxReason)}
 	case statusUnsupported:
-		return role.Output{}, fmt.Errorf("%w: %s: %s", ErrUnsupported, op, resp.Reason)
+		if req.Op == "handle" {
+			// A party accepts or rejects every message it is given.
+			return role.Output{}, &IUTError{Op: req.Op, Reason: "the shim answered unsupported to " + describe(req) +
+				": a party must accept or reject every message (alert)"}
+		}
+		return role.Output{}, fmt.Errorf("%w: %s: %s", ErrUnsupported, req.Op, truncate(resp.Reason, maxReason))
 	default:
-		return role.Output{}, &IUTError{Op: op, Reason: "the shim answered error: " + resp.Reason}
+		return role.Output{}, &IUTError{Op: req.Op, Reason: "the shim answered error to " + describe(req) + ": " + truncate(resp.Reason, maxReason)}
 	}
 }
 
 func (s *shimIUT) Capabilities() Capabilities { return s.caps }
 
+// implementation is the name the shim gave in its hello.
+func (s *shimIUT) implementation() string { return s.name }
+
 func (s *shimIUT) NewParty(setup harness.Setup, name string) (Party, error) {
 	s.handle++
 	h := fmt.Sprintf("p%d", s.handle)
-	resp, err := s.call(&shimRequest{Op: "new-party", Handle: h, Party: name, Setup: encodeSetup(setup)})
+	req := &shimRequest{Op: "new-party", Handle: h, Party: name, Setup: encodeSetup(setup)}
+	resp, err := s.call(req)
 	if err != nil {
 		return nil, err
 	}
 	switch resp.Status {
 	case statusOK:
-		return &shimParty2{iut: s, handle: h, name: name}, nil
+		return &shimParty{iut: s, handle: h, name: name}, nil
 	case statusUnsupported:
-		return nil, fmt.Errorf("%w: new-party: %s", ErrUnsupported, resp.Reason)
+		return nil, fmt.Errorf("%w: new-party: %s", ErrUnsupported, truncate(resp.Reason, maxReason))
 	default:
-		return nil, &IUTError{Op: "new-party", Reason: "the shim answered " + resp.Status + ": " + resp.Reason}
+		return nil, &IUTError{Op: "new-party", Reason: "the shim answered " + resp.Status + " to " + describe(req) + ": " + truncate(resp.Reason, maxReason)}
 	}
 }
 
+// EndCase drops the case's parties with reset, within resetTimeout (or
+// the deadline the runner set, if sooner).
 func (s *shimIUT) EndCase() error {
-	resp, err := s.call(&shimRequest{Op: "reset"})
+	s.mu.Lock()
+	if d := time.Now().Add(resetTimeout); s.deadline.IsZero() || s.deadline.After(d) {
+		s.deadline = d
+	}
+	s.mu.Unlock()
+	req := &shimRequest{Op: "reset"}
+	resp, err := s.call(req)
 	if err != nil {
 		return err
 	}
 	if resp.Status != statusOK {
-		return s.fail("reset", "answered "+resp.Status)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.kill()
+		return s.fail(req, "answered "+resp.Status+" to reset")
 	}
 	return nil
 }
 
-// Abort kills the process group; pending calls then fail.
+// Abort kills the process group; a pending call returns at once.
 func (s *shimIUT) Abort() {
-	if s.cmd.Process != nil {
-		killProcessGroup(s.cmd)
-	}
+	s.aborter.Do(func() { close(s.abort) })
+	s.kill()
 }
 
-// Close says bye and waits briefly for the process to exit, then kills it.
+// Close says bye and gives the process closeTimeout to exit, then kills
+// its process group. Either way the group is ended once the shim exits.
 func (s *shimIUT) Close() error {
 	s.closer.Do(func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.broken == nil {
 			b, _ := json.Marshal(&shimRequest{ID: s.nextID + 1, Op: "bye"})
+			s.stdin.SetWriteDeadline(time.Now().Add(closeTimeout))
 			s.stdin.Write(append(b, '\n'))
 		}
-		if c, ok := s.stdin.(interface{ Close() error }); ok {
-			c.Close()
-		}
+		s.stdin.Close()
 		select {
 		case <-s.exited:
-		case <-time.After(time.Second):
-			s.Abort()
+		case <-time.After(closeTimeout):
+			s.kill()
 			<-s.exited
 		}
+		s.stdout.Close()
 	})
 	return nil
 }
 
-// shimParty2 is a party that lives in a shim process.
-type shimParty2 struct {
+// shimParty is a party that lives in a shim process.
+type shimParty struct {
 	iut    *shimIUT
 	handle string
 	name   string
 }
 
-func (p *shimParty2) Handle(from string, msg []byte) (role.Output, error) {
-	hexMsg := fmt.Sprintf("%x", msg)
-	resp, err := p.iut.call(&shimRequest{Op: "handle", Handle: p.handle, From: from, Message: &hexMsg})
+func (p *shimParty) Handle(from string, msg []byte) (role.Output, error) {
+	hexMsg := hex.EncodeToString(msg)
+	req := &shimRequest{Op: "handle", Handle: p.handle, From: from, Message: &hexMsg}
+	resp, err := p.iut.call(req)
 	if err != nil {
 		return role.Output{}, err
 	}
-	return p.iut.answer("handle", p.name, resp)
+	return p.iut.answer(req, p.name, resp)
 }
 
-func (p *shimParty2) Act(a harness.Action) (role.Output, error) {
-	resp, err := p.iut.call(&shimRequest{Op: "act", Handle: p.handle, Action: encodeAction(a)})
+func (p *shimParty) Act(a harness.Action) (role.Output, error) {
+	req := &shimRequest{Op: "act", Handle: p.handle, Action: encodeAction(a)}
+	resp, err := p.iut.call(req)
 	if err != nil {
 		return role.Output{}, err
 	}
-	return p.iut.answer("act", p.name, resp)
+	return p.iut.answer(req, p.name, resp)
 }
 
 // tailBuffer keeps the last max bytes written to it.

@@ -19,9 +19,6 @@ const ShimVersion = 1
 // implement the case in progress (docs/spec/shim.md §5).
 const ExitUnimplemented = 89
 
-// maxShimLine bounds one line of the shim protocol.
-const maxShimLine = 16 << 20
-
 // Response statuses (docs/spec/shim.md §3).
 const (
 	statusOK          = "ok"
@@ -174,8 +171,11 @@ func ParseShimResponse(line []byte, id int64, op string) (*shimResponse, error) 
 	}
 	switch r.Status {
 	case statusOK:
-		if op == "hello" && (r.Version <= 0 || r.Capabilities == nil) {
-			return nil, errors.New("hello: version and capabilities are required")
+		if op == "hello" && r.Version <= 0 {
+			return nil, errors.New("hello: version is required")
+		}
+		if op == "hello" && len(r.Capabilities) == 0 {
+			return nil, errors.New("hello: it advertises no capabilities: there would be nothing to test")
 		}
 	case statusAlert:
 		if op != "act" && op != "handle" {

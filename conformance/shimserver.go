@@ -16,7 +16,7 @@ import (
 func ServeShim(iut IUT, name string, r io.Reader, w io.Writer) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	bw := bufio.NewWriter(w)
-	s := &shimServer{iut: iut, name: name, parties: map[string]shimParty{}}
+	s := &shimServer{iut: iut, name: name, parties: map[string]servedParty{}}
 	for {
 		line, err := readLine(br)
 		if errors.Is(err, io.EOF) {
@@ -62,7 +62,7 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 	}
 }
 
-type shimParty struct {
+type servedParty struct {
 	name  string
 	party Party
 }
@@ -70,7 +70,7 @@ type shimParty struct {
 type shimServer struct {
 	iut     IUT
 	name    string
-	parties map[string]shimParty
+	parties map[string]servedParty
 }
 
 func (s *shimServer) serve(line []byte) (resp shimResponse, bye bool) {
@@ -96,7 +96,7 @@ func (s *shimServer) serve(line []byte) (resp shimResponse, bye bool) {
 		if err != nil {
 			return errorResponse(req.ID, err), false
 		}
-		s.parties[req.Handle] = shimParty{name: req.Party, party: p}
+		s.parties[req.Handle] = servedParty{name: req.Party, party: p}
 		return shimResponse{ID: req.ID, Status: statusOK}, false
 	case "act", "handle":
 		p, ok := s.parties[req.Handle]
