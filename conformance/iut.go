@@ -67,7 +67,7 @@ func checkCapabilities(cs Capabilities) error {
 		}
 		seen[c.Protocol] = true
 		for _, l := range []struct {
-			what        string
+			what       string
 			got, known []string
 		}{
 			{"role", c.Roles, []string{RoleServer, RoleClient}},

@@ -3,8 +3,8 @@ package conformance
 import (
 	"crypto/sha256"
 	"fmt"
-	"math"
 	"io"
+	"math"
 	"strings"
 	"time"
 )

@@ -125,9 +125,9 @@ func TestShimToyPasses(t *testing.T) {
 // not run, instead of costing a timeout each.
 func TestShimMisbehaving(t *testing.T) {
 	tests := []struct {
-		mode           string
-		verdict        Verdict
-		detail         string
+		mode            string
+		verdict         Verdict
+		detail          string
 		second, detail2 Verdict
 	}{
 		{mode: "crash", verdict: Fail, detail: "exited with status 3 during request"},
