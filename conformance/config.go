@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 )
 
@@ -46,6 +47,26 @@ func ParseConfig(r io.Reader) (*Config, error) {
 		}
 	}
 	return &c, nil
+}
+
+// Unmatched lists the patterns of the configuration that match no instance
+// of cases (sorted): a misspelt pattern would otherwise disable or expect
+// nothing, silently.
+func (c *Config) Unmatched(cases []Case) ([]string, error) {
+	insts, err := Instances(cases, Options{})
+	if err != nil {
+		return nil, err
+	}
+	var bad []string
+	for _, m := range []map[string]string{c.Disabled, c.ExpectedFailures} {
+		for p := range m {
+			if !slices.ContainsFunc(insts, func(in Instance) bool { return matchAny([]string{p}, in) }) {
+				bad = append(bad, p)
+			}
+		}
+	}
+	slices.Sort(bad)
+	return bad, nil
 }
 
 // lookup returns the reason of the first pattern (in sorted order) in m

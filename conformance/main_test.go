@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,10 @@ const shimModeEnv = "IMCHECK_CONFORMANCE_TEST_SHIM"
 // shimPidFileEnv names a file where the "grandchild" shim writes the
 // process ID of the process it leaves behind.
 const shimPidFileEnv = "IMCHECK_CONFORMANCE_TEST_PIDFILE"
+
+// shimProtocolsEnv, if set, limits the test shim's capabilities to these
+// protocols (comma-separated): the imcheck binary knows no toy protocol.
+const shimProtocolsEnv = "IMCHECK_CONFORMANCE_TEST_PROTOCOLS"
 
 func TestMain(m *testing.M) {
 	if mode, ok := os.LookupEnv(shimModeEnv); ok {
@@ -84,6 +89,11 @@ func testShim(mode string) int {
 			}
 		}
 		resp, bye := srv.serve(line)
+		if only := os.Getenv(shimProtocolsEnv); only != "" && op == "hello" {
+			resp.Capabilities = slices.DeleteFunc(resp.Capabilities, func(c Capability) bool {
+				return !slices.Contains(strings.Split(only, ","), c.Protocol)
+			})
+		}
 		switch {
 		case mode == "no-caps" && op == "hello":
 			resp.Capabilities = Capabilities{}

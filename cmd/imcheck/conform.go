@@ -1,17 +1,23 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"os/signal"
+	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/imcheck/imcheck/conformance"
 	"github.com/imcheck/imcheck/impl/harness"
 	_ "github.com/imcheck/imcheck/impl/protocols" // registers simp and imke
 	"github.com/imcheck/imcheck/impl/suite"
+	"github.com/imcheck/imcheck/internal/version"
 )
 
 func init() {
@@ -20,8 +26,9 @@ func init() {
 		summary: "run the conformance gate against an implementation (--builtin or --shim CMD)",
 		exits: []exitHelp{
 			{exitOK, "every selected case passed (or failed as the config expects)"},
-			{exitFailure, "a case failed, or passed where the config expects a failure; a mutant survived"},
-			{exitUsage, "bad arguments or config, or a shim that cannot start"},
+			{exitFailure, "a case failed, or passed where the config expects a failure; coverage below --require-coverage; a mutant survived"},
+			{exitUsage, "bad arguments or config, or a shim that cannot start or whose hello is not valid"},
+			{exitUndecided, "interrupted before every case ran (the reports hold what ran), or no case could run at all"},
 		},
 		run: runConform,
 	})
@@ -32,6 +39,13 @@ type globList []string
 
 func (g *globList) String() string     { return strings.Join(*g, " ") }
 func (g *globList) Set(v string) error { *g = append(*g, v); return nil }
+
+// maxJobsPerCPU caps --jobs: more shims than this per core only turn slow
+// answers into false timeouts.
+const maxJobsPerCPU = 8
+
+// maxCaseTimeout caps --timeout.
+const maxCaseTimeout = time.Hour
 
 func runConform(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("conform", stderr)
@@ -47,10 +61,12 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&runG, "run", "run only cases whose ID or name matches GLOB (repeatable)")
 	fs.Var(&skipG, "skip", "skip cases whose ID or name matches GLOB (repeatable)")
 	configF := fs.String("config", "", "configuration FILE: disabled cases and expected failures (JSON)")
-	jsonF := fs.String("json", "", "write a JSON report to FILE")
+	jsonF := fs.String("json", "", "write a JSON report to FILE (conformance/report.schema.json)")
 	junitF := fs.String("junit", "", "write a JUnit XML report to FILE")
-	timeout := fs.Duration("timeout", 10*time.Second, "time limit per case")
-	jobs := fs.Int("jobs", 0, "cases run at once (default: number of CPUs)")
+	timeout := fs.Duration("timeout", 10*time.Second, "time limit per case (at most 1h)")
+	jobs := fs.Int("jobs", 0, fmt.Sprintf("cases run at once, each with its own shim (default: number of CPUs; at most %d per CPU)", maxJobsPerCPU))
+	failFast := fs.Bool("fail-fast", false, "start no new case after the first failure (the rest are reported not run)")
+	coverage := fs.Float64("require-coverage", 0, "fail the run when fewer than P percent of the selected cases ran (0-100)")
 	list := fs.Bool("list", false, "list the selected cases and exit")
 	verbose := fs.Bool("v", false, "list every case in the summary, not only those that did not pass")
 	if st, ok := parseFlags(fs, args, false); !ok {
@@ -69,7 +85,17 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	if modes != 1 && !*list {
 		return usageErr("choose exactly one of --builtin, --shim CMD, --mutant NAME, --mutants")
 	}
-	opts := conformance.Options{Run: runG, Skip: skipG, Timeout: *timeout, Jobs: *jobs, Progress: stderr}
+	maxJobs := maxJobsPerCPU * runtime.NumCPU()
+	switch {
+	case *timeout <= 0 || *timeout > maxCaseTimeout:
+		return usageErr("--timeout %s: must be positive and at most %s", *timeout, maxCaseTimeout)
+	case *jobs < 0 || *jobs > maxJobs:
+		return usageErr("--jobs %d: must be between 0 (one per CPU) and %d (%d per CPU)", *jobs, maxJobs, maxJobsPerCPU)
+	case *coverage < 0 || *coverage > 100 || math.IsNaN(*coverage):
+		return usageErr("--require-coverage %g: must be a percentage between 0 and 100", *coverage)
+	}
+	opts := conformance.Options{Run: runG, Skip: skipG, Timeout: *timeout, Jobs: *jobs, Progress: stderr,
+		FailFast: *failFast, Version: version.String()}
 	var err error
 	if opts.Protocols, err = listFlag("protocol", *protocol, harness.Names()); err != nil {
 		return usageErr("%v", err)
@@ -83,9 +109,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	if opts.Variants, err = listFlag("variant", *variant, allVariants()); err != nil {
 		return usageErr("%v", err)
 	}
-	if *timeout <= 0 || *jobs < 0 {
-		return usageErr("--timeout must be positive and --jobs not negative")
-	}
+	catalogue := conformance.Catalogue()
 	if *configF != "" {
 		f, err := os.Open(*configF)
 		if err != nil {
@@ -94,14 +118,19 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		opts.Config, err = conformance.ParseConfig(f)
 		f.Close()
 		if err != nil {
-			return usageErr("%v", err)
+			return usageErr("%s: %v", *configF, err)
+		}
+		if bad, err := opts.Config.Unmatched(catalogue); err != nil {
+			return usageErr("%s: %v", *configF, err)
+		} else if len(bad) > 0 {
+			return usageErr("%s: pattern %q matches no case of the catalogue (imcheck conform --list shows them)", *configF, bad[0])
 		}
 	}
+	insts, err := conformance.Instances(catalogue, opts)
+	if err != nil {
+		return usageErr("%v", err)
+	}
 	if *list {
-		insts, err := conformance.Instances(conformance.Catalogue(), opts)
-		if err != nil {
-			return usageErr("%v", err)
-		}
 		for _, in := range insts {
 			fmt.Fprintf(stdout, "%-60s %-6s %-14s %s\n", in.Name(), in.Case.Role(), in.Case.Clause, in.Case.Summary)
 		}
@@ -109,6 +138,9 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	}
 	if *mutants {
 		return runMutants(opts, stdout, stderr)
+	}
+	if len(insts) == 0 {
+		return usageErr("no case matches the selection")
 	}
 	var factory conformance.Factory
 	switch {
@@ -127,22 +159,50 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		}
 		factory, opts.Name = conformance.ShimFactory(argv), *shim
 	}
-	if insts, err := conformance.Instances(conformance.Catalogue(), opts); err != nil {
+	outs, err := createOutputs(*jsonF, *junitF)
+	if err != nil {
 		return usageErr("%v", err)
-	} else if len(insts) == 0 {
-		return usageErr("no case matches the selection")
 	}
+	defer outs.close()
+	// On SIGINT or SIGTERM the run stops: the shims are killed and the
+	// reports say how far it got.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opts.Context = ctx
 	rep, err := conformance.Run(factory, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "imcheck conform: %v\n", err)
 		return exitUsage
 	}
+	stop()
 	rep.WriteSummary(stdout, *verbose)
-	if err := writeReports(rep, *jsonF, *junitF); err != nil {
+	if err := writeReports(rep, outs, *jsonF, *junitF); err != nil {
 		fmt.Fprintf(stderr, "imcheck conform: %v\n", err)
 		return exitUsage
 	}
-	if rep.Failed() {
+	outs.done()
+	return conformStatus(rep, *coverage, stderr)
+}
+
+// conformStatus is the exit status of a finished run, with the warnings a
+// person should see.
+func conformStatus(rep *conformance.Report, require float64, stderr io.Writer) int {
+	c := rep.Coverage
+	if u := rep.Counts[conformance.Unsupported]; 2*u > c.Selected {
+		fmt.Fprintf(stderr, "imcheck conform: warning: %d of the %d selected cases are unsupported by the IUT (coverage %.1f%%)\n",
+			u, c.Selected, c.Percent)
+	}
+	switch {
+	case rep.Failed():
+		return exitFailure
+	case rep.Interrupted:
+		fmt.Fprintf(stderr, "imcheck conform: interrupted after %d of %d cases; the reports hold what ran\n", c.Ran, c.Selected)
+		return exitUndecided
+	case c.Ran == 0:
+		fmt.Fprintf(stderr, "imcheck conform: no case ran: every selected case was unsupported, disabled or not run\n")
+		return exitUndecided
+	case c.Percent < require:
+		fmt.Fprintf(stderr, "imcheck conform: coverage %.1f%% is below --require-coverage %g\n", c.Percent, require)
 		return exitFailure
 	}
 	return exitOK
@@ -177,25 +237,18 @@ func allVariants() []string {
 	return out
 }
 
-func writeReports(rep *conformance.Report, jsonPath, junitPath string) error {
-	write := func(path string, f func(io.Writer) error) error {
-		if path == "" {
-			return nil
+func writeReports(rep *conformance.Report, outs *outputs, jsonPath, junitPath string) error {
+	for _, w := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{jsonPath, rep.WriteJSON}, {junitPath, rep.WriteJUnit}} {
+		if f := outs.get(w.path); f != nil {
+			if err := w.write(f); err != nil {
+				return fmt.Errorf("%s: %w", w.path, err)
+			}
 		}
-		out, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		if err := f(out); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
 	}
-	if err := write(jsonPath, rep.WriteJSON); err != nil {
-		return err
-	}
-	return write(junitPath, rep.WriteJUnit)
+	return nil
 }
 
 // runMutants runs the gate against every deliberately broken

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,8 @@ func TestConformUsage(t *testing.T) {
 	dir := t.TempDir()
 	badConfig := filepath.Join(dir, "bad.json")
 	os.WriteFile(badConfig, []byte(`{"disabled": {"X": ""}}`), 0o644)
+	unmatched := filepath.Join(dir, "unmatched.json")
+	os.WriteFile(unmatched, []byte(`{"disabled": {"SIMP/E1/*": "later", "SIMP/E9/*": "a typo"}}`), 0o644)
 	tests := []struct {
 		name string
 		args []string
@@ -31,6 +34,13 @@ func TestConformUsage(t *testing.T) {
 		{"bad shim quoting", []string{"conform", "--shim", `"unterminated`}, "unterminated"},
 		{"shim cannot start", []string{"conform", "--shim", filepath.Join(dir, "no-such-shim"), "--run", "SIMP/R1/empty"}, "cannot start"},
 		{"positional", []string{"conform", "--builtin", "extra"}, "unexpected argument"},
+		{"zero timeout", []string{"conform", "--builtin", "--timeout", "0s"}, "--timeout 0s: must be positive"},
+		{"huge timeout", []string{"conform", "--builtin", "--timeout", "48h"}, "at most 1h"},
+		{"negative jobs", []string{"conform", "--builtin", "--jobs", "-1"}, "--jobs -1"},
+		{"absurd jobs", []string{"conform", "--builtin", "--jobs", "100000"}, "--jobs 100000: must be between 0"},
+		{"coverage over 100", []string{"conform", "--builtin", "--require-coverage", "101"}, "--require-coverage 101"},
+		{"config pattern unmatched", []string{"conform", "--builtin", "--config", unmatched}, `pattern "SIMP/E9/*" matches no case`},
+		{"json path unwritable", []string{"conform", "--builtin", "--run", "SIMP/R1/empty", "--json", filepath.Join(dir, "no", "such", "r.json")}, "r.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,6 +86,39 @@ func TestConformBuiltinReports(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "conform: ") {
 		t.Errorf("no progress on stderr")
+	}
+}
+
+// TestConformExitStatuses: 0 every case passed, 1 a failure or coverage
+// below --require-coverage, 3 nothing ran.
+func TestConformExitStatuses(t *testing.T) {
+	dir := t.TempDir()
+	allOff := filepath.Join(dir, "off.json")
+	os.WriteFile(allOff, []byte(`{"disabled": {"SIMP/R1/*": "not yet"}}`), 0o644)
+	halfOff := filepath.Join(dir, "half.json")
+	os.WriteFile(halfOff, []byte(`{"disabled": {"SIMP/R1/*[*,hardened]": "not yet"}}`), 0o644)
+	base := []string{"conform", "--suite", "modern", "--run", "SIMP/R1/*"}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want int
+		say  string
+	}{
+		{"pass", []string{"--builtin"}, exitOK, ""},
+		{"failure", []string{"--mutant", "alert-class-wrong"}, exitFailure, ""},
+		{"coverage too low", []string{"--builtin", "--config", halfOff, "--require-coverage", "90"}, exitFailure, "coverage 50.0% is below --require-coverage 90"},
+		{"coverage enough", []string{"--builtin", "--config", halfOff, "--require-coverage", "50"}, exitOK, ""},
+		{"nothing ran", []string{"--builtin", "--config", allOff}, exitUndecided, "no case ran"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if st := run(append(slices.Clone(base), tt.args...), &out, &errb); st != tt.want {
+				t.Fatalf("exit %d, want %d\n%s\n%s", st, tt.want, out.String(), errb.String())
+			}
+			if !strings.Contains(errb.String(), tt.say) {
+				t.Fatalf("stderr does not say %q:\n%s", tt.say, errb.String())
+			}
+		})
 	}
 }
 

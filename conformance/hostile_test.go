@@ -1,0 +1,127 @@
+//go:build unix
+
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The gate against hostile shims, end to end: the built imcheck runs the
+// SIMP catalogue against this test binary in one of its shim modes
+// (main_test.go), and must finish within the per-case timeouts, under
+// 200 MB, with a report that says why.
+
+type gateRun struct {
+	status  int
+	stdout  string
+	stderr  string
+	report  Report
+	elapsed time.Duration
+	maxRSS  int64 // bytes
+}
+
+func runGate(t *testing.T, mode string, extra ...string) gateRun {
+	t.Helper()
+	bin := imcheckBinary(t)
+	js := filepath.Join(t.TempDir(), "report.json")
+	args := append([]string{"conform", "--shim", os.Args[0], "--protocol", "simp", "--suite", "modern",
+		"--json", js, "--jobs", "2"}, extra...)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), shimModeEnv+"="+mode, shimProtocolsEnv+"=simp,imke")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := cmd.Run()
+	g := gateRun{stdout: out.String(), stderr: errb.String(), elapsed: time.Since(start)}
+	if ee, ok := err.(*exec.ExitError); ok {
+		g.status = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		g.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	if b, err := os.ReadFile(js); err == nil {
+		if err := json.Unmarshal(b, &g.report); err != nil {
+			t.Fatalf("report: %v", err)
+		}
+	}
+	return g
+}
+
+// TestGateHostileShims: a shim that hangs on every request, hangs on
+// reset, or answers with 15 MiB reasons costs one timeout, not one per
+// case, stays under 200 MB and is reported for what it did.
+func TestGateHostileShims(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds imcheck and runs the SIMP catalogue against hostile shims")
+	}
+	for _, tt := range []struct {
+		mode, run, say string
+		within         time.Duration
+	}{
+		{"hang-all", "", "did not answer request 2 (new-party", 2 * time.Minute},
+		{"hang-reset", "", "did not answer request", 2 * time.Minute},
+		{"huge-reason", "SIMP/R1/*", "wrote garbage in answer to request", 2 * time.Minute},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			args := []string{"--timeout", "3s"}
+			if tt.run != "" {
+				args = append(args, "--run", tt.run)
+			}
+			g := runGate(t, tt.mode, args...)
+			t.Logf("%s: exit %d in %s, max RSS %d MB, %v", tt.mode, g.status, g.elapsed.Round(time.Millisecond), g.maxRSS>>20, g.report.Counts)
+			require.Equal(t, 1, g.status, g.stderr)
+			require.Less(t, g.elapsed, tt.within)
+			require.True(t, g.maxRSS < 200<<20, "the gate took %d MB", g.maxRSS>>20)
+			require.Contains(t, g.stdout, tt.say)
+			if tt.mode != "huge-reason" {
+				require.True(t, g.report.Counts[NotRun] > 0, "after a hang the rest is not run")
+				require.Contains(t, g.stdout, "not run: the IUT hung earlier")
+			}
+		})
+	}
+}
+
+// TestGateInterrupted: SIGINT stops the gate; it kills its shims, writes
+// the report of what ran and exits 3.
+func TestGateInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds imcheck")
+	}
+	bin := imcheckBinary(t)
+	js := filepath.Join(t.TempDir(), "report.json")
+	cmd := exec.Command(bin, "conform", "--shim", os.Args[0], "--protocol", "simp", "--json", js, "--jobs", "2", "--timeout", "1m")
+	cmd.Env = append(os.Environ(), shimModeEnv+"=slow", shimProtocolsEnv+"=simp,imke")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	require.NoError(t, cmd.Start())
+	time.Sleep(1500 * time.Millisecond)
+	start := time.Now()
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err := cmd.Wait()
+	require.Less(t, time.Since(start), 10*time.Second)
+	ee, ok := err.(*exec.ExitError)
+	require.True(t, ok && ee.ExitCode() == 3, "exit: %v\n%s", err, errb.String())
+	require.Contains(t, errb.String(), "interrupted")
+	b, err := os.ReadFile(js)
+	require.NoError(t, err)
+	var rep Report
+	require.NoError(t, json.Unmarshal(b, &rep))
+	require.True(t, rep.Interrupted, "the report says it was interrupted")
+	require.True(t, rep.Counts[NotRun] > 0, "%v", rep.Counts)
+	// No shim is left: the test binary in shim mode would still run.
+	out, _ := exec.Command("pgrep", "-f", "-P", "1", filepath.Base(os.Args[0])).Output()
+	for _, pid := range strings.Fields(string(out)) {
+		b, _ := os.ReadFile("/proc/" + pid + "/environ")
+		require.False(t, bytes.Contains(b, []byte(shimModeEnv+"=slow")), "shim %s left running", pid)
+	}
+}
