@@ -68,12 +68,14 @@ func Compose(th *Theory, know []Term, t Term) bool {
 		if p == nil || !p.Public {
 			return false
 		}
+		all := true
 		for _, x := range a.Args {
 			if !Compose(th, know, x) {
-				return false
+				all = false
+				break
 			}
 		}
-		return true
+		return all || a.Fn == FnExp && composeDH(th, know, t)
 	}
 	return false
 }
@@ -87,7 +89,9 @@ func Deduce(th *Theory, know []Term, t Term) bool {
 // the weak secret pw offline: pw is derivable outright; or, adding the guess,
 // some observed one-way term containing pw can be recomputed from the rest
 // (compare); or some observed term can be opened with a key that contains
-// pw (the opening succeeds only for the right guess).
+// pw (the opening succeeds only for the right guess), unless its cipher is
+// bijective: then the guess is tested only if the plaintext is
+// recognisable.
 func OfflineGuess(th *Theory, know []Term, pw Term) bool {
 	if Deduce(th, know, pw) {
 		return true
@@ -114,10 +118,57 @@ func OfflineGuess(th *Theory, know []Term, pw Term) bool {
 			continue
 		}
 		if p.Open.Key != nil {
-			if k, ok := p.Open.Key(a.Args); ok && Contains(k, pw) && Compose(th, clo, k) {
+			k, ok := p.Open.Key(a.Args)
+			if !ok || !Contains(k, pw) || !Compose(th, clo, k) {
+				continue
+			}
+			if !p.Bijective || recognisable(th, clo, a.Args[0], 0) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// recognisable reports whether an attacker who decrypted m under a guessed
+// key with a bijective cipher can tell the right guess from a wrong one by
+// looking at m, given what it knows (clo, the guess included): m has a
+// structure a random value lacks (a tuple; a signature it can verify; an
+// encryption with redundancy under a key it has), or it can compute m
+// another way and compare. Public keys, group elements and ciphertexts it
+// cannot open look random.
+func recognisable(th *Theory, clo []Term, m Term, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	a, ok := m.(*App)
+	if !ok {
+		return Compose(th, without(clo, m), m)
+	}
+	p := th.Prim(a.Fn)
+	switch {
+	case p == nil:
+		return false
+	case a.Fn == FnTuple:
+		return true
+	case a.Fn == FnSign:
+		return Compose(th, clo, Fn(FnPK, a.Args[1]))
+	case p.Open != nil && p.Open.Key != nil:
+		k, ok := p.Open.Key(a.Args)
+		if !ok || !Compose(th, clo, k) {
+			return false
+		}
+		return !p.Bijective || recognisable(th, clo, a.Args[0], depth+1)
+	}
+	return Compose(th, without(clo, m), m)
+}
+
+func without(xs []Term, t Term) []Term {
+	out := make([]Term, 0, len(xs))
+	for _, x := range xs {
+		if !Equal(x, t) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -21,6 +21,17 @@ func hashInto(h *uint64, t Term) {
 	case *Var:
 		*h = (*h ^ uint64(a.ID) ^ 0x5bd1e995) * 1099511628211
 	case *App:
+		if x, y, ok := DHPair(a); ok {
+			// symmetric in the two exponents (the DH equation)
+			hx, hy := HashTerm(x), HashTerm(y)
+			if hy < hx {
+				hx, hy = hy, hx
+			}
+			hashStr(h, "exp/g")
+			*h = (*h ^ hx) * 1099511628211
+			*h = (*h ^ hy) * 1099511628211
+			return
+		}
 		hashStr(h, a.Fn)
 		*h = (*h ^ uint64(len(a.Args))) * 1099511628211
 		for _, x := range a.Args {

@@ -149,6 +149,9 @@ func MayUnify(s Subst, x, y Term) bool {
 			if a.Fn != b.Fn || len(a.Args) != len(b.Args) {
 				return false
 			}
+			if a.Fn == FnExp {
+				return true // may unify swapped (dh.go)
+			}
 			for i := range a.Args {
 				if !MayUnify(s, a.Args[i], b.Args[i]) {
 					return false

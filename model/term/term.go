@@ -61,6 +61,11 @@ func (a *App) String() string {
 }
 
 func (a *App) write(b *strings.Builder) {
+	if x, y, ok := DHPair(a); ok && y.String() < x.String() {
+		// a DH pair prints with its exponents in order, so that equal
+		// pairs print alike
+		a = Fn(FnExp, Fn(FnExp, Generator(), y), x)
+	}
 	if a.Fn == FnTuple {
 		b.WriteByte('<')
 	} else {
@@ -84,7 +89,8 @@ func (a *App) write(b *strings.Builder) {
 	}
 }
 
-// Equal reports syntactic equality.
+// Equal reports equality: syntactic, modulo the Diffie-Hellman equation
+// (dh.go).
 func Equal(x, y Term) bool {
 	switch a := x.(type) {
 	case *Name:
@@ -97,6 +103,11 @@ func Equal(x, y Term) bool {
 		b, ok := y.(*App)
 		if !ok || a.Fn != b.Fn || len(a.Args) != len(b.Args) {
 			return false
+		}
+		if a.Fn == FnExp {
+			if eq, both := equalDH(a, b); both {
+				return eq
+			}
 		}
 		for i := range a.Args {
 			if !Equal(a.Args[i], b.Args[i]) {

@@ -9,6 +9,8 @@ const (
 	FnAenc  = "aenc"  // public-key encryption: aenc(m, pk(sk))
 	FnSign  = "sign"  // signature: sign(m, sk)
 	FnPK    = "pk"    // public key of a private key: pk(sk)
+	FnExp   = "exp"   // Diffie-Hellman exponentiation: exp(b, x) is b^x
+	FnBenc  = "benc"  // bijective (redundancy-free) symmetric encryption: benc(m, k)
 )
 
 // Prim is one row of the theory: everything the engine and the trace checker
@@ -25,6 +27,10 @@ type Prim struct {
 	// Open says what the attacker learns by opening a term of this
 	// primitive (decomposition); nil for one-way primitives.
 	Open *Opening
+	// Bijective marks a cipher without redundancy: decrypting with a wrong
+	// key gives a value as plausible as the right one, so opening a term
+	// under a guessed key does not by itself test the guess (OfflineGuess).
+	Bijective bool
 	// Rule is the cancellation rule or check, as documentation.
 	Rule string
 }
@@ -77,6 +83,11 @@ func builtins() []*Prim {
 			Rule: "getmsg(sign(m, sk)) = m; verify(sign(m, sk), m, pk(sk)) = true"},
 		{Name: FnPK, Arity: 1, Public: true, Type: "pkey",
 			Rule: "one-way; pk(sk) opens aenc(m, pk(sk)) for the holder of sk"},
+		{Name: FnExp, Arity: 2, Public: true, Type: "dh",
+			Rule: "exp(exp(g, x), y) = exp(exp(g, y), x); no logarithm"},
+		{Name: FnBenc, Arity: 2, Public: true, Type: "msg", Bijective: true,
+			Open: &Opening{Parts: []int{0}, Key: func(a []Term) (Term, bool) { return a[1], true }},
+			Rule: "bdec(benc(m, k), k) = m; benc(bdec(m, k), k) = m: any key decrypts"},
 	}
 }
 
