@@ -16,10 +16,11 @@ const (
 	tPunct
 )
 
+// token is one token; its text is a slice of the source (no copy).
 type token struct {
-	kind tokKind
-	text string
-	pos  proto.Pos
+	kind      tokKind
+	text      string
+	line, col int32
 }
 
 func (t token) String() string {
@@ -42,58 +43,77 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
 
-// lex splits src into tokens. Comments run from '#' to the end of the line.
-func lex(file, src string) ([]token, error) {
-	var out []token
-	line, col := 1, 1
-	i := 0
-	adv := func(n int) {
-		for k := 0; k < n; k++ {
-			if src[i] == '\n' {
-				line++
-				col = 1
-			} else {
-				col++
-			}
-			i++
-		}
-	}
-	for i < len(src) {
-		c := src[i]
-		p := proto.Pos{File: file, Line: line, Col: col}
+// lexer splits a source into tokens on demand, so that memory does not grow
+// with the number of tokens. Comments run from '#' to the end of the line.
+type lexer struct {
+	file      string
+	src       string
+	i         int
+	line, col int32
+}
+
+func newLexer(file, src string) *lexer { return &lexer{file: file, src: src, line: 1, col: 1} }
+
+func (lx *lexer) pos(line, col int32) proto.Pos {
+	return proto.Pos{File: lx.file, Line: int(line), Col: int(col)}
+}
+
+// advance moves past n bytes of the current line (no newline among them).
+func (lx *lexer) advance(n int) {
+	lx.i += n
+	lx.col += int32(n)
+}
+
+// next returns the next token; an unexpected byte is an *Error.
+func (lx *lexer) next() (token, *Error) {
+	src := lx.src
+	for lx.i < len(src) {
+		c := src[lx.i]
 		switch {
-		case c == '\n' || c == ' ' || c == '\t' || c == '\r':
-			adv(1)
+		case c == '\n':
+			lx.i++
+			lx.line++
+			lx.col = 1
+			continue
+		case c == ' ' || c == '\t' || c == '\r':
+			lx.advance(1)
+			continue
 		case c == '#':
-			for i < len(src) && src[i] != '\n' {
-				adv(1)
+			j := strings.IndexByte(src[lx.i:], '\n')
+			if j < 0 {
+				j = len(src) - lx.i
 			}
+			lx.advance(j)
+			continue
+		}
+		t := token{line: lx.line, col: lx.col}
+		j := lx.i
+		switch {
 		case isLetter(c):
-			j := i
 			for j < len(src) && (isLetter(src[j]) || isDigit(src[j]) || src[j] == '\'' || src[j] == '-' && j+1 < len(src) && isLetter(src[j+1])) {
 				j++
 			}
-			out = append(out, token{tIdent, src[i:j], p})
-			adv(j - i)
+			t.kind = tIdent
 		case isDigit(c):
-			j := i
 			for j < len(src) && isDigit(src[j]) {
 				j++
 			}
-			out = append(out, token{tInt, src[i:j], p})
-			adv(j - i)
+			t.kind = tInt
 		case strings.IndexByte("(){}<>,:=/", c) >= 0:
-			out = append(out, token{tPunct, string(c), p})
-			adv(1)
+			j++
+			t.kind = tPunct
 		default:
+			p := lx.pos(lx.line, lx.col)
 			if c < 0x20 || c >= 0x7f {
-				return nil, &Error{p, fmt.Sprintf("unexpected byte 0x%02x; protocol files are plain ASCII", c)}
+				return t, &Error{p, fmt.Sprintf("unexpected byte 0x%02x; protocol files are plain ASCII", c)}
 			}
-			return nil, &Error{p, fmt.Sprintf("unexpected character %q", c)}
+			return t, &Error{p, fmt.Sprintf("unexpected character %q", c)}
 		}
+		t.text = src[lx.i:j]
+		lx.advance(j - lx.i)
+		return t, nil
 	}
-	out = append(out, token{tEOF, "", proto.Pos{File: file, Line: line, Col: col}})
-	return out, nil
+	return token{kind: tEOF, line: lx.line, col: lx.col}, nil
 }
 
 func isLetter(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

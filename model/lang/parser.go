@@ -18,28 +18,53 @@ var keywords = map[string]bool{
 	"sessions": true, "reveal": true, "if": true,
 }
 
-var baseTypes = []string{"agent", "nonce", "key", "pkey", "pw", "msg", "const"}
+var baseTypes = []string{"agent", "nonce", "key", "pkey", "pw", "dh", "msg", "const"}
 
 type parser struct {
-	toks  []token
-	i     int
-	p     *proto.Protocol
-	types map[string]bool
+	lx  *lexer
+	buf [2]token // lookahead
+	n   int      // tokens in buf
+	p   *proto.Protocol
+
+	types  map[string]bool
+	consts map[string]*term.Name
+	names  int // names declared so far (MaxNames)
+	// termSize counts the symbols of the term being read (MaxTermSize).
+	termSize int
+	usesDH   bool       // exp or g appears: the generator joins the constants
+	gen      *term.Name // the generator g
+	pos      map[term.Term]proto.Pos
+	// events emitted by roles, name -> arity, and the claims naming one
+	events      map[string]int
+	claimEvents []claimEvent
+
 	// role being parsed
-	role *proto.Role
-	lets map[string]term.Term
-	// bound role symbols (params, fresh, received vars)
-	bound map[int]bool
+	role   *proto.Role
+	syms   map[string]int
+	lets   map[string]term.Term
+	bound  []bool // role symbols known at this point: params, fresh, received
+	msgs   int    // send and recv statements (MaxMessages)
+	stmts  int    // statements (MaxStatements)
+	checks *roleCheck
+
+	scopes map[string]*scope // role name -> its names
+
+	// recording keeps the tokens read, for a claim's text
+	recording bool
+	recorded  []token
 }
 
 // Parse compiles the protocol file src; errors are *Error values with a
-// position a person can act on.
+// position a person can act on. A file larger than MaxFileSize is refused
+// before it is read.
 func Parse(file, src string) (p *proto.Protocol, err error) {
-	toks, err := lex(file, src)
-	if err != nil {
-		return nil, err
+	if len(src) > MaxFileSize {
+		return nil, &Error{proto.Pos{File: file, Line: 1, Col: 1},
+			fmt.Sprintf("the file has %d bytes; a protocol file has at most %d (docs/limits.md)", len(src), MaxFileSize)}
 	}
-	ps := &parser{toks: toks, p: &proto.Protocol{File: file, Theory: term.NewTheory()}, types: map[string]bool{}}
+	ps := &parser{lx: newLexer(file, src), p: &proto.Protocol{File: file, Theory: term.NewTheory()},
+		types: map[string]bool{}, consts: map[string]*term.Name{}, events: map[string]int{},
+		gen: term.Generator()}
 	for _, t := range baseTypes {
 		ps.types[t] = true
 	}
@@ -56,11 +81,30 @@ func Parse(file, src string) (p *proto.Protocol, err error) {
 	return ps.p, nil
 }
 
-func (ps *parser) peek() token { return ps.toks[ps.i] }
+func (ps *parser) at(t token) proto.Pos { return ps.lx.pos(t.line, t.col) }
+
+func (ps *parser) fill(k int) {
+	for ps.n <= k {
+		t, err := ps.lx.next()
+		if err != nil {
+			panic(err)
+		}
+		ps.buf[ps.n] = t
+		ps.n++
+	}
+}
+
+func (ps *parser) peek() token  { ps.fill(0); return ps.buf[0] }
+func (ps *parser) peek2() token { ps.fill(1); return ps.buf[1] }
+
 func (ps *parser) next() token {
-	t := ps.toks[ps.i]
+	t := ps.peek()
 	if t.kind != tEOF {
-		ps.i++
+		ps.buf[0] = ps.buf[1]
+		ps.n--
+	}
+	if ps.recording {
+		ps.recorded = append(ps.recorded, t)
 	}
 	return t
 }
@@ -76,7 +120,7 @@ func (ps *parser) is(text string) bool {
 
 func (ps *parser) accept(text string) bool {
 	if ps.is(text) {
-		ps.i++
+		ps.next()
 		return true
 	}
 	return false
@@ -85,7 +129,7 @@ func (ps *parser) accept(text string) bool {
 func (ps *parser) expect(text, what string) token {
 	t := ps.peek()
 	if !ps.is(text) {
-		ps.fail(t.pos, "expected '%s' %s, found %s", text, what, t)
+		ps.fail(ps.at(t), "expected '%s' %s, found %s", text, what, t)
 	}
 	return ps.next()
 }
@@ -93,12 +137,22 @@ func (ps *parser) expect(text, what string) token {
 func (ps *parser) ident(what string) token {
 	t := ps.peek()
 	if t.kind != tIdent {
-		ps.fail(t.pos, "expected %s, found %s", what, t)
+		ps.fail(ps.at(t), "expected %s, found %s", what, t)
 	}
 	if keywords[t.text] {
-		ps.fail(t.pos, "expected %s, found the keyword %q", what, t.text)
+		ps.fail(ps.at(t), "expected %s, found the keyword %q", what, t.text)
 	}
 	return ps.next()
+}
+
+// labelled reads "NAME:" if it comes next.
+func (ps *parser) labelled() (token, bool) {
+	if ps.peek().kind == tIdent && ps.peek2().text == ":" {
+		l := ps.next()
+		ps.next()
+		return l, true
+	}
+	return token{}, false
 }
 
 func (ps *parser) file() {
@@ -120,8 +174,10 @@ func (ps *parser) file() {
 			ps.next()
 			for {
 				n := ps.ident("a constant name")
-				ps.fresh(n)
-				ps.p.Consts = append(ps.p.Consts, &term.Name{Text: n.text, Kind: term.KindConst, Type: "const"})
+				ps.declare(n)
+				c := &term.Name{Text: n.text, Kind: term.KindConst, Type: "const"}
+				ps.consts[n.text] = c
+				ps.p.Consts = append(ps.p.Consts, c)
 				if !ps.accept(",") {
 					break
 				}
@@ -133,38 +189,50 @@ func (ps *parser) file() {
 			ps.next()
 			ps.scenarioDecl()
 		default:
-			ps.fail(t.pos, "expected a declaration (fun, secret, password, public, const, role or scenario), found %s", t)
+			ps.fail(ps.at(t), "expected a declaration (fun, secret, password, public, const, role or scenario), found %s", t)
 		}
 	}
 	if len(ps.p.Roles) == 0 {
-		ps.fail(ps.peek().pos, "the protocol has no role")
+		ps.fail(ps.at(ps.peek()), "the protocol has no role")
 	}
 	if len(ps.p.Scenarios) == 0 {
-		ps.fail(ps.peek().pos, "the protocol has no scenario; add e.g. 'scenario default { users a, b  dishonest e  sessions 2 }'")
+		ps.fail(ps.at(ps.peek()), "the protocol has no scenario; add e.g. 'scenario default { users a, b  dishonest e  sessions 2 }'")
+	}
+	if ps.usesDH {
+		ps.p.Consts = append(ps.p.Consts, ps.gen)
 	}
 	ps.checkScenarios()
+	ps.checkClaimEvents()
+	ps.warnFlatTuples()
 }
 
-// fresh reports a name already used for something else.
-func (ps *parser) fresh(n token) {
-	if ps.p.Theory.Prim(n.text) != nil {
-		ps.fail(n.pos, "%q is already a function", n.text)
+// declared reports whether name is a function or a constant of the file.
+func (ps *parser) declared(name string) bool {
+	return ps.p.Theory.Prim(name) != nil || ps.consts[name] != nil
+}
+
+// declare counts a new name against MaxNames and reports one already used
+// for a function or a constant. Lookups are by map: constant time a name.
+func (ps *parser) declare(n token) {
+	ps.names++
+	if ps.names > MaxNames {
+		ps.fail(ps.at(n), "more than %d names in one file (docs/limits.md)", MaxNames)
 	}
-	for _, c := range ps.p.Consts {
-		if c.Text == n.text {
-			ps.fail(n.pos, "%q is already a constant", n.text)
-		}
+	if n.text == term.Gen {
+		ps.fail(ps.at(n), "%q is the Diffie-Hellman generator; choose another name", n.text)
+	}
+	if ps.p.Theory.Prim(n.text) != nil {
+		ps.fail(ps.at(n), "%q is already a function", n.text)
+	}
+	if ps.consts[n.text] != nil {
+		ps.fail(ps.at(n), "%q is already a constant", n.text)
 	}
 }
 
 func (ps *parser) typeName() string {
 	t := ps.ident("a type")
 	if !ps.types[t.text] {
-		var known []string
-		for _, k := range baseTypes {
-			known = append(known, k)
-		}
-		ps.fail(t.pos, "unknown type %q (types: %s, or a type named by a fun or secret declaration)", t.text, strings.Join(known, ", "))
+		ps.fail(ps.at(t), "unknown type %q (types: %s, or a type named by a fun or secret declaration)", t.text, strings.Join(baseTypes, ", "))
 	}
 	return t.text
 }
@@ -173,12 +241,12 @@ func (ps *parser) arity() int {
 	ps.expect("/", "between the function name and its arity")
 	t := ps.peek()
 	if t.kind != tInt {
-		ps.fail(t.pos, "expected the arity (a number), found %s", t)
+		ps.fail(ps.at(t), "expected the arity (a number), found %s", t)
 	}
 	ps.next()
 	n, err := strconv.Atoi(t.text)
 	if err != nil || n < 1 || n > 16 {
-		ps.fail(t.pos, "arity must be between 1 and 16")
+		ps.fail(ps.at(t), "arity must be between 1 and 16")
 	}
 	return n
 }
@@ -186,7 +254,7 @@ func (ps *parser) arity() int {
 // fun f/2 [: type]
 func (ps *parser) funDecl() {
 	n := ps.ident("a function name")
-	ps.fresh(n)
+	ps.declare(n)
 	ar := ps.arity()
 	typ := "msg"
 	if ps.accept(":") {
@@ -201,12 +269,15 @@ func (ps *parser) funDecl() {
 // secret f(X, Y) [: type]   |   password f(X, Y)
 func (ps *parser) secretDecl(weak bool) {
 	n := ps.ident("the name of the long-term secret")
-	ps.fresh(n)
+	ps.declare(n)
 	ps.expect("(", "after the secret's name: secrets are functions of agents, e.g. sk(X)")
 	ar := 0
 	for {
 		ps.ident("an agent placeholder")
 		ar++
+		if ar > MaxAgentArgs {
+			ps.fail(ps.at(n), "a secret takes at most %d agents (docs/limits.md)", MaxAgentArgs)
+		}
 		if !ps.accept(",") {
 			break
 		}
@@ -226,32 +297,18 @@ func (ps *parser) secretDecl(weak bool) {
 		rule = "private, weak: a password the attacker may guess offline"
 	}
 	ps.p.Theory.Add(&term.Prim{Name: n.text, Arity: ar, Public: false, Type: typ, Weak: weak, Rule: rule})
-	ps.p.LongTerm = append(ps.p.LongTerm, &proto.LongTerm{Fn: n.text, Arity: ar, Type: typ, Weak: weak, Pos: n.pos})
+	ps.p.LongTerm = append(ps.p.LongTerm, &proto.LongTerm{Fn: n.text, Arity: ar, Type: typ, Weak: weak, Pos: ps.at(n)})
 }
 
-// public t: t over agent placeholders, known for every agent.
+// public t: any term over agent placeholders (capitalised or not; a
+// constant stands for itself), known for every agent: "public pk(sk(X))",
+// "public <X, pk(sk(X))>".
 func (ps *parser) publicDecl() {
-	pos := ps.peek().pos
+	pos := ps.at(ps.peek())
 	ph := map[string]int{}
-	var place func() term.Term
-	place = func() term.Term {
-		n := ps.ident("a term")
-		if ps.accept("(") {
-			var args []term.Term
-			for {
-				args = append(args, place())
-				if !ps.accept(",") {
-					break
-				}
-			}
-			ps.expect(")", "to close the arguments")
-			ps.checkArity(n, len(args))
-			return &term.App{Fn: n.text, Args: args}
-		}
-		for _, c := range ps.p.Consts {
-			if c.Text == n.text {
-				return c
-			}
+	t := ps.resolve(ps.syntax(), func(n token) term.Term {
+		if c := ps.consts[n.text]; c != nil {
+			return c
 		}
 		id, ok := ph[n.text]
 		if !ok {
@@ -259,20 +316,9 @@ func (ps *parser) publicDecl() {
 			ph[n.text] = id
 		}
 		return &term.Var{ID: id, Text: n.text, Type: "agent"}
+	})
+	if len(ph) > MaxAgentArgs {
+		ps.fail(pos, "a public term names at most %d agents (docs/limits.md)", MaxAgentArgs)
 	}
-	t := place()
 	ps.p.Public = append(ps.p.Public, &proto.Template{Term: t, Arity: len(ph), Pos: pos})
-}
-
-func (ps *parser) checkArity(n token, got int) {
-	pr := ps.p.Theory.Prim(n.text)
-	if pr == nil {
-		ps.fail(n.pos, "unknown function %q; declare it with 'fun %s/%d'", n.text, n.text, got)
-	}
-	if pr.Arity >= 0 && pr.Arity != got {
-		ps.fail(n.pos, "%s takes %d arguments, not %d", n.text, pr.Arity, got)
-	}
-	if pr.Arity < 0 && got < 1 {
-		ps.fail(n.pos, "%s takes at least one argument", n.text)
-	}
 }

@@ -1,9 +1,6 @@
 package lang
 
 import (
-	"fmt"
-	"strconv"
-
 	"github.com/imcheck/imcheck/model/proto"
 	"github.com/imcheck/imcheck/model/term"
 )
@@ -13,11 +10,14 @@ func (ps *parser) roleDecl() {
 	n := ps.ident("the role name")
 	for _, r := range ps.p.Roles {
 		if r.Name == n.text {
-			ps.fail(n.pos, "role %s is declared twice (first at line %d)", n.text, r.Pos.Line)
+			ps.fail(ps.at(n), "role %s is declared twice (first at line %d)", n.text, r.Pos.Line)
 		}
 	}
-	r := &proto.Role{Name: n.text, Index: len(ps.p.Roles), Pos: n.pos}
-	ps.role, ps.lets, ps.bound = r, map[string]term.Term{}, map[int]bool{}
+	ps.declare(n)
+	r := &proto.Role{Name: n.text, Index: len(ps.p.Roles), Pos: ps.at(n)}
+	ps.role, ps.syms, ps.lets, ps.bound = r, map[string]int{}, map[string]term.Term{}, nil
+	ps.msgs, ps.stmts = 0, 0
+	ps.checks = newRoleCheck(ps, r)
 	ps.expect("(", "after the role name: a role lists its agents, e.g. role I(A: user, B: user)")
 	for {
 		a := ps.ident("an agent parameter")
@@ -25,7 +25,7 @@ func (ps *parser) roleDecl() {
 		if ps.accept(":") {
 			c := ps.ident("user or server")
 			if c.text != "user" && c.text != "server" {
-				ps.fail(c.pos, "a parameter is a user or a server, not %q", c.text)
+				ps.fail(ps.at(c), "a parameter is a user or a server, not %q", c.text)
 			}
 			class = c.text
 		}
@@ -38,30 +38,42 @@ func (ps *parser) roleDecl() {
 	ps.expect(")", "to close the parameters")
 	ps.expect("{", "to open the role body")
 	for !ps.accept("}") {
+		ps.stmts++
+		if ps.stmts > MaxStatements {
+			ps.fail(ps.at(ps.peek()), "role %s has more than %d statements (docs/limits.md)", r.Name, MaxStatements)
+		}
 		ps.roleStmt()
 	}
 	ps.p.Roles = append(ps.p.Roles, r)
-	ps.role = nil
+	if ps.scopes == nil {
+		ps.scopes = map[string]*scope{}
+	}
+	ps.scopes[r.Name] = &scope{syms: ps.syms, lets: ps.lets}
+	ps.role, ps.checks = nil, nil
+}
+
+// scope is what a role's names mean, kept for the scenarios' session
+// reveals.
+type scope struct {
+	syms map[string]int
+	lets map[string]term.Term
 }
 
 func (ps *parser) addSym(n token, k proto.SymKind, typ, class string) int {
 	if keywords[n.text] {
-		ps.fail(n.pos, "%q is a keyword", n.text)
+		ps.fail(ps.at(n), "%q is a keyword", n.text)
 	}
-	ps.fresh(n)
+	ps.declare(n)
 	if _, ok := ps.lets[n.text]; ok {
-		ps.fail(n.pos, "%q is already defined by let", n.text)
+		ps.fail(ps.at(n), "%q is already defined by let", n.text)
 	}
-	for _, s := range ps.role.Syms {
-		if s.Name == n.text {
-			ps.fail(n.pos, "%q is already declared in role %s (line %d)", n.text, ps.role.Name, s.Pos.Line)
-		}
+	if i, ok := ps.syms[n.text]; ok {
+		ps.fail(ps.at(n), "%q is already declared in role %s (line %d)", n.text, ps.role.Name, ps.role.Syms[i].Pos.Line)
 	}
-	ps.role.Syms = append(ps.role.Syms, proto.Sym{Name: n.text, Kind: k, Type: typ, Pos: n.pos, Class: class})
+	ps.role.Syms = append(ps.role.Syms, proto.Sym{Name: n.text, Kind: k, Type: typ, Pos: ps.at(n), Class: class})
 	id := len(ps.role.Syms) - 1
-	if k != proto.SymVar {
-		ps.bound[id] = true
-	}
+	ps.syms[n.text] = id
+	ps.bound = append(ps.bound, k != proto.SymVar)
 	return id
 }
 
@@ -71,7 +83,9 @@ func (ps *parser) roleStmt() {
 	switch t.text {
 	case "knows":
 		for {
-			r.Knows = append(r.Knows, ps.term(true))
+			k := ps.term(true)
+			r.Knows = append(r.Knows, k)
+			ps.checks.know(k)
 			if !ps.accept(",") {
 				break
 			}
@@ -90,69 +104,86 @@ func (ps *parser) roleStmt() {
 			if t.text == "var" {
 				k = proto.SymVar
 			}
-			ps.addSym(n, k, typ, "")
+			id := ps.addSym(n, k, typ, "")
+			if k == proto.SymFresh {
+				ps.checks.know(&term.Var{ID: id, Text: n.text, Type: typ})
+			}
 			if !ps.accept(",") {
 				break
 			}
 		}
 	case "let":
 		n := ps.ident("a name")
-		ps.fresh(n)
+		ps.declare(n)
 		if _, ok := ps.lookup(n.text); ok {
-			ps.fail(n.pos, "%q is already defined", n.text)
+			ps.fail(ps.at(n), "%q is already defined", n.text)
 		}
 		ps.expect("=", "after the name in let")
 		ps.lets[n.text] = ps.term(true)
 	case "send", "recv":
-		a := &proto.Action{Kind: proto.ActSend, Pos: t.pos}
+		ps.msgs++
+		if ps.msgs > MaxMessages {
+			ps.fail(ps.at(t), "role %s has more than %d messages (docs/limits.md)", r.Name, MaxMessages)
+		}
+		a := &proto.Action{Kind: proto.ActSend, Pos: ps.at(t)}
 		if t.text == "recv" {
 			a.Kind = proto.ActRecv
 		}
-		if ps.peek().kind == tIdent && ps.toks[ps.i+1].text == ":" {
-			a.Label = ps.next().text
-			ps.next()
+		if l, ok := ps.labelled(); ok {
+			a.Label = l.text
 		}
 		a.Term = ps.term(a.Kind == proto.ActSend)
 		if a.Kind == proto.ActRecv {
+			ps.checks.recv(a.Term, a.Pos)
 			ps.bindAll(a.Term)
+		} else {
+			ps.checks.uses(a.Term, a.Pos, "sends")
 		}
 		r.Actions = append(r.Actions, a)
 	case "check":
-		a := &proto.Action{Kind: proto.ActCheck, Pos: t.pos}
+		a := &proto.Action{Kind: proto.ActCheck, Pos: ps.at(t)}
 		a.Term = ps.term(true)
 		ps.expect("=", "between the two sides of check")
 		a.Term2 = ps.term(true)
+		ps.checks.uses(a.Term, a.Pos, "checks")
+		ps.checks.uses(a.Term2, a.Pos, "checks")
 		r.Actions = append(r.Actions, a)
 	case "event":
 		n := ps.ident("an event name")
-		a := &proto.Action{Kind: proto.ActEvent, Event: n.text, Pos: t.pos}
+		a := &proto.Action{Kind: proto.ActEvent, Event: n.text, Pos: ps.at(t)}
 		a.Args = ps.args()
+		if _, ok := ps.events[n.text]; !ok {
+			ps.events[n.text] = len(a.Args)
+		} else if ps.events[n.text] != len(a.Args) {
+			ps.fail(ps.at(n), "event %s has %d arguments here and %d elsewhere", n.text, len(a.Args), ps.events[n.text])
+		}
 		r.Actions = append(r.Actions, a)
 	case "claim":
 		ps.claim(t)
 	case "cache":
-		a := &proto.Action{Kind: proto.ActCache, Pos: t.pos}
-		if ps.peek().kind == tIdent && ps.toks[ps.i+1].text == ":" {
-			a.Event = ps.next().text
-			ps.next()
+		a := &proto.Action{Kind: proto.ActCache, Pos: ps.at(t)}
+		if l, ok := ps.labelled(); ok {
+			a.Event = l.text
 		}
 		a.Term = ps.term(true)
+		ps.checks.uses(a.Term, a.Pos, "caches")
 		r.Actions = append(r.Actions, a)
 	default:
-		ps.fail(t.pos, "expected a role statement (knows, fresh, var, let, send, recv, check, event, cache, claim) or '}', found %s", t)
+		ps.fail(ps.at(t), "expected a role statement (knows, fresh, var, let, send, recv, check, event, cache, claim) or '}', found %s", t)
 	}
 }
 
-func (ps *parser) args() []term.Term { return ps.argsB(true) }
-
-func (ps *parser) argsB(needBound bool) []term.Term {
+func (ps *parser) args() []term.Term {
 	ps.expect("(", "to open the arguments")
 	var out []term.Term
 	if ps.accept(")") {
 		return out
 	}
 	for {
-		out = append(out, ps.term(needBound))
+		out = append(out, ps.term(true))
+		if len(out) > 16 {
+			ps.fail(ps.at(ps.peek()), "at most 16 arguments")
+		}
 		if !ps.accept(",") {
 			break
 		}
@@ -165,15 +196,12 @@ func (ps *parser) lookup(name string) (term.Term, bool) {
 	if t, ok := ps.lets[name]; ok {
 		return t, true
 	}
-	for i, s := range ps.role.Syms {
-		if s.Name == name {
-			return &term.Var{ID: i, Text: s.Name, Type: s.Type}, true
-		}
+	if i, ok := ps.syms[name]; ok {
+		s := ps.role.Syms[i]
+		return &term.Var{ID: i, Text: s.Name, Type: s.Type}, true
 	}
-	for _, c := range ps.p.Consts {
-		if c.Text == name {
-			return c, true
-		}
+	if c := ps.consts[name]; c != nil {
+		return c, true
 	}
 	return nil, false
 }
@@ -181,41 +209,19 @@ func (ps *parser) lookup(name string) (term.Term, bool) {
 // term parses a role term. With needBound, every received variable in it
 // must already have been received.
 func (ps *parser) term(needBound bool) term.Term {
-	t := ps.peek()
-	if ps.accept("<") {
-		var xs []term.Term
-		for {
-			xs = append(xs, ps.term(needBound))
-			if !ps.accept(",") {
-				break
+	return ps.resolve(ps.syntax(), func(n token) term.Term {
+		x, ok := ps.lookup(n.text)
+		if !ok {
+			ps.fail(ps.at(n), "undeclared name %q in role %s; declare it with 'fresh %s: nonce', 'var %s: nonce' or 'const %s'", n.text, ps.role.Name, n.text, n.text, n.text)
+		}
+		if v, ok := x.(*term.Var); ok {
+			if needBound && !ps.bound[v.ID] {
+				ps.fail(ps.at(n), "%s is used before role %s receives it", n.text, ps.role.Name)
 			}
+			ps.where(v, n)
 		}
-		ps.expect(">", "to close the tuple")
-		if len(xs) < 2 {
-			ps.fail(t.pos, "a tuple has at least two elements")
-		}
-		return &term.App{Fn: term.FnTuple, Args: xs}
-	}
-	n := ps.ident("a term")
-	if ps.is("(") {
-		if ps.p.Theory.Prim(n.text) == nil {
-			ps.fail(n.pos, "unknown function %q; declare it with 'fun %s/N'", n.text, n.text)
-		}
-		args := ps.argsB(needBound)
-		ps.checkArity(n, len(args))
-		return &term.App{Fn: n.text, Args: args}
-	}
-	x, ok := ps.lookup(n.text)
-	if !ok {
-		if ps.p.Theory.Prim(n.text) != nil {
-			ps.fail(n.pos, "%s is a function; apply it to arguments", n.text)
-		}
-		ps.fail(n.pos, "undeclared name %q in role %s; declare it with 'fresh %s: nonce', 'var %s: nonce' or 'const %s'", n.text, ps.role.Name, n.text, n.text, n.text)
-	}
-	if v, ok := x.(*term.Var); ok && needBound && !ps.bound[v.ID] {
-		ps.fail(n.pos, "%s is used before role %s receives it", n.text, ps.role.Name)
-	}
-	return x
+		return x
+	})
 }
 
 func (ps *parser) bindAll(t term.Term) {
@@ -223,122 +229,3 @@ func (ps *parser) bindAll(t term.Term) {
 		ps.bound[v.ID] = true
 	}
 }
-
-// claim [label:] kind ... [if honest A, B]
-func (ps *parser) claim(kw token) {
-	r := ps.role
-	c := &proto.Claim{Role: r, Pos: kw.pos, Action: len(r.Actions)}
-	labelled := false
-	if ps.peek().kind == tIdent && ps.toks[ps.i+1].text == ":" {
-		c.ID = ps.next().text
-		ps.next()
-		labelled = true
-	}
-	k := ps.peek()
-	if k.kind != tIdent {
-		ps.fail(k.pos, "expected a claim kind, found %s", k)
-	}
-	ps.next()
-	kind, ok := proto.ParseClaimKind(k.text)
-	if !ok {
-		ps.fail(k.pos, "unknown claim %q; claims are secret, fsecret, alive, weakagree, niagree, injagree, unique, weaksecret", k.text)
-	}
-	c.Kind = kind
-	start := ps.i
-	switch c.Kind {
-	case proto.ClaimSecret, proto.ClaimUnique, proto.ClaimWeakSecret, proto.ClaimFSecret:
-		c.Term = ps.term(true)
-		if c.Kind == proto.ClaimFSecret {
-			ps.expect("reveal", "after the fsecret term: name what is revealed later, e.g. 'reveal sk(A)'")
-			for {
-				c.Reveal = append(c.Reveal, ps.term(true))
-				if !ps.accept(",") {
-					break
-				}
-			}
-		}
-	case proto.ClaimAlive, proto.ClaimWeakAgree:
-		a := ps.ident("the partner agent")
-		c.Agent = -1
-		for i := 0; i < r.Params; i++ {
-			if r.Syms[i].Name == a.text {
-				c.Agent = i
-			}
-		}
-		if c.Agent < 0 {
-			ps.fail(a.pos, "%s is not a parameter of role %s", a.text, r.Name)
-		}
-	case proto.ClaimNIAgree, proto.ClaimInjAgree:
-		e := ps.ident("an event name")
-		c.Event = e.text
-		c.Args = ps.args()
-	}
-	c.Text = k.text + " " + ps.spell(start, ps.i)
-	if ps.accept("if") {
-		ps.expect("honest", "after 'if'")
-		for {
-			a := ps.ident("an agent parameter")
-			idx := -1
-			for i := 0; i < r.Params; i++ {
-				if r.Syms[i].Name == a.text {
-					idx = i
-				}
-			}
-			if idx < 0 {
-				ps.fail(a.pos, "%s is not a parameter of role %s", a.text, r.Name)
-			}
-			c.Honest = append(c.Honest, idx)
-			if !ps.accept(",") {
-				break
-			}
-		}
-	}
-	if c.ID == "" {
-		c.ID = r.Name + "." + k.text
-		n := 1
-		for _, o := range ps.p.Claims {
-			if o.Role == r && o.Kind == c.Kind {
-				n++
-			}
-		}
-		if n > 1 {
-			c.ID += strconv.Itoa(n)
-		}
-	}
-	for _, o := range ps.p.Claims {
-		if o.ID != c.ID {
-			continue
-		}
-		// a shared label: one claim checked at several points
-		if !labelled || o.Kind != c.Kind {
-			ps.fail(kw.pos, "claim %s is declared twice (first at line %d); a label may be shared only by claims of the same kind", c.ID, o.Pos.Line)
-		}
-		if len(o.Args) != len(c.Args) {
-			ps.fail(kw.pos, "claim %s: shared label with %d event arguments, first at line %d has %d", c.ID, len(c.Args), o.Pos.Line, len(o.Args))
-		}
-		c.Primary = o
-	}
-	r.Actions = append(r.Actions, &proto.Action{Kind: proto.ActClaim, Claim: c, Pos: kw.pos})
-	if c.Primary == nil {
-		ps.p.Claims = append(ps.p.Claims, c)
-	}
-}
-
-// spell renders tokens [from, to) compactly for the claim text.
-func (ps *parser) spell(from, to int) string {
-	s := ""
-	for i := from; i < to; i++ {
-		t := ps.toks[i]
-		if t.text == "," {
-			s += ", "
-			continue
-		}
-		if i > from && t.kind == tIdent && (ps.toks[i-1].kind == tIdent || ps.toks[i-1].text == ")" || ps.toks[i-1].text == ">") {
-			s += " "
-		}
-		s += t.text
-	}
-	return s
-}
-
-var _ = fmt.Sprint

@@ -25,6 +25,9 @@ type Protocol struct {
 	Roles     []*Role
 	Scenarios []*Scenario
 	Claims    []*Claim // all claims in file order
+	// Warnings are "file:line:col: warning: ..." lines about things that
+	// are allowed but probably not meant (docs/model.md, "Warnings").
+	Warnings []string
 }
 
 // LongTerm declares a private function of agents, e.g. "secret sk(X)".
@@ -138,9 +141,13 @@ type Claim struct {
 	Event  string
 	Args   []term.Term
 	Reveal []term.Term
-	Honest []int // symbols that must be honest; all params if empty
-	Text   string
-	Pos    Pos
+	// UnlessRevealed (secret T unless revealed): a session-value reveal
+	// of the claiming session, or of the value T after the claiming
+	// session began, excuses the claim (Scenario.SessionReveals).
+	UnlessRevealed bool
+	Honest         []int // symbols that must be honest; all params if empty
+	Text           string
+	Pos            Pos
 	// Primary is the first occurrence of a shared label: a label used
 	// at several points (in one role or several) names one claim, whose
 	// occurrences are all checked together (e.g. "unique" across roles,
@@ -169,7 +176,24 @@ type Scenario struct {
 	// Distinct: no session has the same agent in two parameters.
 	Distinct bool
 	Reveal   []term.Term // ground terms the attacker knows from the start
-	Pos      Pos
+	// SessionReveals are values of sessions the attacker may learn during
+	// the run, each at most once per session: "reveal Kab of S".
+	SessionReveals []*SessionReveal
+	Pos            Pos
+}
+
+// SessionReveal lets the attacker learn values of any session of a role
+// once the session has passed a point: its last message by default, or the
+// message (or event) with a given label. In a trace it is a reveal step
+// whose Label is Text and whose Role is the role's name.
+type SessionReveal struct {
+	Role  *Role
+	Terms []term.Term // over the role's symbols
+	// After is the index in Role.Actions of the action the session must
+	// have done.
+	After int
+	Text  string // as written: "Kab of S", "X of I after m2"
+	Pos   Pos
 }
 
 // Class returns the agents of a class, honest first.
