@@ -28,6 +28,9 @@ type run struct {
 	env  []term.Term // nil for a variable not received yet
 	pc   int
 	id   int
+	// start is the trace index of the session's start; lastMsg the index
+	// in role.Actions of the last message it sent or received (-1: none)
+	start, lastMsg int
 }
 
 type checkedHit struct {
@@ -71,6 +74,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 		return fmt.Errorf("%w: unknown claim %q", ErrBadTrace, tr.Claim)
 	}
 	revealed := -1
+	var sreveals []sessionReveal
 	length := 0
 	cache := caches{}
 	advance := func(r *run, k proto.ActKind, label string) (*proto.Action, error) {
@@ -88,6 +92,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			if err != nil {
 				return badTrace(i, "%v", err)
 			}
+			r.start, r.lastMsg = i, -1
 			runs[s.Session] = r
 		case proto.StepSend:
 			r := runs[s.Session]
@@ -100,6 +105,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 				return badTrace(i, "session %d sends %v, not %v", r.id, t, s.Term)
 			}
 			know = append(know, t)
+			r.lastMsg = r.pc - 1
 			length++
 		case proto.StepRecv:
 			r := runs[s.Session]
@@ -110,12 +116,13 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			if s.Term == nil || !term.Ground(s.Term) {
 				return badTrace(i, "received message is not ground")
 			}
-			if !matchGround(p.Theory, !sc.Untyped, a.Term, s.Term, r.env) {
+			if !matchPattern(p.Theory, !sc.Untyped, a.Term, s.Term, r.env) {
 				return badTrace(i, "session %d (%s) cannot accept %v", r.id, r.role.Name, s.Term)
 			}
 			if !term.Deduce(p.Theory, know, s.Term) {
 				return badTrace(i, "the attacker cannot produce %v", s.Term)
 			}
+			r.lastMsg = r.pc - 1
 			length++
 		case proto.StepEvent:
 			r := runs[s.Session]
@@ -142,6 +149,16 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			}
 			hits = append(hits, checkedHit{claim: s.Label, occ: a.Claim, run: r, step: i})
 		case proto.StepReveal:
+			if s.Role != "" {
+				rv, err := revealSession(sc, s, runs[s.Session], sreveals, i)
+				if err != nil {
+					return badTrace(i, "%v", err)
+				}
+				sreveals = append(sreveals, *rv)
+				know = append(know, rv.terms...)
+				length++
+				continue
+			}
 			if claim.Kind != proto.ClaimFSecret || s.Label != claim.ID || revealed >= 0 {
 				return badTrace(i, "reveal not allowed")
 			}
@@ -171,7 +188,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 	if length != tr.Length {
 		return fmt.Errorf("%w: length %d, trace says %d", ErrBadTrace, length, tr.Length)
 	}
-	return checkViolation(p, sc, tr, claim, know, events, hits, revealed)
+	return checkViolation(p, sc, tr, claim, know, events, hits, revealed, sreveals)
 }
 
 func startRun(p *proto.Protocol, sc *proto.Scenario, w *proto.World, s proto.Step, runs map[int]*run) (*run, error) {
@@ -273,9 +290,26 @@ func honestRun(sc *proto.Scenario, c *proto.Claim, r *run) bool {
 	return true
 }
 
-// matchGround matches a role pattern against a ground message, binding the
+// matchPattern matches a role pattern against a ground message, binding the
 // session's variables; typed matching restricts each variable to its type.
-func matchGround(th *term.Theory, typed bool, pat, t term.Term, env []term.Term) bool {
+// An exponentiation in the pattern is compared last, modulo the
+// Diffie-Hellman equation, once every variable is bound: a role cannot
+// take exp(...) apart (model/lang checks that its variables are known).
+func matchPattern(th *term.Theory, typed bool, pat, t term.Term, env []term.Term) bool {
+	var exps [][2]term.Term
+	if !matchGround(th, typed, pat, t, env, &exps) {
+		return false
+	}
+	for _, x := range exps {
+		p := proto.Instantiate(x[0], env)
+		if !term.Ground(p) || !term.Equal(p, x[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchGround(th *term.Theory, typed bool, pat, t term.Term, env []term.Term, exps *[][2]term.Term) bool {
 	switch a := pat.(type) {
 	case *term.Var:
 		if env[a.ID] != nil {
@@ -289,12 +323,16 @@ func matchGround(th *term.Theory, typed bool, pat, t term.Term, env []term.Term)
 	case *term.Name:
 		return term.Equal(a, t)
 	case *term.App:
+		if a.Fn == term.FnExp {
+			*exps = append(*exps, [2]term.Term{a, t})
+			return true
+		}
 		b, ok := t.(*term.App)
 		if !ok || a.Fn != b.Fn || len(a.Args) != len(b.Args) {
 			return false
 		}
 		for i := range a.Args {
-			if !matchGround(th, typed, a.Args[i], b.Args[i], env) {
+			if !matchGround(th, typed, a.Args[i], b.Args[i], env, exps) {
 				return false
 			}
 		}

@@ -9,7 +9,7 @@ import (
 
 // checkViolation decides, on the replayed ground trace, whether the trace's
 // claim is violated.
-func checkViolation(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace, c *proto.Claim, know []term.Term, events []eventRec, hits []checkedHit, revealed int) error {
+func checkViolation(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace, c *proto.Claim, know []term.Term, events []eventRec, hits []checkedHit, revealed int, sreveals []sessionReveal) error {
 	var mine []checkedHit
 	var hit *checkedHit
 	for i := range hits {
@@ -33,8 +33,12 @@ func checkViolation(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace, c *p
 		if c.Kind == proto.ClaimFSecret && revealed < hit.step {
 			return fail("no reveal after the claim")
 		}
-		if t := proto.Instantiate(c.Term, env); !term.Deduce(p.Theory, know, t) {
+		t := proto.Instantiate(c.Term, env)
+		if !term.Deduce(p.Theory, know, t) {
 			return fail("the attacker cannot derive %v", t)
+		}
+		if excused(hit, t, sreveals) {
+			return fail("%v was revealed in session %d or after it began", t, hit.run.id)
 		}
 	case proto.ClaimAlive, proto.ClaimWeakAgree:
 		partner, me := env[c.Agent], env[0]

@@ -50,8 +50,10 @@ func (e *engine) violation(st *state, k int) (*state, int, int, term.Term) {
 		}
 		for _, h := range hits {
 			t := proto.Instantiate(h.occ.Term, st.sess[h.sess].env)
-			if sols := consistentOnly(e.solve(st, len(st.know), t)); len(sols) > 0 {
-				return sols[0], h.step, -1, t
+			for _, s := range consistentOnly(e.solve(st, len(st.know), t)) {
+				if !e.excused(s, h, t) {
+					return s, h.step, -1, t
+				}
 			}
 		}
 	case proto.ClaimAlive, proto.ClaimWeakAgree:
@@ -106,13 +108,10 @@ func (e *engine) violation(st *state, k int) (*state, int, int, term.Term) {
 				}
 				ta := proto.Instantiate(hits[a].occ.Term, st.sess[hits[a].sess].env)
 				tb := proto.Instantiate(hits[b].occ.Term, st.sess[hits[b].sess].env)
-				s := st.clone()
-				s.invalidate()
-				if !e.matcher().Unify(&s.sub, ta, tb) {
-					continue
-				}
-				if sols := consistentOnly(e.normalize(s)); len(sols) > 0 {
-					return sols[0], hits[a].step, hits[b].step, ta
+				for _, s := range e.unifyStates(st, ta, tb) {
+					if sols := consistentOnly(e.normalize(s)); len(sols) > 0 {
+						return sols[0], hits[a].step, hits[b].step, ta
+					}
 				}
 			}
 		}

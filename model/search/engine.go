@@ -35,6 +35,7 @@ type engine struct {
 	visited map[fingerprint]int
 	reached []bool // per claim: some honest session reached it
 	early   bool   // send-first sessions start before any other step
+	dh      bool   // some role exponentiates (dh.go)
 	stats   stats
 	opt     Options
 	ctx     context.Context
@@ -134,7 +135,8 @@ func newEngine(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, n int
 		sessions: n, claims: cs, reveal: reveal, opt: opt, ctx: ctx,
 		best: make([]*proto.Trace, len(cs)), reached: make([]bool, len(cs)), label: p.Name + "/" + sc.Name}
 	e.groups, e.gorder = symmetryGroups(sc)
-	e.early = !opt.NoReduction && !injagreeBeforeRecv(p)
+	e.early = !opt.NoReduction && !injagreeBeforeRecv(p) && !unlessRevealedInInitiator(p)
+	e.dh = usesDH(p)
 	e.configs = e.sessionConfigs()
 	return e
 }

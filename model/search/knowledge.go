@@ -85,7 +85,7 @@ func (c *closureSet) known(th *term.Theory, t term.Term) bool {
 		}
 		for _, x := range a.Args {
 			if !c.known(th, x) {
-				return false
+				return a.Fn == term.FnExp && knownDH(a, func(x term.Term) bool { return c.known(th, x) })
 			}
 		}
 		return true
@@ -172,7 +172,7 @@ func derivable(th *term.Theory, know []term.Term, t term.Term) bool {
 		if p := th.Prim(a.Fn); p != nil && p.Public {
 			for _, x := range a.Args {
 				if !derivable(th, know, x) {
-					return false
+					return a.Fn == term.FnExp && knownDH(a, func(x term.Term) bool { return derivable(th, know, x) })
 				}
 			}
 			return true

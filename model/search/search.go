@@ -194,6 +194,8 @@ func (e *engine) successors(st *state) []*state {
 			out = append(out, moved(e.normalize(s))...)
 		}
 	}
+	out = append(out, moved(e.dhOpenings(st))...)
+	out = append(out, e.sessionReveals(st)...)
 	if e.reveal >= 0 && st.reveal < 0 {
 		for _, h := range st.hits {
 			if h.claim == e.reveal {
@@ -267,14 +269,12 @@ func (e *engine) block(st *state, i int) []*state {
 			st.events = append(st.events, eventRec{name: a.Event, args: args, sess: i, step: st.tlen()})
 			st.push(proto.Step{Kind: proto.StepEvent, Session: s.id, Label: a.Event, Args: args, Line: a.Pos.Line})
 		case proto.ActCheck:
-			st.invalidate()
-			if !e.matcher().Unify(&st.sub, proto.Instantiate(a.Term, s.env), proto.Instantiate(a.Term2, s.env)) {
-				return nil
-			}
 			var out []*state
 			s.pc++
-			for _, r := range e.normalize(st) {
-				out = append(out, e.block(r, i)...)
+			for _, u := range e.unifyStates(st, proto.Instantiate(a.Term, s.env), proto.Instantiate(a.Term2, s.env)) {
+				for _, r := range e.normalize(u) {
+					out = append(out, e.block(r, i)...)
+				}
 			}
 			return out
 		case proto.ActCache:

@@ -32,18 +32,16 @@ func (e *engine) solveRaw(st *state, n int, t term.Term) []*state {
 		return []*state{st.clone()}
 	}
 	var out []*state
-	m := e.matcher()
+	if e.dh {
+		// first, so that a man in the middle shows with a half key of
+		// its own rather than g itself, at the same length
+		out = append(out, e.solveExpSwapped(st, n, t)...)
+	}
 	for _, c := range clo {
 		if _, ok := c.(*term.Var); ok || ground && term.Ground(c) || !term.MayUnify(st.sub, c, t) {
 			continue
 		}
-		sub := st.sub.Clone()
-		if m.Unify(&sub, c, t) {
-			s := st.clone()
-			s.sub = sub
-			s.invalidate()
-			out = append(out, s)
-		}
+		out = append(out, e.unifyStates(st, c, t)...)
 	}
 	if a, ok := t.(*term.App); ok {
 		if p := e.th.Prim(a.Fn); p != nil && p.Public {

@@ -58,28 +58,31 @@ type state struct {
 	events []eventRec
 	hits   []hitRec
 	caches []cacheRec
-	tr     *traceNode // the trace so far, newest step first (shared with ancestors)
-	length int        // number of counted steps (send, receive, reveal)
-	reveal int        // claim index whose reveal happened, or -1
-	moved  bool       // a step other than starting a send-first session happened
+	// revealed are the session-value reveals done (reveal.go)
+	revealed []revealRec
+	tr       *traceNode // the trace so far, newest step first (shared with ancestors)
+	length   int        // number of counted steps (send, receive, reveal)
+	reveal   int        // claim index whose reveal happened, or -1
+	moved    bool       // a step other than starting a send-first session happened
 
 	clo map[int]*closureSet // cached closures, by prefix length
 }
 
 func (st *state) clone() *state {
 	c := &state{
-		sess:   append([]session(nil), st.sess...),
-		sub:    st.sub.Clone(),
-		vars:   st.vars[:len(st.vars):len(st.vars)],
-		know:   st.know[:len(st.know):len(st.know)],
-		cons:   append([]constraint(nil), st.cons...),
-		events: st.events[:len(st.events):len(st.events)],
-		hits:   st.hits[:len(st.hits):len(st.hits)],
-		caches: st.caches[:len(st.caches):len(st.caches)],
-		tr:     st.tr,
-		length: st.length,
-		reveal: st.reveal,
-		moved:  st.moved,
+		sess:     append([]session(nil), st.sess...),
+		sub:      st.sub.Clone(),
+		vars:     st.vars[:len(st.vars):len(st.vars)],
+		know:     st.know[:len(st.know):len(st.know)],
+		cons:     append([]constraint(nil), st.cons...),
+		events:   st.events[:len(st.events):len(st.events)],
+		hits:     st.hits[:len(st.hits):len(st.hits)],
+		caches:   st.caches[:len(st.caches):len(st.caches)],
+		revealed: st.revealed[:len(st.revealed):len(st.revealed)],
+		tr:       st.tr,
+		length:   st.length,
+		reveal:   st.reveal,
+		moved:    st.moved,
 	}
 	// The closures stay valid until the substitution changes; whoever
 	// changes it resets clo (see invalidate).

@@ -72,6 +72,17 @@ func termHashInto(h *hasher, sub term.Subst, t term.Term) {
 		h.u64(2)
 		h.u64(uint64(a.ID))
 	case *term.App:
+		if x, y, ok := dhPair(sub, a); ok {
+			// symmetric in the two exponents (term/dh.go)
+			fx, fy := termHash(sub, x), termHash(sub, y)
+			if fy[0] < fx[0] || fy[0] == fx[0] && fy[1] < fx[1] {
+				fx, fy = fy, fx
+			}
+			h.u64(4)
+			h.fp(fx)
+			h.fp(fy)
+			return
+		}
 		h.u64(3)
 		h.str(a.Fn)
 		h.u64(uint64(len(a.Args)))
@@ -175,6 +186,10 @@ func (e *engine) fingerprint(st *state) fingerprint {
 	h.fp(setHash(cs))
 	h.str("R")
 	h.u64(uint64(int64(st.reveal)))
+	if len(st.revealed) > 0 {
+		h.str("V")
+		h.fp(revealsHash(st))
+	}
 	return h.sum()
 }
 
@@ -228,4 +243,16 @@ func (e *engine) seenBefore(st *state) bool {
 	}
 	e.visited[f] = st.length
 	return false
+}
+
+// dhPair is term.DHPair under a substitution.
+func dhPair(sub term.Subst, a *term.App) (x, y term.Term, ok bool) {
+	if a.Fn != term.FnExp || len(a.Args) != 2 {
+		return nil, nil, false
+	}
+	b, isApp := sub.Walk(a.Args[0]).(*term.App)
+	if !isApp || b.Fn != term.FnExp || len(b.Args) != 2 || !term.IsGen(sub.Walk(b.Args[0])) {
+		return nil, nil, false
+	}
+	return b.Args[1], a.Args[1], true
 }
