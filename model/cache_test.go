@@ -62,6 +62,7 @@ func TestSharedClaimLabel(t *testing.T) {
   claim used: unique K
 }
 role B(B: user, A: user) {
+  knows sk(B)
   var K: key
   recv aenc(K, pk(sk(B)))
   claim used: unique K
