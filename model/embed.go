@@ -27,6 +27,20 @@ func Shipped() []string {
 	return out
 }
 
+// ShippedSource returns the text of a shipped model, by name ("nspk") or
+// path ("protocols/nspk.imp").
+func ShippedSource(name string) (string, error) {
+	p := name
+	if path.Ext(p) == "" {
+		p = path.Join("protocols", name+".imp")
+	}
+	src, err := fs.ReadFile(shipped, p)
+	if err != nil {
+		return "", fmt.Errorf("model: no shipped model %q", name)
+	}
+	return string(src), nil
+}
+
 // LoadShipped parses a shipped model by name ("nspk") or path.
 func LoadShipped(name string) (*Protocol, error) {
 	p := name

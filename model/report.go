@@ -126,6 +126,9 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 	}
 }
 
+// Proto returns the compiled protocol the report is about.
+func (r *Report) Proto() *Protocol { return r.proto }
+
 // p and sc give tests the protocol and scenarios behind a report.
 func (r *Report) p() *Protocol { return r.proto }
 
