@@ -4,9 +4,10 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"sort"
+
+	"github.com/imcheck/imcheck/model/lang"
 )
 
 //go:embed protocols/*.imp
@@ -56,9 +57,9 @@ func LoadShipped(name string) (*Protocol, error) {
 
 // LoadFile parses a protocol file from disk.
 func LoadFile(file string) (*Protocol, error) {
-	src, err := os.ReadFile(file)
+	src, err := lang.ReadFile(file) // at most lang.MaxFileSize bytes
 	if err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return nil, err
 	}
-	return Parse(file, string(src))
+	return Parse(file, src)
 }

@@ -1,5 +1,14 @@
 package lang
 
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/imcheck/imcheck/model/proto"
+)
+
 // Limits on a protocol file (docs/limits.md, "Model files"). A file over a
 // limit is refused with an *Error at the place where the limit was crossed;
 // the parser never recurses deeper than MaxTermDepth, and its memory is
@@ -28,3 +37,30 @@ const (
 	// MaxAgents is the number of agents of one scenario.
 	MaxAgents = 8
 )
+
+// ReadFile reads a protocol file from disk, never more than MaxFileSize+1
+// bytes: a larger file is an *Error at FILE:1:1, whatever its size.
+func ReadFile(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", fmt.Errorf("model: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return "", fmt.Errorf("model: %s: %w", file, err)
+	}
+	if len(b) > MaxFileSize {
+		size := "more than " + strconv.Itoa(MaxFileSize)
+		if fi, err := f.Stat(); err == nil {
+			size = strconv.FormatInt(fi.Size(), 10)
+		}
+		return "", tooLarge(file, size)
+	}
+	return string(b), nil
+}
+
+func tooLarge(file, size string) *Error {
+	return &Error{proto.Pos{File: file, Line: 1, Col: 1},
+		fmt.Sprintf("the file has %s bytes; a protocol file has at most %d (docs/limits.md)", size, MaxFileSize)}
+}

@@ -59,8 +59,7 @@ type parser struct {
 // before it is read.
 func Parse(file, src string) (p *proto.Protocol, err error) {
 	if len(src) > MaxFileSize {
-		return nil, &Error{proto.Pos{File: file, Line: 1, Col: 1},
-			fmt.Sprintf("the file has %d bytes; a protocol file has at most %d (docs/limits.md)", len(src), MaxFileSize)}
+		return nil, tooLarge(file, strconv.Itoa(len(src)))
 	}
 	ps := &parser{lx: newLexer(file, src), p: &proto.Protocol{File: file, Theory: term.NewTheory()},
 		types: map[string]bool{}, consts: map[string]*term.Name{}, events: map[string]int{},

@@ -122,7 +122,7 @@ func OfflineGuess(th *Theory, know []Term, pw Term) bool {
 			if !ok || !Contains(k, pw) || !Compose(th, clo, k) {
 				continue
 			}
-			if !p.Bijective || recognisable(th, clo, a.Args[0], 0) {
+			if !p.Bijective || recognisable(th, know, clo, a.Args[0], 0) {
 				return true
 			}
 		}
@@ -137,13 +137,16 @@ func OfflineGuess(th *Theory, know []Term, pw Term) bool {
 // encryption with redundancy under a key it has), or it can compute m
 // another way and compare. Public keys, group elements and ciphertexts it
 // cannot open look random.
-func recognisable(th *Theory, clo []Term, m Term, depth int) bool {
+func recognisable(th *Theory, know, clo []Term, m Term, depth int) bool {
 	if depth > 8 {
 		return false
 	}
+	if Deduce(th, know, m) {
+		return true // known without the guess: compare
+	}
 	a, ok := m.(*App)
 	if !ok {
-		return Compose(th, without(clo, m), m)
+		return false
 	}
 	p := th.Prim(a.Fn)
 	switch {
@@ -158,8 +161,9 @@ func recognisable(th *Theory, clo []Term, m Term, depth int) bool {
 		if !ok || !Compose(th, clo, k) {
 			return false
 		}
-		return !p.Bijective || recognisable(th, clo, a.Args[0], depth+1)
+		return !p.Bijective || recognisable(th, know, clo, a.Args[0], depth+1)
 	}
+	// one-way: recompute it with the guess, without the decrypted copy
 	return Compose(th, without(clo, m), m)
 }
 

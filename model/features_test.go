@@ -1,0 +1,171 @@
+package model
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/imcheck/imcheck/model/proto"
+)
+
+// verdicts checks every claim of a shipped model (or of src, when given)
+// and returns the results of its first scenario by claim ID.
+func verdicts(t *testing.T, name, src string) (*Report, map[string]*ClaimResult) {
+	t.Helper()
+	p := mustShipped(t, name)
+	if src != "" {
+		var err error
+		if p, err = Parse(name+".imp", src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := checkModel(t, p, Options{})
+	out := map[string]*ClaimResult{}
+	for _, c := range rep.Scenarios[0].Claims {
+		out[c.Claim.ID] = c
+	}
+	return rep, out
+}
+
+func shippedSource(t *testing.T, name string) string {
+	t.Helper()
+	b, err := shipped.ReadFile("protocols/" + name + ".imp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestDiffieHellman: unsigned DH falls to a man in the middle who hands
+// out a half key of its own, every attack replayed by the checker; the
+// signed version holds every claim, each reached.
+func TestDiffieHellman(t *testing.T) {
+	rep, vs := verdicts(t, "dh", "")
+	for id, c := range vs {
+		if c.Verdict != VerdictAttack {
+			t.Errorf("dh %s: %s, want an attack", id, c.Verdict)
+			continue
+		}
+		if err := CheckTrace(rep.p(), rep.sc("default"), c.Trace); err != nil {
+			t.Errorf("dh %s: the checker rejects the attack: %v", id, err)
+		}
+	}
+	// the key the attacker derives is built on a half key of its own
+	if w := vs["I_key"].Trace.Witness.String(); !strings.Contains(w, "exp(g, X.1)") || !strings.Contains(w, ", x") {
+		t.Errorf("dh I_key: witness %s, want exp(exp(g, X.1), xN)", w)
+	}
+	_, vs = verdicts(t, "dh-signed", "")
+	for id, c := range vs {
+		if c.Verdict != VerdictNoAttack {
+			t.Errorf("dh-signed %s: %s, want no attack within the bound", id, c.Verdict)
+		}
+	}
+	// without R's signature over the half keys, the signed model falls too
+	src := strings.Replace(shippedSource(t, "dh-signed"), "sign(<resp, A, GX, exp(g, Y)>, sk(B))", "sign(<resp, A>, sk(B))", 1)
+	src = strings.Replace(src, "sign(<resp, A, exp(g, X), GY>, sk(B))", "sign(<resp, A>, sk(B))", 1)
+	if _, vs = verdicts(t, "dh-signed", src); vs["I_key"].Verdict != VerdictAttack {
+		t.Errorf("dh-signed without the half keys signed: I_key %s, want an attack", vs["I_key"].Verdict)
+	}
+}
+
+// TestDenningSacco: Needham-Schroeder shared key with the server's keys
+// revealed once its session is over: B accepts an old key (the reveal comes
+// before B's session starts); the amended protocol holds. The checker
+// refuses the attack once the reveal is moved after B's start (then the
+// claim is excused) and a reveal of a session that has not reached its
+// point.
+func TestDenningSacco(t *testing.T) {
+	rep, vs := verdicts(t, "nssk", "")
+	c := vs["R_key"]
+	if c.Verdict != VerdictAttack {
+		t.Fatalf("nssk R_key: %s, want the Denning-Sacco attack", c.Verdict)
+	}
+	p, sc := rep.p(), rep.sc("old_key")
+	if err := CheckTrace(p, sc, c.Trace); err != nil {
+		t.Fatalf("the checker rejects the attack: %v", err)
+	}
+	reveal, rstart := -1, -1
+	for i, s := range c.Trace.Steps {
+		switch {
+		case s.Kind == proto.StepReveal:
+			reveal = i
+		case s.Kind == proto.StepStart && s.Role == "R":
+			rstart = i
+		}
+		if s.Kind == proto.StepStart && s.Role != "I" && s.Role != "S" && s.Role != "R" {
+			t.Errorf("a helper role %s in the attack", s.Role)
+		}
+	}
+	if reveal < 0 || rstart < 0 || reveal > rstart {
+		t.Fatalf("reveal at step %d, R starts at step %d: want the reveal first", reveal, rstart)
+	}
+	if vs["I_key"].Verdict != VerdictNoAttack {
+		t.Errorf("nssk I_key: %s", vs["I_key"].Verdict)
+	}
+	// moved after R's start, the reveal excuses R's claim
+	r := c.Trace.Steps[reveal]
+	late := moveStep(c.Trace, reveal, func(s proto.Step) bool { return s.Kind == proto.StepStart && s.Role == "R" })
+	if err := CheckTrace(p, sc, late); !errors.Is(err, ErrBadTrace) || !strings.Contains(err.Error(), "revealed") {
+		t.Errorf("a reveal after R's start: %v, want the claim excused", err)
+	}
+	// a reveal before S has sent its key
+	early := moveStep(c.Trace, reveal, func(s proto.Step) bool { return s.Kind == proto.StepStart && s.Role == "S" })
+	if err := CheckTrace(p, sc, early); !errors.Is(err, ErrBadTrace) || !strings.Contains(err.Error(), "point of reveal") {
+		t.Errorf("a reveal before S's message: %v, want a rejection", err)
+	}
+	// a reveal twice
+	twice := cloneTrace(c.Trace)
+	twice.Steps = append(twice.Steps[:reveal+1:reveal+1], append([]proto.Step{r}, twice.Steps[reveal+1:]...)...)
+	twice.Length++
+	twice.Hit++
+	if err := CheckTrace(p, sc, twice); !errors.Is(err, ErrBadTrace) || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("a reveal twice: %v, want a rejection", err)
+	}
+	_, vs = verdicts(t, "nssk-amended", "")
+	for id, c := range vs {
+		if c.Verdict != VerdictNoAttack {
+			t.Errorf("nssk-amended %s: %s, want no attack within the bound", id, c.Verdict)
+		}
+	}
+}
+
+// TestWeakSecrets: EKE with the bijective cipher keeps its password; the
+// same protocol with a redundant cipher, or with h(pw, Na) in clear, does
+// not.
+func TestWeakSecrets(t *testing.T) {
+	_, vs := verdicts(t, "eke", "")
+	for _, id := range []string{"A_pw", "B_pw", "A_key", "B_key"} {
+		if vs[id].Verdict != VerdictNoAttack {
+			t.Errorf("eke %s: %s, want no attack within the bound", id, vs[id].Verdict)
+		}
+	}
+	rep, vs := verdicts(t, "eke", strings.ReplaceAll(shippedSource(t, "eke"), "benc(", "senc("))
+	if vs["A_pw"].Verdict != VerdictAttack {
+		t.Errorf("eke over senc: A_pw %s, want an offline guess", vs["A_pw"].Verdict)
+	} else if err := CheckTrace(rep.p(), rep.sc("default"), vs["A_pw"].Trace); err != nil {
+		t.Errorf("eke over senc: %v", err)
+	}
+	rep, vs = verdicts(t, "eke-hash", "")
+	for _, id := range []string{"A_pw", "B_pw"} {
+		if vs[id].Verdict != VerdictAttack {
+			t.Errorf("eke-hash %s: %s, want an offline guess", id, vs[id].Verdict)
+		} else if err := CheckTrace(rep.p(), rep.sc("default"), vs[id].Trace); err != nil {
+			t.Errorf("eke-hash %s: %v", id, err)
+		}
+	}
+}
+
+// moveStep returns a copy of tr with step i moved to just after the first
+// step that after matches; the violated step keeps its place.
+func moveStep(tr *proto.Trace, i int, after func(proto.Step) bool) *proto.Trace {
+	c := cloneTrace(tr)
+	st := c.Steps[i]
+	rest := append(c.Steps[:i:i], c.Steps[i+1:]...)
+	for j, s := range rest {
+		if after(s) {
+			c.Steps = append(rest[:j+1:j+1], append([]proto.Step{st}, rest[j+1:]...)...)
+			return c
+		}
+	}
+	return c
+}
