@@ -4,7 +4,7 @@ FUZZTIME ?= 30s
 FUZZMINIMIZETIME ?= 1s
 SHELL   := /bin/bash
 
-.PHONY: test vet unit fuzz bench vectors claims fmt
+.PHONY: test vet unit fuzz bench vectors claims fmt mermaid
 
 # make test: what CI runs (.ci/run). Kept well under 15 minutes on 2 cores.
 test: vet unit
@@ -38,6 +38,12 @@ bench:
 # TestCommittedVectorsAreFresh in make test fails when the committed files are stale).
 vectors:
 	$(GO) run ./cmd/imcheck vectors generate --out vectors/testvectors
+
+# make mermaid: parse every Mermaid diagram imcheck produces with the real
+# Mermaid parser (Node.js; the test installs the mermaid package from npm
+# into the user cache the first time, and skips when it cannot).
+mermaid:
+	$(GO) test -tags mermaid -count=1 -run TestMermaidDiagramsParse -v ./cmd/imcheck
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

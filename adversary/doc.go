@@ -1,4 +1,5 @@
-// Package adversary is imcheck's Dolev-Yao attacker on running code (issue 5).
+// Package adversary is imcheck's Dolev-Yao attacker on running code
+// (docs/adversary.md).
 //
 // It owns:
 //   - Network (network.go): a simulated network that every message of every

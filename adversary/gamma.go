@@ -12,7 +12,7 @@ import (
 	"github.com/imcheck/imcheck/impl/wire"
 )
 
-// γ, the concretisation of a model attack trace (issue 5 part 4): each
+// γ, the concretisation of a model attack trace (docs/adversary.md §4): each
 // step of the trace (`imcheck check --format json`) becomes an adversary
 // action on the concrete network (docs/adversary.md §4 "γ"):
 //   - a session start of an initiating role, and an honest send the run

@@ -1,4 +1,4 @@
-// Package conformance is imcheck's conformance gate (issue 6): it drives an
+// Package conformance is imcheck's conformance gate (docs/conformance.md): it drives an
 // implementation under test (the IUT) of SIMP or IMKE through a catalogue of
 // honest and adversarial cases and reports a verdict per case, in formats
 // that CI systems read.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/imcheck/imcheck/model/proto"
 	"github.com/imcheck/imcheck/model/term"
@@ -132,19 +133,22 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// WriteMermaid writes one Mermaid sequenceDiagram per attack trace, each in
-// a fenced block that GitHub renders.
+// WriteMermaid writes one Mermaid sequenceDiagram per attack trace, raw
+// (no Markdown): each starts with a "%%" comment line naming the model,
+// scenario and claim, and a blank line separates them, so each diagram
+// with its comment is a valid Mermaid file on its own.
 func (r *Report) WriteMermaid(w io.Writer) {
 	for _, s := range r.Scenarios {
 		for _, c := range s.Claims {
 			if c.Trace == nil {
 				continue
 			}
-			fmt.Fprintf(w, "%s / %s: attack on %s (%s)\n\n", r.Protocol, s.Name, c.Claim.ID, c.Claim.Text)
-			fmt.Fprintln(w, "```mermaid")
+			fmt.Fprintf(w, "%%%% %s / %s: attack on %s (%s)\n", r.Protocol, s.Name, c.Claim.ID, oneLine(c.Claim.Text))
 			c.Trace.WriteMermaid(w)
-			fmt.Fprintln(w, "```")
 			fmt.Fprintln(w)
 		}
 	}
 }
+
+// oneLine keeps a Mermaid comment on its line.
+func oneLine(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }

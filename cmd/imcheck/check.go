@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 
 	"github.com/imcheck/imcheck/model"
@@ -98,6 +99,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stdout)
 			}
 			r.WriteText(stdout, !*quiet)
+			writeHardenedAttacks(stdout, r)
 		}
 		writeCheckSummary(stdout, reps)
 	}
@@ -116,7 +118,7 @@ func checkStatus(reps []*model.Report) int {
 				switch {
 				case c.Verdict == model.VerdictAttack:
 					return exitFailure
-				case c.Verdict == model.VerdictTimeout, !c.Reached:
+				case c.Verdict == model.VerdictTimeout, c.Verdict == model.VerdictUnreached, !c.Reached:
 					status = exitUndecided
 				}
 			}
@@ -166,4 +168,45 @@ func writeCheckSummary(w io.Writer, reps []*model.Report) {
 	}
 	fmt.Fprintf(w, "\nsummary: %d models, %d scenarios, %d states: %d claims attacked, %d hold within the bound, %d undecided or not reached\n",
 		len(reps), scenarios, states, attacks, holds, other)
+}
+
+// writeHardenedAttacks follows the report of a hardened model with where
+// docs/claims.md explains each attack the model still has: a known limit
+// of the fixes, or an attack the profile admits.
+func writeHardenedAttacks(w io.Writer, r *model.Report) {
+	name := strings.TrimSuffix(path.Base(r.File), ".imp")
+	if !strings.HasSuffix(name, "-hardened") {
+		return
+	}
+	head := false
+	for _, s := range r.Scenarios {
+		for _, c := range s.Claims {
+			if c.Verdict != model.VerdictAttack {
+				continue
+			}
+			if !head {
+				fmt.Fprintln(w, "  attacks the hardened variant keeps (known limits and admitted attacks):")
+				head = true
+			}
+			id := name + "/" + s.Name + "#" + c.Claim.ID
+			if inClaimsTable(id) {
+				fmt.Fprintf(w, "    %-52s explained in docs/claims.md#%s\n", id, anchor(id))
+			} else {
+				fmt.Fprintf(w, "    %-52s not in docs/claims.md: see the model's comments (%s)\n", id, r.File)
+			}
+		}
+	}
+}
+
+// inClaimsTable reports whether docs/claims.md has a row for the attack
+// ID model/scenario#claim.
+func inClaimsTable(id string) bool {
+	for _, pc := range paperClaims {
+		for _, row := range pc.rows {
+			if row.attackID() == id {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -2,8 +2,8 @@ package imke
 
 import "github.com/imcheck/imcheck/impl/suite"
 
-// The derivations below are exported for the interop vectors (issue 7,
-// vectors/imke_keys_test.json), so that `imcheck vectors check` runs the
+// The derivations below are exported for the interop vectors (vectors/README.md,
+// testvectors/imke_keys_test.json), so that `imcheck vectors check` runs the
 // package's own f4, f5, f8, f9 and renewal confirmation. They compute
 // outside any role's operation count.
 

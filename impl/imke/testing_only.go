@@ -1,6 +1,6 @@
 package imke
 
-// Deliberate defects for the conformance gate's self-test (issue 6 §4):
+// Deliberate defects for the conformance gate's self-test (docs/conformance.md, "The gate tests itself"):
 // each breaks one check, so that the gate can show it catches it. They are
 // selected by the harness option "testing-only-defect" and are never set
 // by imcheck's own commands. "" is the correct implementation.

@@ -83,7 +83,9 @@ func (t *Trace) WriteMermaid(w io.Writer) {
 	for i, s := range t.Steps {
 		switch s.Kind {
 		case StepStart:
-			fmt.Fprintf(w, "    participant %s as #%d %s(%s)\n", part(s.Session), s.Session, s.Role, strings.Join(s.Agents, ", "))
+			// No leading '#': Mermaid would read it as an entity code
+			// and leave the lifeline's label empty.
+			fmt.Fprintf(w, "    participant %s as session %d: %s(%s)\n", part(s.Session), s.Session, s.Role, strings.Join(s.Agents, ", "))
 		case StepSend:
 			fmt.Fprintf(w, "    %s->>E: %s%s\n", part(s.Session), lbl(s.Label), mm(s.Term.String()))
 		case StepRecv:
