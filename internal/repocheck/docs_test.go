@@ -1,12 +1,14 @@
 package repocheck
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // forbidden are what a user's documentation must not hold. Each pattern
@@ -39,6 +41,9 @@ func TestDocsNameNoMachineOrTracker(t *testing.T) {
 		b, err := os.ReadFile(filepath.Join(root, f))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) {
+			continue // an image or other binary file
 		}
 		for i, line := range strings.Split(string(b), "\n") {
 			clean := entity.ReplaceAllString(line, "")
