@@ -50,7 +50,23 @@ type Options struct {
 	// NoReduction turns off the search's reductions (model/search), for
 	// tests that compare the reduced search with the full one.
 	NoReduction bool
+	// Off turns off some of the reductions only.
+	Off Reduction
 }
+
+// Reduction names one of the search's reductions (model/search): each
+// keeps every verdict and the length of every shortest attack.
+type Reduction = search.Reduction
+
+// The reductions, each switchable with Options.Off.
+const (
+	ReduceEarly     = search.Early
+	ReduceDedup     = search.Dedup
+	ReduceInstances = search.Instances
+	ReduceRelevance = search.Relevance
+	ReduceOrder     = search.Order
+	ReduceAll       = search.All
+)
 
 // Verdict is the outcome for one claim in one scenario. Its value says how
 // strong it is: only VerdictProved holds for any number of sessions.
@@ -113,7 +129,7 @@ func Check(ctx context.Context, p *Protocol, opt Options) (*Report, error) {
 // found into verdicts.
 func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) *ScenarioResult {
 	out := search.Scenario(ctx, p, sc, search.Options{Sessions: opt.Sessions, Progress: opt.Progress,
-		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction})
+		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction, Off: opt.Off})
 	res := &ScenarioResult{Name: sc.Name, Sessions: out.Sessions, Typed: !sc.Untyped,
 		Honest: honestOf(sc), Dishonest: dishonestOf(sc), States: out.States, Rejected: out.Rejected,
 		Elapsed: out.Elapsed}

@@ -4,15 +4,19 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/imcheck/imcheck/model/search"
 )
 
-// TestDedupKeepsVerdicts: the reductions (duplicate-state elimination,
-// early initiators) change neither a verdict nor the length of a shortest
-// attack, and they explore fewer states. Every shipped model but the three
-// slowest (all of them without -short). The composed models (every phase
-// in one model, names ending in _full or _full_hardened) are compared at
-// 2 sessions: the full search at their own bound takes minutes.
-func TestDedupKeepsVerdicts(t *testing.T) {
+// TestReductionsKeepVerdicts: the search's reductions (model/search:
+// early initiators, duplicate states, instances, relevance, partial-order
+// reduction) change neither a verdict nor the length of a shortest attack,
+// each one alone and all of them together, and together they explore fewer
+// states than the full search. Every shipped model at its own bound but the
+// three slowest (all of them without -short); the composed models (every
+// phase in one model, names ending in _full or _full_hardened) at 2
+// sessions: the full search at their own bound takes minutes.
+func TestReductionsKeepVerdicts(t *testing.T) {
 	slow := map[string]bool{"simp": true, "simp_hardened": true, "replay": true}
 	fewer := false
 	for _, red := range shippedReports(t) {
@@ -26,26 +30,33 @@ func TestDedupKeepsVerdicts(t *testing.T) {
 			red = checkModel(t, p, Options{Sessions: 2})
 		}
 		full := checkModel(t, p, opt)
+		variants := []*Report{red}
+		names := []string{"all reductions"}
+		for _, r := range search.Reductions() {
+			variants = append(variants, checkModel(t, p, Options{Sessions: opt.Sessions, Off: ReduceAll &^ r}))
+			names = append(names, r.String()+" alone")
+		}
 		for i, s := range full.Scenarios {
-			r := red.Scenarios[i]
-			if r.States < s.States {
+			if red.Scenarios[i].States < s.States {
 				fewer = true
 			}
-			for j, c := range s.Claims {
-				d := r.Claims[j]
-				if got, want := summary(d), summary(c); got != want {
-					t.Errorf("%s/%s#%s: reduced %s, full %s", p.Name, s.Name, c.Claim.ID, got, want)
-				}
-				if d.Trace != nil {
-					if err := CheckTrace(p, p.Scenarios[i], d.Trace); err != nil {
-						t.Errorf("%s/%s#%s: %v", p.Name, s.Name, c.Claim.ID, err)
+			for v, rep := range variants {
+				for j, c := range s.Claims {
+					d := rep.Scenarios[i].Claims[j]
+					if got, want := summary(d), summary(c); got != want {
+						t.Errorf("%s/%s#%s: %s %s, full %s", p.Name, s.Name, c.Claim.ID, names[v], got, want)
+					}
+					if d.Trace != nil {
+						if err := CheckTrace(p, p.Scenarios[i], d.Trace); err != nil {
+							t.Errorf("%s/%s#%s: %s: %v", p.Name, s.Name, c.Claim.ID, names[v], err)
+						}
 					}
 				}
 			}
 		}
 	}
 	if !fewer {
-		t.Error("the reduction never saved a state")
+		t.Error("the reductions never saved a state")
 	}
 }
 

@@ -5,9 +5,11 @@
 // (solve.go), solved by unification with analysed knowledge
 // (knowledge.go) or composition with public primitives. Claims are checked
 // on every state (claims.go); receivers' replay caches prune impossible
-// states (state.go). Two reductions keep the space small without changing
-// a verdict or the length of a shortest attack: early initiators
-// (search.go) and duplicate states (visited.go).
+// states (state.go). Five reductions keep the space small without changing
+// a verdict or the length of a shortest attack, each switchable
+// (Options.Off): early initiators (search.go), duplicate states
+// (visited.go), instances, relevance and a partial-order reduction after
+// OFMC's constraint differentiation (reduce.go).
 //
 // Every attack is grounded (ground.go) and replayed by the independent
 // checker (model/check) before it is reported. A verdict "no attack" holds

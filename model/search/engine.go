@@ -15,6 +15,9 @@ type stats struct {
 	solves   int
 	rejected int // attack traces the checker refused
 	skipped  int // states not expanded: seen before at the same or a shorter length
+	pruned   int // successors the partial-order reduction dropped
+	idle     int // successors dropped because they cannot violate an open claim
+	subsumed int // solutions dropped as instances of another
 }
 
 // engine searches one scenario of one protocol.
@@ -33,9 +36,11 @@ type engine struct {
 
 	best    []*proto.Trace // best attack per claim
 	visited map[fingerprint]int
-	reached []bool // per claim: some honest session reached it
-	early   bool   // send-first sessions start before any other step
-	dh      bool   // some role exponentiates (dh.go)
+	reached []bool          // per claim: some honest session reached it
+	on      Reduction       // the reductions in use
+	early   bool            // send-first sessions start before any other step
+	dh      bool            // some role exponentiates (dh.go)
+	inRoles [][]*proto.Role // per claim: the roles with an occurrence of it
 	stats   stats
 	opt     Options
 	ctx     context.Context
@@ -56,10 +61,11 @@ type Options struct {
 	Progress io.Writer
 	// MaxStates stops a scenario after this many states (0: no limit).
 	MaxStates int
-	// NoReduction turns off duplicate-state elimination (visited.go) and
-	// early initiators (search.go), for tests that compare the reduced
-	// search with the full one.
+	// NoReduction turns off every reduction, for tests that compare the
+	// reduced search with the full one.
 	NoReduction bool
+	// Off turns off some reductions only (see Reduction).
+	Off Reduction
 }
 
 // ClaimOutcome is what the search decided about one claim.
@@ -135,8 +141,33 @@ func newEngine(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, n int
 		sessions: n, claims: cs, reveal: reveal, opt: opt, ctx: ctx,
 		best: make([]*proto.Trace, len(cs)), reached: make([]bool, len(cs)), label: p.Name + "/" + sc.Name}
 	e.groups, e.gorder = symmetryGroups(sc)
-	e.early = !opt.NoReduction && !injagreeBeforeRecv(p) && !unlessRevealedInInitiator(p)
+	e.on = All &^ opt.Off
+	if opt.NoReduction {
+		e.on = 0
+	}
+	if injagreeBeforeRecv(p) || unlessRevealedInInitiator(p) {
+		e.on &^= Early
+	}
+	for _, c := range cs {
+		if c.Kind == proto.ClaimWeakSecret {
+			// offline guessing is decided on the grounded state, not
+			// symbolically: keep the instances
+			e.on &^= Instances
+		}
+	}
+	e.early = e.on&Early != 0
 	e.dh = usesDH(p)
+	e.inRoles = make([][]*proto.Role, len(cs))
+	for k, c := range cs {
+		for _, r := range p.Roles {
+			for _, a := range r.Actions {
+				if a.Kind == proto.ActClaim && a.Claim.First() == c {
+					e.inRoles[k] = append(e.inRoles[k], r)
+					break
+				}
+			}
+		}
+	}
 	e.configs = e.sessionConfigs()
 	return e
 }

@@ -54,6 +54,9 @@ type closureSet struct {
 	head    map[uint64]int32 // hash -> last index in out with that hash
 	next    []int32          // index -> previous index with the same hash, or -1
 	pending []term.Term
+	// varKnown, when set, says which variables count as known (the strict
+	// closures of derivableBefore); nil: all of them.
+	varKnown func(*term.Var) bool
 }
 
 func (c *closureSet) has(t term.Term, h uint64) bool {
@@ -68,11 +71,12 @@ func (c *closureSet) has(t term.Term, h uint64) bool {
 }
 
 // known is derivable (below) with the index: t is in the set or composed
-// from it; variables and attacker-made names count as known.
+// from it; attacker-made names count as known, and so do variables (only
+// those varKnown says, if set).
 func (c *closureSet) known(th *term.Theory, t term.Term) bool {
 	switch a := t.(type) {
 	case *term.Var:
-		return true
+		return c.varKnown == nil || c.varKnown(a)
 	case *term.Name:
 		return a.Kind == term.KindAttacker || c.has(t, term.HashTerm(t))
 	case *term.App:

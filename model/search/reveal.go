@@ -41,6 +41,7 @@ func (e *engine) sessionReveals(st *state) []*state {
 			c.push(proto.Step{Kind: proto.StepReveal, Session: s.id, Role: rv.Role.Name, Label: rv.Text, Args: ts})
 			c.length++
 			c.moved = true
+			c.last = lastBlock{sess: -1} // a reveal ends the block sequence (reduce.go)
 			out = append(out, c)
 		}
 	}

@@ -86,7 +86,7 @@ func (e *engine) canonical(st *state, agents []*term.Name) bool {
 func (e *engine) run() {
 	e.start = time.Now()
 	e.last = e.start
-	st := &state{reveal: -1}
+	st := &state{reveal: -1, last: lastBlock{sess: -1}}
 	st.know = append(st.know, e.w.Know...)
 	e.dfs(st)
 }
@@ -111,7 +111,7 @@ func (e *engine) dfs(st *state) {
 		}
 	}
 	e.checkClaims(st)
-	if e.allFound() && st.length >= e.worstBest() {
+	if e.allFound() && st.length >= e.worstBest() || !e.future(st) {
 		return
 	}
 	if e.seenBefore(st) {
@@ -119,6 +119,9 @@ func (e *engine) dfs(st *state) {
 		return
 	}
 	for _, next := range e.successors(st) {
+		if !e.useful(st, next) {
+			continue
+		}
 		e.dfs(next)
 		if e.stop {
 			return
@@ -182,7 +185,11 @@ func (e *engine) successors(st *state) []*state {
 			if first {
 				out = append(out, moved(e.receive(s, i))...)
 			} else {
-				out = append(out, e.block(s, i)...)
+				know, nhit := len(s.know), len(s.hits)
+				for _, b := range e.block(s, i) {
+					e.markBlock(b, i, know, nhit)
+					out = append(out, b)
+				}
 			}
 		}
 	}
@@ -238,11 +245,17 @@ func (e *engine) receive(st *state, i int) []*state {
 	a := s.role.Actions[s.pc]
 	pat := proto.Instantiate(a.Term, s.env)
 	var out []*state
-	for _, r := range e.solve(st, len(st.know), pat) {
+	for _, r := range e.dropInstances(st, e.solve(st, len(st.know), pat)) {
 		r.push(proto.Step{Kind: proto.StepRecv, Session: s.id, Label: a.Label, Term: pat, Line: a.Pos.Line})
 		r.length++
 		r.sess[i].pc++
-		out = append(out, e.block(r, i)...)
+		nev, nhit := len(r.events), len(r.hits)
+		for _, b := range e.block(r, i) {
+			if e.keepOrder(st, b, i, nev, pat) {
+				e.markBlock(b, i, len(st.know), nhit)
+				out = append(out, b)
+			}
+		}
 	}
 	return out
 }
@@ -335,6 +348,7 @@ func (e *engine) doReveal(st *state, h hitRec) *state {
 		s.know = append(s.know, x)
 	}
 	s.reveal = h.claim
+	s.last = lastBlock{sess: -1}
 	s.push(proto.Step{Kind: proto.StepReveal, Session: ss.id, Label: c.ID, Args: ts})
 	s.length++
 	return s

@@ -64,8 +64,10 @@ type state struct {
 	length   int        // number of counted steps (send, receive, reveal)
 	reveal   int        // claim index whose reveal happened, or -1
 	moved    bool       // a step other than starting a send-first session happened
+	last     lastBlock  // the block that made this state (partial-order reduction)
 
-	clo map[int]*closureSet // cached closures, by prefix length
+	clo    map[int]*closureSet // cached closures, by prefix length
+	strict map[int]*closureSet // cached strict closures (derivableBefore); not cloned
 }
 
 func (st *state) clone() *state {
@@ -83,6 +85,7 @@ func (st *state) clone() *state {
 		length:   st.length,
 		reveal:   st.reveal,
 		moved:    st.moved,
+		last:     st.last,
 	}
 	// The closures stay valid until the substitution changes; whoever
 	// changes it resets clo (see invalidate).
@@ -96,7 +99,7 @@ func (st *state) clone() *state {
 }
 
 // invalidate drops the cached closures after a change of the substitution.
-func (st *state) invalidate() { st.clo = nil }
+func (st *state) invalidate() { st.clo, st.strict = nil, nil }
 
 // newVar allocates a run variable.
 func (st *state) newVar(name, typ string) *term.Var {

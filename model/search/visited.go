@@ -190,6 +190,15 @@ func (e *engine) fingerprint(st *state) fingerprint {
 		h.str("V")
 		h.fp(revealsHash(st))
 	}
+	if e.on&Order != 0 {
+		// the partial-order reduction reads the last block
+		h.str("O")
+		h.u64(uint64(int64(st.last.sess)))
+		h.fp(prefix[st.last.know])
+		if st.last.inj {
+			h.u64(1)
+		}
+	}
 	return h.sum()
 }
 
@@ -231,7 +240,7 @@ func (e *engine) usedEvents(st *state, k int) []fingerprint {
 // seenBefore reports whether a state with st's fingerprint was expanded at
 // the same or a shorter length, and records st otherwise.
 func (e *engine) seenBefore(st *state) bool {
-	if e.opt.NoReduction {
+	if e.on&Dedup == 0 {
 		return false
 	}
 	if e.visited == nil {
