@@ -80,6 +80,10 @@ type Step struct {
 	// Refuse, with an Act of the IUT's party, means the IUT must refuse the
 	// action with an alert of one of these classes.
 	Refuse []role.AlertClass
+	// RefEvents must be emitted by the reference parties during the step,
+	// in this order: what the IUT did reached them as the profile says
+	// (a probe that the IUT's state is as it should be).
+	RefEvents []EventPattern
 }
 
 // Mode says what an intercept does with the message it matches.
@@ -96,6 +100,15 @@ const (
 	// (changed) copy of it back to the IUT, claimed to come from that
 	// recipient.
 	Reflect
+	// Precede delivers the Before messages to the IUT, each with its own
+	// expected outcome, and then the message itself: messages out of
+	// order, or of a type the IUT never handles, in the state the IUT is in
+	// just before the message.
+	Precede
+	// Judge delivers the message once, (changed) as the intercept says,
+	// with an expected outcome, and goes on with the run: a message the
+	// gate does not replace, e.g. a hostile user's request.
+	Judge
 )
 
 // Intercept twists the Nth message labelled Label on its way to the IUT
@@ -119,6 +132,13 @@ type Intercept struct {
 	// the original message), which checks that a rejection left the IUT's
 	// state as it was. Without Resume the case ends after the copy.
 	Resume bool
+	// Gone, without Resume, delivers the original message after the copy
+	// was rejected and expects this outcome: the profile says the session
+	// ended ("disconnects"), so the genuine message must not be accepted.
+	Gone *Outcome
+	// Before are the messages of Precede (Inject with Source
+	// FromHonestRun and an Index).
+	Before []Inject
 }
 
 // Source says where an injected message comes from.
@@ -141,6 +161,10 @@ type Inject struct {
 	Label  string
 	// Nth counts matching messages from 1 (0 means the last one).
 	Nth int
+	// Index, for FromHonestRun, picks the message by its position (from
+	// 1) in the honest run's transcript, whoever it was sent to; Label
+	// must then be its label.
+	Index int
 	// From is the sender the network claims; "" keeps the original sender
 	// (for FromIUT: the original recipient, i.e. the message comes back).
 	From   string
@@ -160,20 +184,25 @@ type Outcome struct {
 	Silent bool
 }
 
-// EventPattern matches an event of the IUT. Empty fields match anything.
+// EventPattern matches an event. Empty fields match anything; Role names
+// the party that emits it (for reference parties' events).
 type EventPattern struct {
 	Kind role.EventKind
+	Role string
 	Peer string
 	Body []byte
 }
 
 func (p EventPattern) matches(e role.Event) bool {
 	return e.Kind == p.Kind && (p.Peer == "" || p.Peer == e.Peer) &&
-		(p.Body == nil || bytes.Equal(p.Body, e.Body))
+		(p.Role == "" || p.Role == e.Role) && (p.Body == nil || bytes.Equal(p.Body, e.Body))
 }
 
 func (p EventPattern) String() string {
 	s := p.Kind.String()
+	if p.Role != "" {
+		s = p.Role + ": " + s
+	}
 	if p.Peer != "" {
 		s += " peer=" + p.Peer
 	}

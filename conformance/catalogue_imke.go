@@ -162,6 +162,115 @@ func imkeTable() *protocolTable {
 				Expect: Outcome{Reject: []role.AlertClass{role.DecryptError, role.BadMAC}}},
 		},
 		Extra: imkeExtra,
+		States: &stateRules{
+			Clause:      "imke.md §3.13, §5, §6, §7, §15",
+			Follows:     imkeFollows,
+			ServerNever: []string{"a2", "4.3", "4.5", "b1", "b2", "c1", "c2", "c3", "4.7", "4.7 (4.3)"},
+			ClientNever: []string{"a1", "a3", "4.2", "4.4", "4.7 (4.2)"},
+		},
+		Probe: imkeProbe,
+	}
+}
+
+// imkeFollows is the order IMKE's keys and handshakes impose (§5, §6, §7,
+// §3.13). At the server: a3 needs its a1 (a pending attempt); every later
+// message of a user needs the user's login (K_AS) and any renewal before it
+// (the keys changed); the first peer request and a relay need the peer
+// logged in (unknown_peer). At a client: every message from S needs a2
+// (K_AS) and any renewal before it; a 4.3 needs login-accepted (hardened:
+// every server message is a 4.3); the initiator takes c2 only after b1 (it
+// sent c1), a 4.7 only after c2; the responder takes c1 only after b2 (it
+// needs KU_A), c3 and 4.7 only after c1.
+func imkeFollows(party, variant string, rs []received, j int) []int {
+	m := rs[j]
+	var deps []int
+	firstOf := func(label, from string) int {
+		for i := 0; i < j; i++ {
+			if rs[i].Label == label && (from == "" || rs[i].From == from) {
+				return i
+			}
+		}
+		return -1
+	}
+	add := func(i int) {
+		if i >= 0 {
+			deps = append(deps, i)
+		}
+	}
+	if party == defaultServer {
+		for i := 0; i < j; i++ {
+			r := rs[i]
+			switch {
+			case m.Label == "a1":
+			case m.Label == "a3":
+				if r.Label == "a1" && r.From == m.From {
+					add(i)
+				}
+			case r.From == m.From && (r.Label == "a1" || r.Label == "a3" || r.Label == "4.4"):
+				add(i)
+			case r.From != m.From && (r.Label == "a1" || r.Label == "a3") &&
+				(m.Label == "4.7 (4.2)" || m.Label == "4.2" && firstOf("4.2", m.From) < 0):
+				add(i)
+			}
+		}
+		return deps
+	}
+	initiator := party == "alice"
+	switch {
+	case m.From == defaultServer:
+		for i := 0; i < j; i++ {
+			if rs[i].From == defaultServer && (rs[i].Label == "a2" || rs[i].Label == "4.5") {
+				add(i)
+			}
+		}
+		if variant == "hardened" || m.Label == "4.3" || m.Label == "4.7 (4.3)" {
+			add(firstOf("4.3", defaultServer))
+		}
+		if m.Label == "4.7 (4.3)" {
+			if initiator {
+				add(firstOf("c2", ""))
+			} else {
+				add(firstOf("c1", ""))
+			}
+		}
+	case initiator && m.Label == "c2":
+		add(firstOf("b1", defaultServer))
+	case initiator && m.Label == "4.7":
+		add(firstOf("c2", m.From))
+	case !initiator && m.Label == "c1":
+		add(firstOf("b2", defaultServer))
+	case !initiator && (m.Label == "c3" || m.Label == "4.7"):
+		add(firstOf("c1", m.From))
+	}
+	return deps
+}
+
+// imkeProbe: after the run, a user and the server still exchange 4.2/4.3
+// and the users 4.7 (§6.2, §3.12).
+func imkeProbe(party string) []Step {
+	send := func(from, to string, relay bool) *harness.Action {
+		return &harness.Action{Party: from, Verb: harness.Send, Peer: to, Body: []byte("probe from " + from), Relay: relay}
+	}
+	accepted := func(by, from string) EventPattern {
+		return EventPattern{Kind: role.MessageAccepted, Role: by, Peer: from, Body: []byte("probe from " + from)}
+	}
+	switch party {
+	case defaultServer:
+		return []Step{
+			{Act: send("alice", "S", false), Events: []EventPattern{accepted("S", "alice")}},
+			{Act: send("S", "alice", false), RefEvents: []EventPattern{accepted("alice", "S")}},
+			{Act: send("alice", "bob", true), RefEvents: []EventPattern{accepted("bob", "alice")}},
+		}
+	case "alice":
+		return []Step{
+			{Act: send("bob", "alice", false), Events: []EventPattern{accepted("alice", "bob")}},
+			{Act: send("alice", "S", false), RefEvents: []EventPattern{accepted("S", "alice")}},
+		}
+	default:
+		return []Step{
+			{Act: send("alice", "bob", false), Events: []EventPattern{accepted("bob", "alice")}},
+			{Act: send("bob", "S", false), RefEvents: []EventPattern{accepted("S", "bob")}},
+		}
 	}
 }
 
@@ -181,9 +290,9 @@ func imkeExtra() []Case {
 			Steps:     uks,
 			Intercept: &Intercept{Label: "c1", Nth: 2, Substitute: "c1", Expect: Outcome{Reject: classes(role.WrongIdentity)}, Resume: true}},
 		{ID: "IMKE/a2/impostor-server", Clause: "imke.md §5 (a2), §15", Protocol: "imke", Party: "alice",
-			Summary:    "a server that does not know P_A sends an a2 with a wrong f2: the client disconnects (auth_failed)",
+			Summary:    "a server that does not know P_A sends an a2 with a wrong f2: the client disconnects (auth_failed) and refuses the a2 again (unexpected_message)",
 			RefOptions: rogue("imke-rogue-wrong-f2"), Steps: actSteps(script),
-			Intercept: &Intercept{Label: "a2", Expect: Outcome{Reject: classes(role.AuthFailed)}}},
+			Intercept: &Intercept{Label: "a2", Expect: Outcome{Reject: classes(role.AuthFailed)}, Gone: unexpected}},
 		{ID: "IMKE/4.3-relayed-to-responder/relayed-twice", Clause: "imke.md §3.13, §8", Protocol: "imke", Party: "bob",
 			Summary:    "a malicious server relays alice's 4.7 a second time under a fresh 4.3: its sequence number is a replay",
 			RefOptions: rogue("imke-rogue-re-relay"), Steps: actSteps(script),

@@ -138,6 +138,61 @@ func simpTable() *protocolTable {
 				Mutate: SetType(0x1a), Expect: Outcome{Reject: classes(role.BadIndex, role.DecryptError, role.BadMAC)}},
 		},
 		Extra: simpExtra,
+		States: &stateRules{
+			Clause:      "simp.md §5, §6, §8",
+			Follows:     simpFollows,
+			ServerNever: []string{"R2", "L2", "E2", "E3", "E4", "E5", "E6", "E7"},
+			ClientNever: []string{"R1", "L1", "E1"},
+		},
+		Probe: simpProbe,
+	}
+}
+
+// simpFollows is the order of SIMP's phases (§5): the server takes a
+// user's L1 only after its R1, and E1 only once both users are logged in
+// (unknown_peer); a client takes each message only in the phase the one
+// before it opened (registration, login, key exchange, messages).
+func simpFollows(party, _ string, rs []received, j int) []int {
+	var deps []int
+	for i := 0; i < j; i++ {
+		switch {
+		case party != defaultServer:
+			deps = append(deps, i)
+		case rs[j].Label == "L1" && rs[i].Label == "R1" && rs[i].From == rs[j].From:
+			deps = append(deps, i)
+		case rs[j].Label == "E1" && (rs[i].Label == "R1" || rs[i].Label == "L1"):
+			deps = append(deps, i)
+		}
+	}
+	return deps
+}
+
+// simpProbe: after the run the users still exchange messages (§5
+// Messages) and, for the server, run another key exchange (§5 E1–E5).
+func simpProbe(party string) []Step {
+	send := func(from, to string) *harness.Action {
+		return &harness.Action{Party: from, Verb: harness.Send, Peer: to, Body: []byte("probe from " + from)}
+	}
+	accepted := func(by, from string) EventPattern {
+		return EventPattern{Kind: role.MessageAccepted, Role: by, Peer: from, Body: []byte("probe from " + from)}
+	}
+	switch party {
+	case defaultServer:
+		return []Step{
+			{Act: &harness.Action{Party: "alice", Verb: harness.Connect, Peer: "bob"},
+				RefEvents: []EventPattern{{Kind: role.PeerKeyAccepted, Role: "alice", Peer: "bob"}, {Kind: role.SessionKeyEstablished, Role: "alice", Peer: "bob"}}},
+			{Act: send("alice", "bob"), RefEvents: []EventPattern{accepted("bob", "alice")}},
+		}
+	case "alice":
+		return []Step{
+			{Act: send("alice", "bob"), RefEvents: []EventPattern{accepted("bob", "alice")}},
+			{Act: send("bob", "alice"), Events: []EventPattern{accepted("alice", "bob")}},
+		}
+	default:
+		return []Step{
+			{Act: send("alice", "bob"), Events: []EventPattern{accepted("bob", "alice")}},
+			{Act: send("bob", "alice"), RefEvents: []EventPattern{accepted("alice", "bob")}},
+		}
 	}
 }
 

@@ -18,8 +18,10 @@ type Config struct {
 	// ExpectedFailures are run; a failure is reported as xfail, a pass as
 	// xpass (which fails the run, so that the list is kept current).
 	ExpectedFailures map[string]string `json:"expected_failures,omitempty"`
-	// LenientAlerts accepts a rejection of any alert class where a case
-	// names specific classes.
+	// LenientAlerts accepts a rejection of another alert class where a
+	// case names specific classes, but only where the run goes on after it
+	// and so shows that the rejection left the state as the profile says;
+	// the case then passes with the mismatch in its detail.
 	LenientAlerts bool `json:"lenient_alerts,omitempty"`
 }
 

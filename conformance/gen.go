@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/imcheck/imcheck/impl/harness"
@@ -86,6 +87,12 @@ type protocolTable struct {
 	Reflections   []reflection
 	// Extra are hand-written cases (identity, key exhaustion, attacks).
 	Extra func() []Case
+	// States are the profile's rules for the state cases (states.go).
+	States *stateRules
+	// Probe is what the gate does after a run to see that party's state is
+	// as the profile says: the next honest steps, with the events they
+	// require (of the party, or of the reference parties).
+	Probe func(party string) []Step
 }
 
 func reject(c ...role.AlertClass) *Outcome { return &Outcome{Reject: c} }
@@ -196,7 +203,7 @@ func (t *protocolTable) generate() []Case {
 	if t.Extra != nil {
 		out = append(out, t.Extra()...)
 	}
-	return out
+	return append(out, t.stateCases()...)
 }
 
 // targetCases builds every case of one target.
@@ -223,9 +230,14 @@ func (t *protocolTable) targetCases(tg target) []Case {
 	dec := Outcome{Reject: []role.AlertClass{role.DecodeError}}
 	var out []Case
 	for _, f := range tg.Fields {
+		ic := replace(TamperField(tg.Layout, f.Field), Outcome{Reject: f.Reject}, !f.Fatal)
+		if f.Fatal {
+			// The session really ended: the genuine message is refused.
+			ic.Gone = unexpected
+		}
 		out = append(out, base("tampered-"+f.Field,
 			fmt.Sprintf("%s with %s changed is rejected (%s)%s", tg.Msg, f.Field, classList(f.Reject), resumeNote(!f.Fatal)),
-			replace(TamperField(tg.Layout, f.Field), Outcome{Reject: f.Reject}, !f.Fatal), f.Variants))
+			ic, f.Variants))
 	}
 	if !tg.Supplement {
 		for _, f := range tg.Layout {
@@ -261,8 +273,11 @@ func (t *protocolTable) targetCases(tg target) []Case {
 			&Intercept{Label: tg.Label, Nth: tg.Nth, Mode: Repeat, Expect: *o, Resume: true}, nil))
 	}
 	if o := tg.ReplayedLater; o != nil {
-		c := base("replayed-later", fmt.Sprintf("%s replayed after the run: %s", tg.Msg, outcomeText(*o)), nil, nil)
+		probe, probeEvents := t.probe(tg.Party)
+		c := base("replayed-later", fmt.Sprintf("%s replayed after the run: %s; the next honest steps still go through", tg.Msg, outcomeText(*o)), nil, nil)
 		c.Steps = append(c.Steps, Step{Inject: &Inject{Source: FromLog, Label: tg.Label, Nth: max(tg.Nth, 1), Expect: *o}})
+		c.Steps = append(c.Steps, probe...)
+		c.Events = append(slices.Clone(c.Events), probeEvents...)
 		out = append(out, c)
 	}
 	if o := tg.WrongSender; o != nil {
@@ -281,7 +296,7 @@ func resumeNote(resume bool) string {
 	if resume {
 		return "; the genuine message is then accepted"
 	}
-	return "; the session ends"
+	return "; the session ends: the genuine message is then refused (unexpected_message)"
 }
 
 func outcomeText(o Outcome) string {

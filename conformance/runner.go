@@ -319,7 +319,11 @@ func (w *worker) execute(in Instance) outcome {
 				return outcome{verdict: Fail, detail: "the case passed, but ending it failed: " + rerr.Error(), trace: r.snapshot(), error: true}
 			}
 		}
-		return verdictOf(err, r.snapshot())
+		o := verdictOf(err, r.snapshot())
+		if o.verdict == Pass && r.lenientNote != "" {
+			o.detail = "lenient_alerts: " + r.lenientNote
+		}
+		return o
 	case <-timer.C:
 		iut.Abort()
 		w.drop(iut)

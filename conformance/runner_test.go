@@ -387,3 +387,25 @@ func TestInProcessPanicAndHang(t *testing.T) {
 		require.Contains(t, rep.Results[0].Detail, want)
 	}
 }
+
+// TestLenientAlertsNeedAProbe: lenient_alerts lets a wrong alert class
+// through only where the run goes on after the rejection.
+func TestLenientAlertsNeedAProbe(t *testing.T) {
+	o := toyOptions()
+	o.Suites, o.Variants = []string{"modern"}, []string{"hardened"}
+	o.Config = &Config{LenientAlerts: true}
+	m, _ := MutantByName("alert-class-wrong")
+	rep, err := Run(m.Factory(), o)
+	require.NoError(t, err)
+	v := verdicts(rep)
+	require.Equal(t, Pass, v["TOY/T1/mac-tampered[modern,hardened]"], "the genuine T1 follows the rejection")
+	require.Equal(t, Fail, v["TOY/T3/replay[modern,hardened]"], "nothing follows the replay")
+	for _, r := range rep.Results {
+		switch r.Name {
+		case "TOY/T1/mac-tampered[modern,hardened]":
+			require.Contains(t, r.Detail, "lenient_alerts: the IUT rejected T1")
+		case "TOY/T3/replay[modern,hardened]":
+			require.Contains(t, r.Detail, "nothing follows here")
+		}
+	}
+}
