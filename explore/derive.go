@@ -107,20 +107,34 @@ func (k *knowledge) composable(t term.Term, depth int) bool {
 	}
 	switch a := t.(type) {
 	case *term.Name:
-		return a.Kind == term.KindAttacker
+		return a.Kind == term.KindAttacker || term.IsGen(a)
 	case *term.App:
 		p := k.th.Prim(a.Fn)
 		if p == nil || !p.Public {
 			return false
 		}
+		all := true
 		for _, x := range a.Args {
-			if !k.composable(x, depth+1) {
-				return false
-			}
+			all = all && k.composable(x, depth+1)
 		}
-		return true
+		if all {
+			return true
+		}
+		if sw, ok := swappedDH(t); ok {
+			return k.composable(sw.Args[0], depth+1) && k.composable(sw.Args[1], depth+1)
+		}
 	}
 	return false
+}
+
+// swappedDH is exp(exp(g, y), x) for t = exp(exp(g, x), y): the same term
+// under the Diffie-Hellman equation (model/term/dh.go), built the other way.
+func swappedDH(t term.Term) (*term.App, bool) {
+	x, y, ok := term.DHPair(t)
+	if !ok {
+		return nil, false
+	}
+	return term.Fn(term.FnExp, term.Fn(term.FnExp, term.Generator(), y), x), true
 }
 
 // derive explains how the attacker obtains t.
@@ -148,11 +162,24 @@ func (k *knowledge) deriveDepth(t term.Term, depth int) *Derivation {
 			d.How, d.Note = "made-up", "a value the attacker chose"
 			return d
 		}
+		if term.IsGen(a) {
+			d.How, d.Note = "initial", "the public Diffie-Hellman generator"
+			return d
+		}
 	case *term.App:
 		if p := k.th.Prim(a.Fn); p != nil && p.Public && k.composable(t, depth) {
 			d.How = "composed"
 			d.Note = fmt.Sprintf("built with %s from parts the attacker has", primName(a.Fn))
+			args := a.Args
+			direct := true
 			for _, x := range a.Args {
+				direct = direct && k.composable(x, depth+1)
+			}
+			if sw, ok := swappedDH(t); ok && !direct {
+				args = sw.Args
+				d.Note = fmt.Sprintf("built as %v raised to %v (the Diffie-Hellman equation)", sw.Args[0], sw.Args[1])
+			}
+			for _, x := range args {
 				d.From = append(d.From, k.deriveDepth(x, depth+1))
 			}
 			return d
@@ -176,6 +203,8 @@ func primName(fn string) string {
 		return "the hash"
 	case term.FnMAC:
 		return "the MAC"
+	case term.FnExp:
+		return "exponentiation"
 	}
 	return fn
 }
