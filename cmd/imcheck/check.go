@@ -73,6 +73,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		protos = append(protos, p)
 	}
+	for _, p := range protos {
+		for _, w := range p.Warnings {
+			fmt.Fprintln(stderr, w)
+		}
+	}
 	opt := model.Options{Sessions: *sessions, Timeout: *timeout, Progress: stderr}
 	var reps []*model.Report
 	for _, p := range protos {

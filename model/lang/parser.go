@@ -31,9 +31,11 @@ type parser struct {
 	names  int // names declared so far (MaxNames)
 	// termSize counts the symbols of the term being read (MaxTermSize).
 	termSize int
-	usesDH   bool       // exp or g appears: the generator joins the constants
-	gen      *term.Name // the generator g
-	pos      map[term.Term]proto.Pos
+	usesDH   bool                    // exp or g appears: the generator joins the constants
+	gen      *term.Name              // the generator g
+	pos      map[term.Term]proto.Pos // of the statement being read
+	// tuplePos keeps where received tuples were written, for warnings
+	tuplePos map[term.Term]proto.Pos
 	// events emitted by roles, name -> arity, and the claims naming one
 	events      map[string]int
 	claimEvents []claimEvent

@@ -79,6 +79,7 @@ func (ps *parser) addSym(n token, k proto.SymKind, typ, class string) int {
 
 func (ps *parser) roleStmt() {
 	r := ps.role
+	clear(ps.pos) // positions are kept for one statement's checks
 	t := ps.next()
 	switch t.text {
 	case "knows":
@@ -136,6 +137,7 @@ func (ps *parser) roleStmt() {
 		if a.Kind == proto.ActRecv {
 			ps.checks.recv(a.Term, a.Pos)
 			ps.bindAll(a.Term)
+			ps.keepTuplePositions(a.Term)
 		} else {
 			ps.checks.uses(a.Term, a.Pos, "sends")
 		}

@@ -16,6 +16,8 @@ type roleCheck struct {
 	ps   *parser
 	r    *proto.Role
 	have []term.Term // analysed knowledge, without the parameters
+	// index: hash -> positions in have, so that a lookup is constant time
+	index map[uint64][]int32
 	// sealed are encryptions received whose key the role does not have
 	// (yet): opaque to it, it may only pass them on.
 	sealed []term.Term
@@ -28,6 +30,11 @@ func (rc *roleCheck) know(t term.Term) {
 	if rc.has(t) {
 		return
 	}
+	if rc.index == nil {
+		rc.index = map[uint64][]int32{}
+	}
+	h := term.HashTerm(t)
+	rc.index[h] = append(rc.index[h], int32(len(rc.have)))
 	rc.have = append(rc.have, t)
 	if a, ok := t.(*term.App); ok {
 		p := rc.ps.p.Theory.Prim(a.Fn)
@@ -71,8 +78,8 @@ func parts(p *term.Prim, a *term.App) []int {
 }
 
 func (rc *roleCheck) has(t term.Term) bool {
-	for _, x := range rc.have {
-		if term.Equal(x, t) {
+	for _, i := range rc.index[term.HashTerm(t)] {
+		if term.Equal(rc.have[i], t) {
 			return true
 		}
 	}

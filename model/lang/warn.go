@@ -47,7 +47,10 @@ func (ps *parser) warnFlatTuples() {
 					return
 				}
 				for _, s := range sends {
-					pos := ps.posOf(t, a.Pos)
+					pos, ok := ps.tuplePos[t]
+					if !ok {
+						pos = a.Pos
+					}
 					if s.path != path || len(s.t.Args) <= len(t.Args) || warned[pos] {
 						continue
 					}
@@ -77,4 +80,15 @@ func tuplesAt(t term.Term, path string, f func(string, *term.App)) {
 		}
 		tuplesAt(x, path+step, f)
 	}
+}
+
+// keepTuplePositions remembers where the tuples of a received pattern were
+// written, beyond the statement.
+func (ps *parser) keepTuplePositions(pat term.Term) {
+	tuplesAt(pat, "", func(_ string, t *term.App) {
+		if ps.tuplePos == nil {
+			ps.tuplePos = map[term.Term]proto.Pos{}
+		}
+		ps.tuplePos[t] = ps.posOf(t, proto.Pos{})
+	})
 }
