@@ -58,6 +58,8 @@ type caseRun struct {
 	genuine     int
 	lenientNote string
 	lenientAt   int
+	// tr is what the transcript invariants read (invariants.go).
+	tr transcript
 }
 
 // newSetup is the setup of an instance: the default setup with the case's
@@ -117,6 +119,7 @@ func (r *caseRun) execute(iut IUT) (err error) {
 	if r.iut, err = iut.NewParty(r.setup, r.iutName); err != nil {
 		return err
 	}
+	r.tr = transcript{iut: r.iutName, protocol: inst.Case.Protocol, variant: inst.Variant, suite: uint16(r.setup.Suite.ID), options: r.setup.Options}
 	r.ic = inst.Case.Intercept
 	for i, s := range inst.Case.Steps {
 		if r.stopped {
@@ -125,6 +128,9 @@ func (r *caseRun) execute(iut IUT) (err error) {
 		r.stepEvents, r.refEvents = nil, nil
 		if s.Act != nil {
 			err = r.act(s)
+			if s.Act.Verb == harness.Renew {
+				r.tr.renewed(s.Act.Party, s.Act.Peer)
+			}
 		} else {
 			err = r.inject(s.Inject)
 		}
@@ -151,6 +157,9 @@ func (r *caseRun) execute(iut IUT) (err error) {
 		if p, ok := containsInOrder(r.allEvents, inst.Case.Events); !ok {
 			return failf("over the case the IUT did not emit %s (it emitted: %s)", p, eventList(r.allEvents))
 		}
+	}
+	if err := r.tr.check(); err != nil {
+		return err
 	}
 	if r.lenientNote != "" && (r.stopped || r.genuine == r.lenientAt) {
 		return failf("%s; lenient_alerts lets a wrong class through only where the run goes on to show the state is right, and nothing follows here", r.lenientNote)
@@ -378,6 +387,7 @@ func (r *caseRun) deliver(m role.Message) (role.Output, error) {
 		r.logf("  %s %s → %s (%d bytes)", m.Label, m.From, m.To, len(m.Bytes))
 		r.genuine++
 		r.toIUT = append(r.toIUT, m)
+		r.tr.add(m, false)
 		o, err := r.iut.Handle(m.From, m.Bytes)
 		if err != nil {
 			r.logf("    IUT: %v", err)
@@ -393,8 +403,16 @@ func (r *caseRun) deliver(m role.Message) (role.Output, error) {
 	r.logf("  %s %s → %s (%d bytes)", m.Label, m.From, m.To, len(m.Bytes))
 	o, err := p.Handle(m.From, m.Bytes)
 	r.refEvents = append(r.refEvents, o.Events...)
+	for _, e := range o.Events {
+		if e.Kind == role.MessageAccepted && e.Peer == r.iutName {
+			r.tr.accepted(e)
+		}
+	}
 	if err != nil {
 		if m.From == r.iutName {
+			if ierr := r.tr.check(); ierr != nil {
+				return o, failf("%v (and the reference %s rejected it: %v)", ierr, m.To, err)
+			}
 			return o, failf("the reference %s rejected %s from the IUT: %v", m.To, m.Label, err)
 		}
 		if len(r.inst.Case.RefOptions) > 0 {
@@ -419,6 +437,7 @@ func (r *caseRun) iutOutput(o role.Output) {
 			o.Messages[i].Label = "?"
 		}
 		r.fromIUT = append(r.fromIUT, o.Messages[i])
+		r.tr.add(o.Messages[i], true)
 	}
 	for _, e := range o.Events {
 		r.logf("    IUT event: %s", e)
