@@ -80,7 +80,7 @@ func imkeInvariants(t *transcript, fields func(entry) map[string][]byte) error {
 	hardened := t.variant == "hardened"
 	var inc increasing
 	var seals nonces
-	logins := map[string]int{}   // user → a1 count
+	logins := map[string]int{}    // user → a1 count
 	exchanges := map[string]int{} // pair → c1 count
 	relayed := t.relayed
 	for _, e := range t.entries {
