@@ -398,7 +398,7 @@ func (c *Client) RequestPeer(peer string) (role.Output, error) {
 	if c.phase != clientLoggedIn {
 		return role.Output{}, alert(role.UnexpectedMessage, "4.2", "not logged in")
 	}
-	if peer == c.cfg.Identity || peer == c.cfg.Server || !wire.ValidIdentity(peer) {
+	if (peer == c.cfg.Identity || peer == c.cfg.Server) && c.cfg.TestingOnlyDefect != testingOnlyHostileUser || !wire.ValidIdentity(peer) {
 		return role.Output{}, alert(role.UnknownPeer, "4.2", "cannot request peer %q", peer)
 	}
 	m, commit, err := c.sealToServer(&Item{Kind: ItemPeerRequest, Peer: peer}, "4.2")

@@ -217,6 +217,19 @@ func (c *Client) toPeer(id, label string, b []byte, relay bool) (role.Message, f
 	return m, commit, err
 }
 
+// relayAsIs is the hostile user's relay (testingOnlyHostileUser): body,
+// whatever it is, in a relay item to peer.
+func (c *Client) relayAsIs(peer string, body []byte) (role.Output, error) {
+	m, commit, err := c.toPeer(peer, "relay", body, true)
+	if err != nil {
+		return role.Output{}, err
+	}
+	commit()
+	var out role.Output
+	out.Send(m)
+	return out, nil
+}
+
 func relayNote(relayed bool) string {
 	if relayed {
 		return "relayed"
@@ -384,6 +397,9 @@ func (c *Client) Send(peer string, body []byte) (role.Output, error) {
 // relay is set.
 func (c *Client) SendVia(peer string, body []byte, relay bool) (role.Output, error) {
 	p := c.peers[peer]
+	if c.cfg.TestingOnlyDefect == testingOnlyHostileUser && relay && c.phase == clientLoggedIn && (p == nil || p.keys == nil) {
+		return c.relayAsIs(peer, body)
+	}
 	if c.phase != clientLoggedIn || p == nil || p.keys == nil {
 		return role.Output{}, alert(role.UnexpectedMessage, "4.7", "no session key with %q", peer)
 	}

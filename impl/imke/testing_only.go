@@ -19,6 +19,11 @@ const (
 	// testingOnlyRogueReRelay: a malicious server that relays every
 	// relayed message twice, the second time under a fresh 4.3.
 	testingOnlyRogueReRelay = "imke-rogue-re-relay"
+	// testingOnlyHostileUser: a dishonest user's client, which sends what
+	// an honest one refuses to: a peer request for itself or the server,
+	// and, for a peer it shares no key with, a relay item carrying the
+	// send's body as it is (any message type, to anyone).
+	testingOnlyHostileUser = "imke-hostile-user"
 )
 
 // OptionTestingOnlyDefect is the harness option that selects a defect.

@@ -16,7 +16,7 @@ func (c *Client) RequestPeer(id string) (role.Output, error) {
 	if !c.loggedIn {
 		return role.Output{}, alert("E1", role.UnexpectedMessage, "not logged in")
 	}
-	if !wire.ValidIdentity(id) || id == c.cfg.ID || id == c.cfg.Server {
+	if !wire.ValidIdentity(id) || (id == c.cfg.ID || id == c.cfg.Server) && c.cfg.TestingOnlyDefect != testingOnlyHostileUser {
 		return role.Output{}, alert("E1", role.UnknownPeer, fmt.Sprintf("cannot request %q", id))
 	}
 	m := &PeerRequest{Suite: c.cfg.Suite.ID, Peer: id}

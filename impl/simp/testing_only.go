@@ -13,4 +13,8 @@ const (
 	testingOnlyKeyIndexReused = "simp-key-index-reused"
 	// testingOnlyE4SignatureUnchecked: B does not verify E4's signature.
 	testingOnlyE4SignatureUnchecked = "simp-e4-signature-unchecked"
+	// testingOnlyHostileUser: a dishonest user's client, which sends the
+	// requests an honest one refuses to make (E1 for itself or for the
+	// server), so that the gate can see what a server does with them.
+	testingOnlyHostileUser = "simp-hostile-user"
 )
