@@ -47,7 +47,9 @@ func simpHostile() []Case {
 	}
 	probe, probeEvents := simpTable().probe(defaultServer)
 	events := append(expectedEvents(script, defaultServer, defaultServer), probeEvents...)
-	connect := func(peer string) harness.Action { return harness.Action{Party: "eve", Verb: harness.Connect, Peer: peer} }
+	connect := func(peer string) harness.Action {
+		return harness.Action{Party: "eve", Verb: harness.Connect, Peer: peer}
+	}
 	return hostileCases("simp", "SIMP/E1", "simp-hostile-user", script, probe, events, []hostile{
 		{what: "hostile-user-asks-for-herself", summary: "asks S for her own key (E1 with ID_B = ID_A)",
 			clause: "simp.md §5 Key exchange", act: connect("eve"), label: "E1", expect: classes(role.WrongIdentity)},
@@ -66,7 +68,9 @@ func imkeHostile() []Case {
 	script := append([]harness.Action{{Party: "eve", Verb: harness.Login}}, base...)
 	probe, probeEvents := imkeTable().probe(defaultServer)
 	events := append(expectedEvents(script, defaultServer, defaultServer), probeEvents...)
-	connect := func(peer string) harness.Action { return harness.Action{Party: "eve", Verb: harness.Connect, Peer: peer} }
+	connect := func(peer string) harness.Action {
+		return harness.Action{Party: "eve", Verb: harness.Connect, Peer: peer}
+	}
 	return hostileCases("imke", "IMKE/4.2-peer-request", "imke-hostile-user", script, probe, events, []hostile{
 		{what: "hostile-user-asks-for-herself", summary: "asks S for her own public key",
 			clause: "imke.md §6.2, §16 #20", act: connect("eve"), label: "4.2", expect: classes(role.UnknownPeer, role.WrongIdentity)},
