@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/imcheck/imcheck/internal/version"
 	"github.com/imcheck/imcheck/model/proto"
 	"github.com/imcheck/imcheck/model/term"
 )
@@ -14,8 +15,10 @@ import (
 const SchemaVersion = "imcheck.model/v2"
 
 type jsonDoc struct {
-	Schema string       `json:"schema"`
-	Models []jsonReport `json:"models"`
+	Schema string `json:"schema"`
+	// Imcheck is the version of imcheck that made the report.
+	Imcheck string       `json:"imcheck_version"`
+	Models  []jsonReport `json:"models"`
 }
 
 type jsonReport struct {
@@ -86,7 +89,7 @@ func strs(ts []term.Term) []string {
 
 // WriteJSON writes reports in the documented schema.
 func WriteJSON(w io.Writer, reps []*Report) error {
-	doc := jsonDoc{Schema: SchemaVersion, Models: []jsonReport{}}
+	doc := jsonDoc{Schema: SchemaVersion, Imcheck: version.String(), Models: []jsonReport{}}
 	for _, r := range reps {
 		jr := jsonReport{Protocol: r.Protocol, File: r.File, Codes: r.Codes()}
 		for _, s := range r.Scenarios {
@@ -143,7 +146,7 @@ func (r *Report) WriteMermaid(w io.Writer) {
 			if c.Trace == nil {
 				continue
 			}
-			fmt.Fprintf(w, "%%%% %s / %s: attack on %s (%s)\n", r.Protocol, s.Name, c.Claim.ID, oneLine(c.Claim.Text))
+			fmt.Fprintf(w, "%%%% %s / %s: attack on %s (%s)\n", r.Name(), s.Name, c.Claim.ID, oneLine(c.Claim.Text))
 			c.Trace.WriteMermaid(w)
 			fmt.Fprintln(w)
 		}

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"io"
+	"path"
 	"strings"
 	"time"
 )
@@ -92,12 +93,12 @@ func (s *ScenarioResult) Bound() string {
 	if len(s.Dishonest) > 0 {
 		d = strings.Join(s.Dishonest, " ")
 	}
-	return fmt.Sprintf("%d sessions, honest %s, dishonest %s, %s matching", s.Sessions, strings.Join(s.Honest, " "), d, typ)
+	return fmt.Sprintf("%s, honest %s, dishonest %s, %s matching", Count(s.Sessions, "session"), strings.Join(s.Honest, " "), d, typ)
 }
 
 // WriteText writes the report as plain text.
 func (r *Report) WriteText(w io.Writer, traces bool) {
-	fmt.Fprintf(w, "%s (%s)\n", r.Protocol, r.File)
+	fmt.Fprintf(w, "%s (%s)\n", r.Name(), r.File)
 	for _, s := range r.Scenarios {
 		fmt.Fprintf(w, "  scenario %s: %s; %d states\n", s.Name, s.Bound(), s.States)
 		for _, c := range s.Claims {
@@ -106,7 +107,7 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 			case VerdictProved:
 				v = "PROVED (any number of sessions)"
 			case VerdictAttack:
-				v = fmt.Sprintf("ATTACK (%d steps)", c.Trace.Length)
+				v = fmt.Sprintf("ATTACK (%s)", Count(c.Trace.Length, "step"))
 			case VerdictTimeout:
 				v = "UNDECIDED (stopped at the timeout)"
 			case VerdictUnreached:
@@ -139,4 +140,24 @@ func (r *Report) sc(name string) *Scenario {
 		}
 	}
 	return nil
+}
+
+// Count is n and the noun, plural unless n is 1: "1 session", "3 steps".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Name is the model's name as attack IDs (NAME/scenario#claim) and
+// docs/claims.md spell it: the file's name without ".imp" (imke-b-hardened)
+// when the protocol's declared name is that with underscores
+// (imke_b_hardened), else the declared name.
+func (r *Report) Name() string {
+	stem := strings.TrimSuffix(path.Base(r.File), ".imp")
+	if strings.ReplaceAll(stem, "-", "_") == r.Protocol {
+		return stem
+	}
+	return r.Protocol
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/imcheck/imcheck/adversary"
 	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/internal/version"
+	"github.com/imcheck/imcheck/model"
 )
 
 func init() {
@@ -150,7 +152,10 @@ func runAttackReplay(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(v)
+		enc.Encode(struct {
+			Imcheck string `json:"imcheck_version"`
+			*adversary.Verdict
+		}{version.String(), v})
 	} else {
 		printVerdict(stdout, v)
 	}
@@ -226,7 +231,7 @@ func replayModelReport(b []byte, suiteName string, seed uint64, stdout, stderr i
 			status = exitFailure
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: model attack (%d steps) → on %s: %s\n", m.Claim, m.Steps, variant, v.Summary())
+		fmt.Fprintf(stdout, "%s: model attack (%s) → on %s: %s\n", m.Claim, model.Count(m.Steps, "step"), variant, v.Summary())
 		if len(v.Violations) > 0 || !v.BlockedAsDeclared() {
 			status = exitFailure
 		}
@@ -313,10 +318,10 @@ func claimRowID(line string) (adversary.ClaimID, bool) {
 func replayGamma(t adversary.ModelTrace, suiteName string, seed uint64, stdout io.Writer) int {
 	g, err := t.Gamma(orDefault(suiteName, "modern"), max(seed, 1))
 	if err != nil {
-		fmt.Fprintf(stdout, "%s: model attack (%d steps) — γ: %v\n", t.Claim, len(t.Steps), err)
+		fmt.Fprintf(stdout, "%s: model attack (%s) — γ: %v\n", t.Claim, model.Count(len(t.Steps), "step"), err)
 		return exitOK
 	}
-	fmt.Fprintf(stdout, "%s: model attack (%d steps) → γ on %s:\n", t.Claim, len(t.Steps), g.Verdict.Variant)
+	fmt.Fprintf(stdout, "%s: model attack (%s) → γ on %s:\n", t.Claim, model.Count(len(t.Steps), "step"), g.Verdict.Variant)
 	for _, s := range g.Steps {
 		fmt.Fprintf(stdout, "    %-22s %s\n", s.Model, s.Action)
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/imcheck/imcheck/model"
@@ -154,7 +153,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) (files []string, status i
 
 // writeCheckSummary closes the text output with one line of totals.
 func writeCheckSummary(w io.Writer, reps []*model.Report) {
-	var scenarios, attacks, holds, other, states int
+	var scenarios, attacks, proved, holds, other, states int
 	for _, r := range reps {
 		for _, sc := range r.Scenarios {
 			scenarios++
@@ -163,6 +162,8 @@ func writeCheckSummary(w io.Writer, reps []*model.Report) {
 				switch {
 				case c.Verdict == model.VerdictAttack:
 					attacks++
+				case c.Verdict == model.VerdictProved:
+					proved++
 				case c.Reached && c.Verdict == model.VerdictNoAttack:
 					holds++
 				default:
@@ -171,15 +172,16 @@ func writeCheckSummary(w io.Writer, reps []*model.Report) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nsummary: %d models, %d scenarios, %d states: %d claims attacked, %d hold within the bound, %d undecided or not reached\n",
-		len(reps), scenarios, states, attacks, holds, other)
+	fmt.Fprintf(w, "\nsummary: %s, %s, %s: %s attacked, %d proved, %d hold within the bound, %d undecided or not reached\n",
+		model.Count(len(reps), "model"), model.Count(scenarios, "scenario"), model.Count(states, "state"),
+		model.Count(attacks, "claim"), proved, holds, other)
 }
 
 // writeHardenedAttacks follows the report of a hardened model with where
 // docs/claims.md explains each attack the model still has: a known limit
 // of the fixes, or an attack the profile admits.
 func writeHardenedAttacks(w io.Writer, r *model.Report) {
-	name := strings.TrimSuffix(path.Base(r.File), ".imp")
+	name := r.Name()
 	if !strings.HasSuffix(name, "-hardened") {
 		return
 	}

@@ -55,7 +55,7 @@ func TestCheckSummaryLine(t *testing.T) {
 		file, want string
 		status     int
 	}{
-		{"../../model/protocols/nsl.imp", "summary: 1 models, 1 scenarios", exitOK},
+		{"../../model/protocols/nsl.imp", "summary: 1 model, 1 scenario", exitOK},
 		{"../../model/protocols/nspk.imp", "5 claims attacked", exitFailure},
 	} {
 		var out, errb strings.Builder

@@ -63,7 +63,7 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 			verdict := "no attack within the bound"
 			switch {
 			case cr.Trace != nil:
-				verdict = fmt.Sprintf("ATTACK (%d steps, [trace](#%s))", cr.Trace.Length, anchor(v.attackID()))
+				verdict = fmt.Sprintf("ATTACK (%s, [trace](#%s))", model.Count(cr.Trace.Length, "step"), anchor(v.attackID()))
 				fmt.Fprintf(&diagrams, "\n### %s\n\n%s: %s\n\n```mermaid\n", v.attackID(), cr.Claim.ID, cr.Claim.Text)
 				cr.Trace.WriteMermaid(&diagrams)
 				diagrams.WriteString("```\n")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,5 +68,31 @@ func TestOutputsCreatedBeforeTheRun(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(tr); len(m) != 1 {
 		t.Errorf("no trace written")
+	}
+}
+
+// TestReportsRecordVersion: every JSON report says which imcheck made it
+// and what it ran.
+func TestReportsRecordVersion(t *testing.T) {
+	cases := []struct {
+		args []string
+		what string // a JSON key naming what was run
+	}{
+		{[]string{"check", "--format", "json", "../../model/protocols/ping.imp"}, `"file": "../../model/protocols/ping.imp"`},
+		{[]string{"attack", "replay", "imke-reflection", "--json"}, `"attack": "imke-reflection"`},
+	}
+	for _, c := range cases {
+		var out, errb strings.Builder
+		run(c.args, &out, &errb)
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(out.String()), &doc); err != nil {
+			t.Fatalf("%q: %v\n%s", c.args, err, out.String())
+		}
+		if v, _ := doc["imcheck_version"].(string); v == "" {
+			t.Errorf("%q: no imcheck_version", c.args)
+		}
+		if !strings.Contains(out.String(), c.what) {
+			t.Errorf("%q: report lacks %s", c.args, c.what)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/impl/suite"
 	"github.com/imcheck/imcheck/impl/wire"
 )
 
@@ -18,7 +19,12 @@ func Describe(msg []byte) (string, []role.Field, error) {
 	if label == "" {
 		return "", nil, alert(role.DecodeError, "", "message type 0x%02x is not IMKE", h.Type)
 	}
-	f := []role.Field{{Name: "suite", Value: fmt.Sprintf("0x%04x", h.Suite)}}
+	// The suite by name, as SIMP's transcripts show it; an unknown id in hex.
+	suiteName := fmt.Sprintf("0x%04x", h.Suite)
+	if s, err := suite.ByID(suite.ID(h.Suite)); err == nil {
+		suiteName = s.Name
+	}
+	f := []role.Field{{Name: "suite", Value: suiteName}}
 	size := func(name string, b []byte) role.Field {
 		return role.Field{Name: name, Value: fmt.Sprintf("%d bytes", len(b))}
 	}

@@ -24,7 +24,7 @@ type Message struct {
 }
 
 func (m Message) String() string {
-	return fmt.Sprintf("%s %s -> %s (%d bytes)", m.Label, m.From, m.To, len(m.Bytes))
+	return fmt.Sprintf("%s %s → %s (%d bytes)", m.Label, m.From, m.To, len(m.Bytes))
 }
 
 // Output is what a role produces in one step: messages to send and events
