@@ -134,7 +134,7 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) 
 		Honest: honestOf(sc), Dishonest: dishonestOf(sc), States: out.States, Rejected: out.Rejected,
 		Elapsed: out.Elapsed}
 	for _, c := range out.Claims {
-		cr := &ClaimResult{Claim: c.Claim, States: c.States, Reached: c.Reached, Trace: c.Trace}
+		cr := &ClaimResult{Claim: c.Claim, States: c.States, Reached: c.Reached, HonestRun: c.HonestRun, Trace: c.Trace}
 		switch {
 		case c.Trace != nil:
 			cr.Verdict = VerdictAttack

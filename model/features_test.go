@@ -169,3 +169,39 @@ func moveStep(tr *proto.Trace, i int, after func(proto.Step) bool) *proto.Trace 
 	}
 	return c
 }
+
+// TestHonestRun: a claim that only an attacker-made message reaches is
+// reached, but no honest run reaches it; a plain exchange has an honest
+// run to every claim.
+func TestHonestRun(t *testing.T) {
+	src := `protocol p
+role A(A: user, B: user) {
+  knows A, B
+  fresh N: nonce
+  send m: <A, h(N)>
+}
+role B(B: user, A: user) {
+  knows A, B
+  var X: nonce
+  recv m: <A, X>
+  claim got: alive A
+}
+scenario s { users a, b dishonest e sessions 2 }
+`
+	_, vs := verdicts(t, "ping", src)
+	if c := vs["got"]; !c.Reached || c.HonestRun {
+		t.Errorf("got: reached %v, honest run %v; want reached only with the attacker", c.Reached, c.HonestRun)
+	}
+	_, vs = verdicts(t, "ping", strings.Replace(src, "var X: nonce", "var X", 1))
+	if c := vs["got"]; !c.Reached || !c.HonestRun {
+		t.Errorf("untyped X: reached %v, honest run %v; want an honest run", c.Reached, c.HonestRun)
+	}
+	for _, name := range []string{"nssk", "nssk-amended", "dh-signed", "eke"} {
+		_, vs := verdicts(t, name, "")
+		for id, c := range vs {
+			if !c.HonestRun {
+				t.Errorf("%s %s: no honest run", name, id)
+			}
+		}
+	}
+}

@@ -44,14 +44,16 @@ type jsonBound struct {
 }
 
 type jsonClaim struct {
-	ID      string     `json:"id"`
-	Role    string     `json:"role"`
-	Kind    string     `json:"kind"`
-	Text    string     `json:"text"`
-	Line    int        `json:"line"`
-	Verdict string     `json:"verdict"`
-	Reached bool       `json:"reached"`
-	Trace   *jsonTrace `json:"trace,omitempty"`
+	ID      string `json:"id"`
+	Role    string `json:"role"`
+	Kind    string `json:"kind"`
+	Text    string `json:"text"`
+	Line    int    `json:"line"`
+	Verdict string `json:"verdict"`
+	Reached bool   `json:"reached"`
+	// HonestRun: an execution without the attacker reaches the claim
+	HonestRun bool       `json:"honest_run"`
+	Trace     *jsonTrace `json:"trace,omitempty"`
 }
 
 type jsonTrace struct {
@@ -97,7 +99,7 @@ func WriteJSON(w io.Writer, reps []*Report) error {
 				Bound: jsonBound{Sessions: s.Sessions, Honest: nonNil(s.Honest), Dishonest: nonNil(s.Dishonest), Typed: s.Typed}}
 			for _, c := range s.Claims {
 				jc := jsonClaim{ID: c.Claim.ID, Role: c.Claim.Role.Name, Kind: c.Claim.Kind.String(),
-					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), Reached: c.Reached}
+					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), Reached: c.Reached, HonestRun: c.HonestRun}
 				if t := c.Trace; t != nil {
 					jt := &jsonTrace{Length: t.Length, Hit: t.Hit, Explain: t.Explain()}
 					if t.Kind == proto.ClaimUnique {

@@ -39,6 +39,11 @@ type ClaimResult struct {
 	// the bound: "no attack" then says nothing (e.g. the claim needs an
 	// agent the scenario makes dishonest).
 	Reached bool
+	// HonestRun: an execution without the attacker (honest agents, every
+	// message delivered unchanged) reaches the claim within the bound.
+	// False for a reached claim means the claim is reached only with the
+	// attacker's help or a dishonest agent's.
+	HonestRun bool
 }
 
 // Attacked reports whether any claim of the report has an attack.
@@ -114,6 +119,15 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 				v = "UNREACHED (no honest session reached the claim within the bound)"
 			}
 			fmt.Fprintf(w, "    %-28s %-44s %s\n", c.Claim.ID, c.Claim.Text, v)
+		}
+		var noRun []string
+		for _, c := range s.Claims {
+			if !c.HonestRun {
+				noRun = append(noRun, c.Claim.ID)
+			}
+		}
+		if len(noRun) > 0 {
+			fmt.Fprintf(w, "    no honest run reaches %s: only the attacker or a dishonest agent gets there\n", strings.Join(noRun, ", "))
 		}
 		if !traces {
 			continue

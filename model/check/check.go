@@ -340,3 +340,10 @@ func matchGround(th *term.Theory, typed bool, pat, t term.Term, env []term.Term,
 	}
 	return false
 }
+
+// Match matches a role pattern against a ground message as a receiving
+// session does, binding the unbound variables of env (the honest-run search
+// of model/search uses it).
+func Match(th *term.Theory, typed bool, pat, t term.Term, env []term.Term) bool {
+	return matchPattern(th, typed, pat, t, env)
+}

@@ -35,6 +35,10 @@ func (t *Trace) WriteText(w io.Writer, indent string) {
 			}
 		case StepReveal:
 			n++
+			if s.Role != "" { // a session-value reveal of the scenario
+				fmt.Fprintf(w, "%s%2d. reveal %v (%s, session #%d)\n", indent, n, term.Tuple(s.Args...), s.Label, s.Session)
+				break
+			}
 			fmt.Fprintf(w, "%s%2d. reveal %v (after #%d reached %s)\n", indent, n, term.Tuple(s.Args...), s.Session, s.Label)
 		}
 	}

@@ -78,6 +78,9 @@ type ClaimOutcome struct {
 	Stopped bool
 	// Reached: some honest session reached the claim.
 	Reached bool
+	// HonestRun: an execution without the attacker, honest agents only,
+	// reaches the claim within the bound (honest.go).
+	HonestRun bool
 	// States explored by the search that decided the claim.
 	States int
 }
@@ -129,7 +132,9 @@ func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, opt Op
 	for _, c := range fs {
 		run([]*proto.Claim{c}, 0)
 	}
-	for _, c := range p.Claims {
+	hr := honestRuns(ctx, p, sc, n)
+	for i, c := range p.Claims {
+		results[c].HonestRun = hr[i]
 		res.Claims = append(res.Claims, results[c])
 	}
 	res.Elapsed = time.Since(t0)
