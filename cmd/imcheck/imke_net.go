@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os/signal"
 	"slices"
@@ -149,7 +150,7 @@ func serveIMKE(ctx context.Context, ln net.Listener, cfg imkeServeConfig, log io
 	}
 	fmt.Fprintf(log, "imcheck serve imke: %s on %s (suite %s, %s, storage %s, users %s)\n", srv.Name(), ln.Addr(), cfg.suite.Name, cfg.variant, cfg.storage, cfg.users)
 	fmt.Fprintf(log, "server key fingerprint:\n%s\n", imke.FingerprintOf(cfg.suite, sk.Public()))
-	return netio.Serve(ctx, ln, srv, netio.ServerOptions{Log: log})
+	return netio.Serve(ctx, ln, srv, netio.ServerOptions{Log: slog.New(slog.NewTextHandler(log, nil))})
 }
 
 // runClientIMKE implements: imcheck client imke --server ADDR --user NAME

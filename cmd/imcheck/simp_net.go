@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os/signal"
 	"strings"
@@ -89,7 +90,7 @@ func serveSIMP(ctx context.Context, ln net.Listener, o simpOptions, log io.Write
 		return err
 	}
 	fmt.Fprintf(log, "imcheck serve simp: %s on %s (suite %s, %s, m=%d, rounds=%d)\n", srv.Name(), ln.Addr(), st.Name, v, *o.m, *o.rounds)
-	return netio.Serve(ctx, ln, srv, netio.ServerOptions{Log: log})
+	return netio.Serve(ctx, ln, srv, netio.ServerOptions{Log: slog.New(slog.NewTextHandler(log, nil))})
 }
 
 func checkQuiet(o simpOptions) (st *suite.Suite, v simp.Variant, err error) {

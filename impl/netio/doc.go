@@ -1,7 +1,18 @@
 // Package netio runs sans-IO protocol roles over TCP (docs/spec/wire.md
-// §"Framing"). It owns sockets and goroutines so the roles need none: the
-// server serialises every call into its role, and a client pumps frames
-// into its role until an event it waits for.
+// §4–§6). It owns sockets and goroutines so the roles need none.
+//
+// The server isolates clients: each connection has a reader and a writer
+// with a bounded outgoing queue, and a client that stops reading is
+// disconnected when its queue fills or a write deadline passes, never
+// holding a lock that others need. Reads have deadlines (the first frame,
+// between frames, within a frame), a frame body grows only as its bytes
+// arrive and within a server-wide budget, connections are capped per
+// address and in all, Accept errors are retried with back-off, and Serve
+// closes every connection when its context ends. Every call into the role
+// is serialised; an optional Durable commits each accepted change before
+// any answer leaves; an optional LoginLimiter limits failed logins per
+// account. A frame the server refuses is answered with an alert frame
+// (wire.md §5) and summarised, not logged line by line.
 //
 // Routing: every frame carries an envelope {To, From, Payload}. A client
 // sets From to its own identity; the server binds a connection to the

@@ -38,9 +38,47 @@ func ReadFrame(r io.Reader) ([]byte, error) {
 	if n > MaxFrame {
 		return nil, fmt.Errorf("wire: frame of %d bytes exceeds %d", n, MaxFrame)
 	}
-	body := make([]byte, n)
-	if _, err := io.ReadFull(r, body); err != nil {
+	body, err := ReadBody(r, int(n), nil)
+	if err != nil {
 		return nil, fmt.Errorf("wire: truncated frame body: %w", err)
+	}
+	return body, nil
+}
+
+// bodyChunk is how much ReadBody adds to its buffer at a time.
+const bodyChunk = 16 << 10
+
+// ReadBody reads exactly n bytes from r into a buffer that grows (doubling,
+// from 16 KiB) as bytes arrive, never by what a header announces: a peer
+// that announces 1 MiB and sends nothing costs nothing. grow, if not nil,
+// is called before the buffer grows by k bytes and may refuse; its error
+// is returned.
+func ReadBody(r io.Reader, n int, grow func(k int) error) ([]byte, error) {
+	var body []byte
+	for len(body) < n {
+		if len(body) == cap(body) {
+			c := min(n, max(2*cap(body), bodyChunk))
+			if grow != nil {
+				if err := grow(c - cap(body)); err != nil {
+					return nil, err
+				}
+			}
+			body = append(make([]byte, 0, c), body...)
+		}
+		m, err := r.Read(body[len(body):cap(body)])
+		body = body[:len(body)+m]
+		if err != nil && len(body) == n {
+			err = nil
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	if body == nil {
+		body = []byte{}
 	}
 	return body, nil
 }
