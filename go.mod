@@ -7,6 +7,7 @@ require (
 	github.com/cloudflare/circl v1.6.3
 	github.com/leanovate/gopter v0.2.11
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	go.etcd.io/bbolt v1.4.3
 	golang.org/x/crypto v0.58.0
 	golang.org/x/text v0.43.0
 	pgregory.net/rapid v1.3.0
@@ -18,3 +19,4 @@ require (
 	go.etcd.io/bbolt v1.4.3 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )
+require golang.org/x/sys v0.49.0 // indirect
