@@ -20,3 +20,4 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 )
 require golang.org/x/sys v0.49.0 // indirect
+require golang.org/x/sys v0.49.0

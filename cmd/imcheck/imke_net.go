@@ -2,22 +2,23 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"os/signal"
+	"os"
 	"slices"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/imke"
 	"github.com/imcheck/imcheck/impl/netio"
 	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/impl/store"
 	"github.com/imcheck/imcheck/impl/suite"
 	"github.com/imcheck/imcheck/impl/wire"
 )
@@ -26,21 +27,23 @@ import (
 
 func init() {
 	register(command{
-		name:    "serve imke",
-		summary: "run the IMKE server S over TCP",
+		name:     "serve imke",
+		summary:  "run the IMKE server S over TCP, its accounts kept in a database",
+		synopsis: "--listen ADDR [--db PATH] [--user NAME:PASSWORD]... [flags]",
 		exits: []exitHelp{
-			{exitOK, "the server stopped after an interrupt"},
+			{exitOK, "stopped by SIGINT or SIGTERM"},
 			{exitFailure, "the server failed"},
-			{exitUsage, "bad arguments, or the address cannot be listened on"},
+			{exitUsage, "bad arguments, an address that cannot be listened on, or a database made for another deployment"},
 		},
 		run: runServeIMKE,
 	})
 	register(command{
-		name:    "client imke",
-		summary: "run an IMKE user over TCP: log in, get a peer's key, transport a session key, chat",
+		name:     "client imke",
+		summary:  "an IMKE user over TCP: log in, then chat (or --send for scripts)",
+		synopsis: "--server ADDR --user NAME [--password P] [--peer NAME] [--send TEXT]... [flags]",
 		exits: []exitHelp{
-			{exitOK, "everything asked for happened"},
-			{exitFailure, "something did not happen in time, or the server or peer rejected a message"},
+			{exitOK, "done: /quit, end of input, or everything the script asked for happened"},
+			{exitFailure, "the server refused (the reason is printed in words), a timeout, or a lost connection"},
 			{exitUsage, "bad arguments"},
 		},
 		run: runClientIMKE,
@@ -85,91 +88,150 @@ func (t *textList) Set(v string) error {
 
 // imkeServeConfig is what serve imke needs.
 type imkeServeConfig struct {
-	suite   *suite.Suite
-	variant imke.Variant
-	storage imke.PasswordStorage
-	seed    uint64
-	users   userList // empty: alice and bob with provisioned passwords
+	suite     *suite.Suite
+	variant   imke.Variant
+	storage   imke.PasswordStorage
+	seed      uint64
+	users     userList // accounts to add or replace
+	remove    []string // accounts to remove
+	db        string   // "" means store.Memory
+	publicKey string   // file to write KU_S to, or ""
 }
 
-// runServeIMKE implements: imcheck serve imke --listen ADDR [--suite NAME]
-// [--variant NAME] [--storage password|image] [--seed N]
-// [--user NAME:PASSWORD ...]. It serves until interrupted.
+// runServeIMKE implements: imcheck serve imke --listen ADDR [--db PATH]
+// [--suite NAME] [--variant NAME] [--storage password|image] [--seed N]
+// [--user NAME:PASSWORD ...] [--remove-user NAME ...] and the serve
+// flags. It serves until SIGINT or SIGTERM.
 func runServeIMKE(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve imke", stderr)
 	o := addIMKEFlags(fs, "classic")
-	listen := fs.String("listen", "", "address to listen on, e.g. 127.0.0.1:7020 (required)")
+	sf := addServeFlags(fs, "imke")
 	users := userList{}
-	fs.Var(users, "user", "a user NAME:PASSWORD (repeatable; default: alice and bob with the seed's provisioned passwords)")
+	fs.Var(users, "user", "add or replace the account NAME:PASSWORD in the database (repeatable); a new database without any gets alice and bob with the seed's provisioned passwords")
+	var remove stringList
+	fs.Var(&remove, "remove-user", "remove this account from the database (repeatable)")
 	if st, ok := parseFlags(fs, args, false); !ok {
 		return st
 	}
-	if *listen == "" {
-		fmt.Fprintln(stderr, "imcheck serve imke: --listen is required")
+	if p := sf.check(); p != "" {
+		fmt.Fprintf(stderr, "imcheck serve imke: %s\n", p)
 		return exitUsage
 	}
 	s, v, st, ok := o.check("serve imke", stderr)
 	if !ok {
 		return exitUsage
 	}
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		fmt.Fprintf(stderr, "imcheck serve imke: %v\n", err)
-		return exitUsage
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := serveIMKE(ctx, ln, imkeServeConfig{suite: s, variant: v, storage: st, seed: *o.seed, users: users}, stdout); err != nil {
-		fmt.Fprintf(stderr, "imcheck serve imke: %v\n", err)
-		return exitFailure
-	}
-	return exitOK
+	log, _ := newLogger(stderr, *sf.logLevel, *sf.logFormat)
+	cfg := imkeServeConfig{suite: s, variant: v, storage: st, seed: *o.seed, users: users, remove: remove, db: *sf.db, publicKey: *sf.publicKey}
+	return listenAndServe("serve imke", *sf.listen, stderr, func(ctx context.Context, ln net.Listener) error {
+		return serveIMKE(ctx, ln, cfg, sf.options(log, s, imkeLoginAccount))
+	})
 }
 
-// serveIMKE runs S on ln until ctx ends.
-func serveIMKE(ctx context.Context, ln net.Listener, cfg imkeServeConfig, log io.Writer) error {
+// imkeLoginAccount says whether payload is a login (a1) and for whom.
+func imkeLoginAccount(payload []byte) (string, bool) {
+	if len(payload) == 0 || payload[0] != imke.TypeLoginRequest {
+		return "", false
+	}
+	m, err := imke.UnmarshalLoginRequest(payload)
+	if err != nil {
+		return "", false
+	}
+	return m.ID, true
+}
+
+// serveIMKE runs S on ln until ctx ends, its accounts kept in cfg.db.
+func serveIMKE(ctx context.Context, ln net.Listener, cfg imkeServeConfig, opts netio.ServerOptions) error {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
 	setup := harness.DefaultSetup("imke", cfg.suite, string(cfg.variant))
 	setup.Seed = suite.SeedBytes(cfg.seed)
 	sk, err := cfg.suite.NewPrivateKey(setup.ServerKeySeed())
 	if err != nil {
 		return err
 	}
-	records := map[string][]byte{}
-	if len(cfg.users) == 0 {
-		cfg.users = userList{}
+	if cfg.db == "" {
+		cfg.db = store.Memory
+	}
+	db, err := store.Open(cfg.db)
+	if err != nil {
+		return usageError{err}
+	}
+	defer db.Close()
+	fp := imke.FingerprintOf(cfg.suite, sk.Public())
+	created, err := db.Bind(store.Deployment{Protocol: "imke", Suite: cfg.suite.Name, Variant: string(cfg.variant), ServerID: imke.DefaultServer,
+		ServerKey: hex.EncodeToString(fp.Digest), Storage: string(cfg.storage)})
+	if err != nil {
+		return usageError{err}
+	}
+	accts := store.IMKEAccounts{DB: db}
+	for _, u := range cfg.remove {
+		if err := accts.Delete(u); err != nil {
+			return err
+		}
+	}
+	records, err := accts.All()
+	if err != nil {
+		return err
+	}
+	add := map[string][]byte{}
+	if created && len(cfg.users) == 0 {
 		for _, u := range setup.Users {
-			cfg.users[u] = setup.Password(u)
+			add[u] = imke.PasswordRecord(cfg.storage, u, []byte(setup.Password(u)))
 		}
 	}
 	for u, pw := range cfg.users {
-		records[u] = imke.PasswordRecord(cfg.storage, u, []byte(pw))
+		add[u] = imke.PasswordRecord(cfg.storage, u, []byte(pw))
+	}
+	if err := accts.Put(add); err != nil {
+		return err
+	}
+	for u, r := range add {
+		records[u] = r
 	}
 	srv, err := imke.NewServer(imke.ServerConfig{Suite: cfg.suite, Variant: cfg.variant, Key: sk, Users: records, Storage: cfg.storage})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "imcheck serve imke: %s on %s (suite %s, %s, storage %s, users %s)\n", srv.Name(), ln.Addr(), cfg.suite.Name, cfg.variant, cfg.storage, cfg.users)
-	fmt.Fprintf(log, "server key fingerprint:\n%s\n", imke.FingerprintOf(cfg.suite, sk.Public()))
-	return netio.Serve(ctx, ln, srv, netio.ServerOptions{Log: slog.New(slog.NewTextHandler(log, nil))})
+	if cfg.publicKey != "" {
+		if err := writePublicKey(cfg.publicKey, sk.Public()); err != nil {
+			return usageError{err}
+		}
+	}
+	names := make([]string, 0, len(records))
+	for u := range records {
+		names = append(names, u)
+	}
+	sort.Strings(names)
+	opts.Log.Info("database", "path", cfg.db, "new", created, "accounts", strings.Join(names, " "))
+	opts.Log.Info("server key fingerprint", "words", strings.Join(fp.Words, " "), "hex", fp.Hex)
+	return serverRole(ctx, ln, srv, opts, "protocol", "imke", "suite", cfg.suite.Name, "variant", string(cfg.variant), "storage", string(cfg.storage))
 }
 
 // runClientIMKE implements: imcheck client imke --server ADDR --user NAME
-// --password P [--suite NAME] [--variant NAME] [--storage S]
-// [--seed N | --server-key FILE] [--peer NAME --send TEXT ...] [--relay]
-// [--recv N [--reply TEXT]] [--timeout D].
+// [--password P] [--suite NAME] [--variant NAME] [--storage S]
+// [--seed N | --server-key FILE] [--peer NAME] [--relay]
+// [--send TEXT ...] [--recv N [--reply TEXT]] [--timeout D]. It logs in,
+// then chats on stdin/stdout; with --send or --recv it runs the script
+// instead.
 func runClientIMKE(args []string, stdout, stderr io.Writer) int {
+	return clientIMKECmd(args, os.Stdin, stdout, stderr)
+}
+
+func clientIMKECmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("client imke", stderr)
 	o := addIMKEFlags(fs, "classic")
 	server := fs.String("server", "", "server address (required)")
 	user := fs.String("user", "", "your identity ID_A (required)")
-	password := fs.String("password", "", "your password P_A (required)")
-	keyFile := fs.String("server-key", "", "file with KU_S in hex (default: the key of a server started with --seed)")
-	peer := fs.String("peer", "", "user to talk to (needs --send)")
+	password := fs.String("password", "", "your password P_A (default: the seed's provisioned password for --user, as the default accounts have)")
+	keyFile := fs.String("server-key", "", "file with KU_S in hex, as serve --public-key writes it (default: the key of a server started with --seed)")
+	peer := fs.String("peer", "", "user to talk to (the chat's first peer; with --send, the script's)")
 	var sends textList
-	fs.Var(&sends, "send", "a message for --peer (repeatable)")
+	fs.Var(&sends, "send", "script: a message for --peer (repeatable)")
 	relay := fs.Bool("relay", false, "send c1–c3 and 4.7 through the server")
-	recv := fs.Int("recv", 0, "wait for this many messages from peers and print them")
-	reply := fs.String("reply", "", "after --recv, answer each peer that wrote with this text")
+	recv := fs.Int("recv", 0, "script: wait for this many messages from peers and print them")
+	reply := fs.String("reply", "", "script: after --recv, answer each peer that wrote with this text")
 	timeout := fs.Duration("timeout", 10*time.Second, "give up waiting after this long")
 	if st, ok := parseFlags(fs, args, false); !ok {
 		return st
@@ -181,11 +243,8 @@ func runClientIMKE(args []string, stdout, stderr io.Writer) int {
 	if !wire.ValidIdentity(*user) {
 		problems = append(problems, "--user must be a printable identity")
 	}
-	if *password == "" {
-		problems = append(problems, "--password is required")
-	}
-	if (*peer == "") != (len(sends) == 0) {
-		problems = append(problems, "--peer and --send go together")
+	if len(sends) > 0 && *peer == "" {
+		problems = append(problems, "--send needs --peer")
 	}
 	if *peer != "" && (*peer == *user || !wire.ValidIdentity(*peer)) {
 		problems = append(problems, "--peer must be another user")
@@ -215,39 +274,46 @@ func runClientIMKE(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "imcheck client imke: %v\n", err)
 		return exitUsage
 	}
-	c, err := imke.NewClient(imke.ClientConfig{Suite: s, Variant: v, Identity: *user, Password: []byte(*password), Storage: st, ServerKey: pub, Relay: *relay})
+	pw := *password
+	if pw == "" {
+		setup := harness.DefaultSetup("imke", s, string(v))
+		setup.Seed = suite.SeedBytes(*o.seed)
+		pw = setup.Password(*user)
+	}
+	c, err := imke.NewClient(imke.ClientConfig{Suite: s, Variant: v, Identity: *user, Password: []byte(pw), Storage: st, ServerKey: pub, Relay: *relay})
 	if err != nil {
 		fmt.Fprintf(stderr, "imcheck client imke: %v\n", err)
 		return exitUsage
 	}
 	fmt.Fprintf(stdout, "server key fingerprint (compare with the server's):\n%s\n", imke.FingerprintOf(s, pub))
-	if err := clientIMKE(c, *server, *peer, sends, *recv, *reply, *timeout, stdout, stderr); err != nil {
+	conn, err := netio.DialWith(netio.DialConfig{Addr: *server, Name: c.Name(), Server: imke.DefaultServer})
+	if err != nil {
 		fmt.Fprintf(stderr, "imcheck client imke: %v\n", err)
+		return exitFailure
+	}
+	defer conn.Close()
+	conn.Label = imke.Label
+	if err := loginIMKE(c, conn, *timeout, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "imcheck client imke: %s: %s\n", *user, describeErr(err))
+		return exitFailure
+	}
+	if len(sends) == 0 && !flagSet(fs, "recv") {
+		if err := newChat(c, conn, imke.DefaultServer, stdout, isTerminal(stdin), nil).run(stdin, *peer); err != nil {
+			fmt.Fprintf(stderr, "imcheck client imke: %s: %s\n", *user, describeErr(err))
+			return exitFailure
+		}
+		return exitOK
+	}
+	if err := scriptIMKE(c, conn, *peer, sends, *recv, *reply, *timeout, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "imcheck client imke: %s: %s\n", *user, describeErr(err))
 		return exitFailure
 	}
 	return exitOK
 }
 
-// clientIMKE logs in, optionally connects to peer and sends, then waits
-// for recv messages and answers their senders with reply.
-func clientIMKE(c *imke.Client, addr, peer string, sends []string, recv int, reply string, timeout time.Duration, stdout, stderr io.Writer) error {
-	conn, err := netio.Dial(addr, c.Name())
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	received := 0
-	var writers []string
+// loginIMKE runs a1–a3 and waits for the 4.3 login acceptance.
+func loginIMKE(c *imke.Client, conn *netio.Client, timeout time.Duration, stdout, stderr io.Writer) error {
 	conn.OnAlert = func(from string, err error) { fmt.Fprintf(stderr, "rejected a message from %s: %v\n", from, err) }
-	conn.OnEvent = func(e role.Event) {
-		if e.Kind == role.MessageAccepted && e.Peer != imke.DefaultServer {
-			received++
-			if !slices.Contains(writers, e.Peer) {
-				writers = append(writers, e.Peer)
-			}
-			fmt.Fprintf(stdout, "%s: %s\n", e.Peer, e.Body)
-		}
-	}
 	out, err := c.Login()
 	if err != nil {
 		return err
@@ -255,7 +321,7 @@ func clientIMKE(c *imke.Client, addr, peer string, sends []string, recv int, rep
 	var failed error
 	if _, err := conn.Pump(c, out, func(e role.Event) bool {
 		if e.Kind == role.Disconnected {
-			failed = fmt.Errorf("disconnected: %s", e.Note)
+			failed = fmt.Errorf("the server's answer did not prove it knows your password (%s): wrong password, or not the server you think", e.Note)
 			return true
 		}
 		return e.Kind == role.LoginAccepted
@@ -266,6 +332,23 @@ func clientIMKE(c *imke.Client, addr, peer string, sends []string, recv int, rep
 		return failed
 	}
 	fmt.Fprintf(stdout, "logged in as %s\n", c.Name())
+	return nil
+}
+
+// scriptIMKE optionally connects to peer and sends, then waits for recv
+// messages and answers their senders with reply.
+func scriptIMKE(c *imke.Client, conn *netio.Client, peer string, sends []string, recv int, reply string, timeout time.Duration, stdout, stderr io.Writer) error {
+	received := 0
+	var writers []string
+	conn.OnEvent = func(e role.Event) {
+		if e.Kind == role.MessageAccepted && e.Peer != imke.DefaultServer {
+			received++
+			if !slices.Contains(writers, e.Peer) {
+				writers = append(writers, e.Peer)
+			}
+			fmt.Fprintf(stdout, "%s: %s\n", e.Peer, e.Body)
+		}
+	}
 	if peer != "" {
 		out, err := c.RequestPeer(peer)
 		if err != nil {

@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/imcheck/imcheck/impl/imke"
 	"github.com/imcheck/imcheck/impl/suite"
@@ -48,7 +43,7 @@ func TestIMKEBadArguments(t *testing.T) {
 		{"serve", "imke", "--listen", "127.0.0.1:0", "--user", "nocolon"},
 		{"client", "imke", "--user", "alice", "--password", "x"},
 		{"client", "imke", "--server", "127.0.0.1:1", "--user", "alice", "--password", "x", "--reply", "hi"},
-		{"client", "imke", "--server", "127.0.0.1:1", "--user", "alice", "--password", "x", "--peer", "bob"},
+		{"client", "imke", "--server", "127.0.0.1:1", "--user", "alice", "--password", "x", "--send", "hi"},
 		{"client", "imke", "--server", "127.0.0.1:1", "--user", "alice", "--password", "x", "--peer", "alice", "--send", "hi"},
 		{"opcount", "imke", "--suite", "x"},
 		{"opcount", "--suite", "x"},
@@ -117,109 +112,4 @@ func hexOf(b []byte) string {
 		sb.WriteByte(digits[c&15])
 	}
 	return sb.String()
-}
-
-// TestIMKELoopbackChat: one server, two clients over TCP, direct and
-// relayed, both variants.
-func TestIMKELoopbackChat(t *testing.T) {
-	s, _ := suite.ByName("modern")
-	for _, v := range imke.Variants() {
-		for _, relay := range []bool{false, true} {
-			name := string(v)
-			if relay {
-				name += "/relay"
-			}
-			t.Run(name, func(t *testing.T) {
-				ln, err := net.Listen("tcp", "127.0.0.1:0")
-				if err != nil {
-					t.Fatal(err)
-				}
-				ctx, cancel := context.WithCancel(context.Background())
-				var srvLog imkeBuf
-				srvDone := make(chan error, 1)
-				users := userList{"alice": "pw-alice", "bob": "pw-bob"}
-				go func() {
-					srvDone <- serveIMKE(ctx, ln, imkeServeConfig{suite: s, variant: v, storage: imke.StorePassword, seed: 1, users: users}, &srvLog)
-				}()
-				defer func() {
-					cancel()
-					if err := <-srvDone; err != nil {
-						t.Errorf("server: %v", err)
-					}
-				}()
-				common := []string{"--server", ln.Addr().String(), "--suite", "modern", "--variant", string(v), "--timeout", "20s"}
-				if relay {
-					common = append(common, "--relay")
-				}
-				bobOut := &imkeBuf{}
-				bobErr := &imkeBuf{}
-				bobDone := make(chan int, 1)
-				go func() {
-					bobDone <- run(append([]string{"client", "imke", "--user", "bob", "--password", "pw-bob", "--recv", "2", "--reply", "hi alice"}, common...), bobOut, bobErr)
-				}()
-				deadline := time.Now().Add(20 * time.Second)
-				for !strings.Contains(bobOut.String(), "logged in as bob") {
-					if time.Now().After(deadline) {
-						t.Fatalf("bob did not log in: %s%s", bobOut, bobErr)
-					}
-					time.Sleep(10 * time.Millisecond)
-				}
-				st, aout, aerr := runCmd(append([]string{"client", "imke", "--user", "alice", "--password", "pw-alice", "--peer", "bob", "--send", "hello bob", "--send", "second", "--recv", "1"}, common...)...)
-				if st != exitOK {
-					t.Fatalf("alice exit %d: %s%s\nserver: %s", st, aout, aerr, srvLog.String())
-				}
-				select {
-				case bst := <-bobDone:
-					if bst != exitOK {
-						t.Fatalf("bob exit %d: %s%s", bst, bobOut, bobErr)
-					}
-				case <-time.After(30 * time.Second):
-					t.Fatal("bob did not finish")
-				}
-				if !strings.Contains(bobOut.String(), "alice: hello bob\nalice: second\n") {
-					t.Fatalf("bob's output:\n%s", bobOut)
-				}
-				if !strings.Contains(aout, "session key established with bob") || !strings.Contains(aout, "bob: hi alice\n") {
-					t.Fatalf("alice's output:\n%s", aout)
-				}
-			})
-		}
-	}
-}
-
-// TestIMKEClientWrongPassword: the server disconnects, the client exits 1.
-func TestIMKEClientWrongPassword(t *testing.T) {
-	s, _ := suite.ByName("modern")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- serveIMKE(ctx, ln, imkeServeConfig{suite: s, variant: imke.AsPublished, storage: imke.StoreImage, seed: 1, users: userList{"alice": "right"}}, &imkeBuf{})
-	}()
-	defer func() { cancel(); <-done }()
-	st, out, errs := runCmd("client", "imke", "--server", ln.Addr().String(), "--suite", "modern", "--storage", "image", "--user", "alice", "--password", "wrong", "--timeout", "2s")
-	if st != exitFailure {
-		t.Fatalf("exit %d: %s%s", st, out, errs)
-	}
-}
-
-// imkeBuf is a buffer safe for a goroutine writing and a test reading.
-type imkeBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *imkeBuf) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *imkeBuf) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }

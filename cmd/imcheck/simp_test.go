@@ -2,12 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"net"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
 
 func runCmd(args ...string) (int, string, string) {
@@ -78,70 +74,4 @@ func TestOpcountSIMP(t *testing.T) {
 			t.Fatalf("opcount lacks %q:\n%s", want, out)
 		}
 	}
-}
-
-// TestSIMPLoopbackChat runs S and two users over TCP on 127.0.0.1:0: bob
-// waits, alice initiates, each sends one message and receives the other's.
-func TestSIMPLoopbackChat(t *testing.T) {
-	for _, v := range []string{"as-published", "hardened"} {
-		t.Run(v, func(t *testing.T) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			var srvLog bytes.Buffer
-			srvDone := make(chan error, 1)
-			fs := newFlags("serve simp", &srvLog)
-			o := addSIMPFlags(fs)
-			if err := fs.Parse([]string{"--suite", "modern", "--variant", v}); err != nil {
-				t.Fatal(err)
-			}
-			go func() { srvDone <- serveSIMP(ctx, ln, o, &syncWriter{w: &srvLog}) }()
-			defer func() {
-				cancel()
-				if err := <-srvDone; err != nil {
-					t.Errorf("server: %v", err)
-				}
-			}()
-			addr := ln.Addr().String()
-			common := []string{"--server", addr, "--suite", "modern", "--variant", v, "--wait", "10s"}
-			type result struct {
-				st       int
-				out, err string
-			}
-			bobc := make(chan result, 1)
-			go func() {
-				st, out, errs := runCmd(append([]string{"client", "simp", "--user", "bob", "--send", "hi alice"}, common...)...)
-				bobc <- result{st, out, errs}
-			}()
-			st, aout, aerr := runCmd(append([]string{"client", "simp", "--user", "alice", "--peer", "bob", "--send", "hello bob", "--recv", "1"}, common...)...)
-			var bob result
-			select {
-			case bob = <-bobc:
-			case <-time.After(30 * time.Second):
-				t.Fatal("bob did not finish")
-			}
-			if st != exitOK || bob.st != exitOK {
-				t.Fatalf("alice exit %d: %s%s\nbob exit %d: %s%s", st, aout, aerr, bob.st, bob.out, bob.err)
-			}
-			if !strings.Contains(aout, "message from bob") || !strings.Contains(aout, "hi alice") {
-				t.Fatalf("alice did not receive bob's message:\n%s", aout)
-			}
-			if !strings.Contains(bob.out, "message from alice") || !strings.Contains(bob.out, "hello bob") {
-				t.Fatalf("bob did not receive alice's message:\n%s", bob.out)
-			}
-		})
-	}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

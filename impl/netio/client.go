@@ -32,6 +32,10 @@ type Client struct {
 	OnEvent func(role.Event)
 	// Label, if set, names a message type in ServerAlert errors.
 	Label func(msgType uint8) string
+	// Commit, if set, is called by Pump before it sends anything (the
+	// messages it was given and each answer of the role), so that state
+	// the role changed can be saved first; an error ends Pump.
+	Commit func() error
 }
 
 // Frame is one frame a client received: a protocol payload from From, or
@@ -220,7 +224,7 @@ func (c *Client) Pump(r role.Role, out role.Output, until func(role.Event) bool,
 		}
 		return false
 	}
-	if err := c.Send(out.Messages...); err != nil {
+	if err := c.commitAndSend(out.Messages); err != nil {
 		return events, err
 	}
 	if seen(out.Events) {
@@ -249,11 +253,20 @@ func (c *Client) Pump(r role.Role, out role.Output, until func(role.Event) bool,
 			}
 			continue
 		}
-		if err := c.Send(o.Messages...); err != nil {
+		if err := c.commitAndSend(o.Messages); err != nil {
 			return events, err
 		}
 		if seen(o.Events) {
 			return events, nil
 		}
 	}
+}
+
+func (c *Client) commitAndSend(msgs []role.Message) error {
+	if c.Commit != nil {
+		if err := c.Commit(); err != nil {
+			return err
+		}
+	}
+	return c.Send(msgs...)
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -131,4 +133,13 @@ func (d *DB) Delete(bucket, key string) error {
 		}
 		return b.Delete([]byte(key))
 	})
+}
+
+// KeyID names a server key in records and file keys: the hex of the first
+// 16 bytes of SHA-256(suite id (u16) || the public key's encoding).
+func KeyID(suiteID uint16, pub []byte) string {
+	h := sha256.New()
+	h.Write([]byte{byte(suiteID >> 8), byte(suiteID)})
+	h.Write(pub)
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
