@@ -146,7 +146,6 @@ func TestSIMPLoopbackChat(t *testing.T) {
 	}
 }
 
-
 // TestIMKELoopbackChat: one server, two clients over TCP, direct and
 // relayed, both variants.
 func TestIMKELoopbackChat(t *testing.T) {

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,8 +25,8 @@ import (
 // serveFlags are the flags of both serve commands.
 type serveFlags struct {
 	listen, db, logLevel, logFormat, publicKey *string
-	maxConns, maxPerAddr, loginFailures       *int
-	idle, loginWindow                         *time.Duration
+	maxConns, maxPerAddr, loginFailures        *int
+	idle, loginWindow                          *time.Duration
 }
 
 func addServeFlags(fs *flag.FlagSet, proto string) serveFlags {
