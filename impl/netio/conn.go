@@ -130,12 +130,13 @@ func (c *conn) readLoop() {
 			bodyBy = headerBy
 		}
 		c.nc.SetReadDeadline(bodyBy)
-		held := 0
-		body, err := wire.ReadBody(c.nc, n, func(k int) error {
-			if !c.s.reserve(k) {
+		held := 0 // budget taken: the capacity above the free allowance
+		body, err := wire.ReadBody(c.nc, n, func(capacity int) error {
+			k := max(0, capacity-freeBody) - held
+			if k > 0 && !c.s.reserve(k) {
 				return errBudget
 			}
-			held += k
+			held += max(k, 0)
 			return nil
 		})
 		if err != nil {
@@ -162,6 +163,12 @@ func (c *conn) readLoop() {
 
 var errBudget = errors.New("netio: body budget exhausted")
 
+// freeBody is the part of every frame body that does not count against
+// the body budget: each protocol message fits (the largest, a pq login,
+// is under 4 KiB), so users are served even while others hold the whole
+// budget. MaxConns × freeBody bounds what it costs.
+const freeBody = 16 << 10
+
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
@@ -186,6 +193,9 @@ func (c *conn) handle(body []byte) bool {
 	switch {
 	case c.id == "":
 		c.s.bind(c, env.From)
+		if c.id == "" {
+			return false
+		}
 		c.s.log.Debug("connected", "user", c.id, "addr", c.addr)
 	case env.From != c.id:
 		c.close(fmt.Sprintf("bound to %q, sent as %q", c.id, env.From))

@@ -216,6 +216,12 @@ func (s *server) forget(c *conn) {
 // old one (docs/spec/wire.md §4).
 func (s *server) bind(c *conn, id string) {
 	s.mu.Lock()
+	select {
+	case <-c.done: // closed meanwhile: it must not displace anyone
+		s.mu.Unlock()
+		return
+	default:
+	}
 	old := s.bound[id]
 	s.bound[id] = c
 	c.id = id

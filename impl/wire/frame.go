@@ -45,21 +45,21 @@ func ReadFrame(r io.Reader) ([]byte, error) {
 	return body, nil
 }
 
-// bodyChunk is how much ReadBody adds to its buffer at a time.
-const bodyChunk = 16 << 10
+// firstChunk is the size ReadBody's buffer starts at.
+const firstChunk = 1 << 10
 
-// ReadBody reads exactly n bytes from r into a buffer that grows (doubling,
-// from 16 KiB) as bytes arrive, never by what a header announces: a peer
-// that announces 1 MiB and sends nothing costs nothing. grow, if not nil,
-// is called before the buffer grows by k bytes and may refuse; its error
-// is returned.
-func ReadBody(r io.Reader, n int, grow func(k int) error) ([]byte, error) {
+// ReadBody reads exactly n bytes from r into a buffer that grows (from
+// 1 KiB, doubling) as bytes arrive, never by what a header announces: a
+// peer that announces 1 MiB and sends nothing costs 1 KiB. grow, if not
+// nil, is told each new capacity before the buffer takes it and may
+// refuse; its error is returned.
+func ReadBody(r io.Reader, n int, grow func(capacity int) error) ([]byte, error) {
 	var body []byte
 	for len(body) < n {
 		if len(body) == cap(body) {
-			c := min(n, max(2*cap(body), bodyChunk))
+			c := min(n, max(2*cap(body), firstChunk))
 			if grow != nil {
-				if err := grow(c - cap(body)); err != nil {
+				if err := grow(c); err != nil {
 					return nil, err
 				}
 			}
