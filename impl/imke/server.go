@@ -466,3 +466,16 @@ func (s *Server) SendToUser(id string, body []byte) (role.Output, error) {
 	out.Emit(ev)
 	return out, nil
 }
+
+// Left tells S that user id's connection has ended (docs/serve.md
+// §"State"): its login session and any login attempt end, their keys
+// wiped, so S answers a peer request naming id with `unknown_peer` and
+// hands out no stale KU_A until id logs in again.
+func (s *Server) Left(id string) {
+	for _, m := range []map[string]*serverSession{s.sessions, s.pending} {
+		if ss := m[id]; ss != nil {
+			ss.wipe()
+			delete(m, id)
+		}
+	}
+}

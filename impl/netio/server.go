@@ -199,17 +199,32 @@ func remoteIP(nc net.Conn) string {
 	return host
 }
 
-// forget removes a closed connection; called once by its reader.
+// Leaver is a server role that is told when a user's connection ends, so
+// that the user's login can end with it.
+type Leaver interface {
+	Left(id string)
+}
+
+// forget removes a closed connection; called once by its reader. If it
+// was its user's current connection, a Leaver role is told, under the
+// role lock taken first, so that a new connection's login, which also
+// needs that lock, comes wholly before or wholly after.
 func (s *server) forget(c *conn) {
+	s.roleMu.Lock()
+	defer s.roleMu.Unlock()
 	s.mu.Lock()
 	delete(s.all, c)
 	if s.perAddr[c.addr]--; s.perAddr[c.addr] <= 0 {
 		delete(s.perAddr, c.addr)
 	}
-	if c.id != "" && s.bound[c.id] == c {
+	left := c.id != "" && s.bound[c.id] == c
+	if left {
 		delete(s.bound, c.id)
 	}
 	s.mu.Unlock()
+	if l, ok := s.role.(Leaver); ok && left {
+		l.Left(c.id)
+	}
 }
 
 // bind binds c to id; a new connection with the same identity replaces the

@@ -487,3 +487,46 @@ func TestDurableCommitsBeforeAnswering(t *testing.T) {
 		t.Fatalf("a failed commit answered %v, want internal_error", err)
 	}
 }
+
+// leaver records Left calls.
+type leaver struct {
+	echoServer
+	mu   sync.Mutex
+	left []string
+}
+
+func (l *leaver) Left(id string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.left = append(l.left, id)
+}
+
+func (l *leaver) got() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.left, ",")
+}
+
+// TestLeaverToldWhenUserLeaves: the role hears of a user's connection
+// ending, but not of one replaced by the same user's new connection.
+func TestLeaverToldWhenUserLeaves(t *testing.T) {
+	l := &leaver{}
+	addr, _, _ := serveWith(t, l, ServerOptions{})
+	first, _ := Dial(addr, "alice")
+	echoRoundTrip(t, first, "alice", 2*time.Second)
+	second, _ := Dial(addr, "alice")
+	echoRoundTrip(t, second, "alice", 2*time.Second)
+	first.Close()
+	time.Sleep(100 * time.Millisecond)
+	if got := l.got(); got != "" {
+		t.Fatalf("Left(%s) for a replaced connection", got)
+	}
+	second.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for l.got() != "alice" {
+		if time.Now().After(deadline) {
+			t.Fatalf("Left calls = %q, want alice", l.got())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

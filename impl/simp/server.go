@@ -171,3 +171,14 @@ func (s *Server) peerKeyGrant(t uint8, rcpt, other *account, j int, key, evidenc
 	}
 	return (&PeerKeyGrant{Type: t, Suite: s.cfg.Suite.ID, Index: uint16(j), Sealed: sealed}).Marshal()
 }
+
+// Left tells S that user id's connection has ended (docs/serve.md
+// §"State"). Its login ends with it: S forgets Pub-A, so it hands out no
+// stale key in E2/E3 and refuses an E1 naming id (`unknown_peer`) until id
+// logs in again. The registration and SK_AS stay.
+func (s *Server) Left(id string) {
+	if a := s.users[id]; a != nil {
+		a.loggedIn = false
+		a.pub = nil
+	}
+}
