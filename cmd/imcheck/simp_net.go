@@ -54,7 +54,8 @@ type simpServer struct {
 	seed      uint64
 	m, rounds int
 	db        string
-	publicKey string // file to write Pub-S to, or ""
+	publicKey string   // file to write Pub-S to, or ""
+	remove    []string // accounts to remove before serving
 }
 
 // runServeSIMP implements: imcheck serve simp --listen ADDR [--db PATH]
@@ -64,6 +65,8 @@ func runServeSIMP(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve simp", stderr)
 	o := addSIMPFlags(fs)
 	sf := addServeFlags(fs, "simp")
+	var remove stringList
+	fs.Var(&remove, "remove-user", "remove this account from the database before serving, e.g. when its session keys are used up (repeatable)")
 	if st, ok := parseFlags(fs, args, false); !ok {
 		return st
 	}
@@ -76,7 +79,7 @@ func runServeSIMP(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	log, _ := newLogger(stderr, *sf.logLevel, *sf.logFormat)
-	cfg := simpServer{suite: st, variant: v, seed: *o.seed, m: *o.m, rounds: *o.rounds, db: *sf.db, publicKey: *sf.publicKey}
+	cfg := simpServer{suite: st, variant: v, seed: *o.seed, m: *o.m, rounds: *o.rounds, db: *sf.db, publicKey: *sf.publicKey, remove: remove}
 	return listenAndServe("serve simp", *sf.listen, stderr, func(ctx context.Context, ln net.Listener) error {
 		return serveSIMP(ctx, ln, cfg, sf.options(log, st, simpLoginAccount))
 	})
@@ -115,6 +118,11 @@ func serveSIMP(ctx context.Context, ln net.Listener, cfg simpServer, opts netio.
 		return usageError{err}
 	}
 	dur := &store.SIMPServer{DB: db, S: srv}
+	for _, u := range cfg.remove {
+		if err := dur.Remove(u); err != nil {
+			return err
+		}
+	}
 	n, err := dur.Load()
 	if err != nil {
 		return err

@@ -35,6 +35,9 @@ func (p *SIMPServer) Load() (int, error) {
 	return n, err
 }
 
+// Remove deletes the stored account of id (before Load).
+func (p *SIMPServer) Remove(id string) error { return p.DB.Delete(simpAccounts, id) }
+
 // Commit writes, in one synced transaction, the record of every account
 // the accepted message can have changed: its sender's and those of the
 // users S answered or named in an event (R1, L1 and E1 change only
