@@ -140,10 +140,10 @@ func TestTraceReplay(t *testing.T) {
 func TestRandomVerdict(t *testing.T) {
 	claimChecks["simp-test/W2"] = claimCheck{"simp", []Expect{{Property: KeyReuse, Party: "S", What: "key-index"}}, nil}
 	defer delete(claimChecks, "simp-test/W2")
-	if got := RandomVerdict(ClaimID{"simp-test", "default", "W2"}); !strings.HasPrefix(got, "VIOLATED by the random adversary (seed ") || !strings.Contains(got, "key-reuse: key-index of S") {
+	if got := RandomVerdict(ClaimID{"simp-test", "default", "W2"}); !strings.HasPrefix(got, "VIOLATED by the random adversary (run 1 of 20, seed 1") || !strings.Contains(got, "key-reuse: key-index of S") {
 		t.Errorf("as published: %q", got)
 	}
-	if got := RandomVerdict(ClaimID{"simp-test-hardened", "default", "W2"}); got != "no violation in 20 random adversarial runs (seeds 1–20)" {
+	if got := RandomVerdict(ClaimID{"simp-test-hardened", "default", "W2"}); got != "no violation in 20 random adversarial runs (party and adversary seeds 1–20)" {
 		t.Errorf("hardened: %q", got)
 	}
 	if got := ConcreteVerdict("imke", "default", "T6_key_secret"); !strings.HasPrefix(got, "no violation in") {

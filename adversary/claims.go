@@ -6,8 +6,6 @@ import (
 
 	"sort"
 	"strings"
-
-	"github.com/imcheck/imcheck/impl/harness"
 )
 
 // ClaimID names a claim of a shipped model: model file, scenario, claim
@@ -80,29 +78,6 @@ func ClaimsOf(attack string) []ClaimID {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out
-}
-
-// ConcreteVerdict runs the attack that concretises a model claim against
-// the reference implementation (suite modern, seed 1, the variant the
-// model describes) and says what happened, for docs/claims.md's concrete
-// verdict column. A claim no script concretises is tested by the random
-// adversary (RandomVerdict) when an oracle states it; otherwise "".
-func ConcreteVerdict(model, scenario, claim string) string {
-	a, variant := Concretise(ClaimID{model, scenario, claim})
-	if a == nil {
-		if g := gammaVerdict(ClaimID{model, scenario, claim}); g != "" {
-			return g
-		}
-		return RandomVerdict(ClaimID{model, scenario, claim})
-	}
-	if _, err := harness.Lookup(a.Protocol); err != nil {
-		return "not run: no harness binding for " + a.Protocol
-	}
-	v, err := a.Run("modern", variant, 1)
-	if err != nil {
-		return fmt.Sprintf("error: %v", err)
-	}
-	return v.Summary()
 }
 
 // Summary is a one-line verdict: what was violated, or where the

@@ -18,17 +18,19 @@ type claimCheck struct {
 // claimChecks maps model claims (by model family: "-hardened" picks the
 // variant) to the oracles that state them concretely.
 var claimChecks = map[string]claimCheck{
-	"imke/T6_key_secret":        {"imke", []Expect{{Property: Confidentiality, Peer: "S", What: "session-key"}}, nil},
-	"imke/T2_server_auth":       {"imke", []Expect{{Property: Agreement, Peer: "S"}, {Property: Replay, Peer: "S"}}, nil},
-	"imke/T3_client_auth":       {"imke", []Expect{{Property: Agreement, Party: "S"}, {Property: Replay, Party: "S"}}, nil},
-	"imke/G1_no_guessing":       {"imke", []Expect{{Property: Confidentiality, What: "password"}, {Property: Confidentiality, What: "password-equivalent"}}, nil},
-	"imke/G4_forward_secrecy":   {"imke", []Expect{{Property: Confidentiality, What: "session-key"}}, []Reveal{{Party: "alice", Kind: RevealPassword}, {Party: "bob", Kind: RevealPassword}}},
-	"imke-c/T7_B_key_secret":    {"imke", []Expect{{Property: Confidentiality, Party: "bob", Peer: "alice", What: "session-key"}, {Property: Confidentiality, Party: "alice", Peer: "bob", What: "session-key"}}, nil},
-	"imke-b/A5_b1_from_S":       {"imke", []Expect{{Property: Agreement, What: "peer-key"}}, nil},
-	"simp-login/L1_from_A":      {"simp", []Expect{{Property: Agreement, Party: "S", What: "login"}}, nil},
-	"simp-login/L1_pw_guessing": {"simp", []Expect{{Property: Confidentiality, What: "password"}, {Property: Confidentiality, What: "password-equivalent"}}, nil},
-	"simp-keydist/E2_from_S":    {"simp", []Expect{{Property: Agreement, Peer: "bob", What: "peer-key"}}, nil},
-	"simp-keydist/E3_from_S":    {"simp", []Expect{{Property: Agreement, Peer: "alice", What: "peer-key"}}, nil},
+	"imke/T6_key_secret":             {"imke", []Expect{{Property: Confidentiality, Peer: "S", What: "session-key"}}, nil},
+	"imke/T2_server_auth":            {"imke", []Expect{{Property: Agreement, Peer: "S"}, {Property: Replay, Peer: "S"}}, nil},
+	"imke/T3_client_auth":            {"imke", []Expect{{Property: Agreement, Party: "S"}, {Property: Replay, Party: "S"}}, nil},
+	"imke/G1_no_guessing":            {"imke", []Expect{{Property: Confidentiality, What: "password"}, {Property: Confidentiality, What: "password-equivalent"}}, nil},
+	"imke/G4_forward_secrecy":        {"imke", []Expect{{Property: Confidentiality, What: "session-key"}}, []Reveal{{Party: "alice", Kind: RevealPassword}, {Party: "bob", Kind: RevealPassword}}},
+	"imke-c/T7_B_key_secret":         {"imke", []Expect{{Property: Confidentiality, Party: "bob", Peer: "alice", What: "session-key"}, {Property: Confidentiality, Party: "alice", Peer: "bob", What: "session-key"}}, nil},
+	"imke-b/A5_b1_from_S":            {"imke", []Expect{{Property: Agreement, What: "peer-key"}}, nil},
+	"simp-login/L1_from_A":           {"simp", []Expect{{Property: Agreement, Party: "S", What: "login"}}, nil},
+	"simp-login/L1_pw_guessing":      {"simp", []Expect{{Property: Confidentiality, What: "password"}, {Property: Confidentiality, What: "password-equivalent"}}, nil},
+	"simp-keydist/E2_from_S":         {"simp", []Expect{{Property: Agreement, Peer: "bob", What: "peer-key"}}, nil},
+	"simp-keydist/E3_from_S":         {"simp", []Expect{{Property: Agreement, Peer: "alice", What: "peer-key"}}, nil},
+	"simp-keydist/E3_requested_by_A": {"simp", []Expect{{Property: Agreement, What: "peer-key-request"}}, nil},
+	"simp/A_agree_B":                 {"simp", []Expect{{Property: Agreement, Party: "alice", What: "session-key"}}, nil},
 }
 
 // randomRuns is how many seeded runs a claim check takes.
@@ -47,32 +49,83 @@ func randomCheck(c ClaimID) (claimCheck, string, bool) {
 }
 
 // RandomVerdict runs the seeded random adversary randomRuns times against
-// the claim's variant and reports the first run that violates the claim
-// (property, parties, seed), or that none did.
+// the claim's variant, under the compromises of the claim's scenario (its
+// dishonest agents are corrupted parties, its revealed keys revealed
+// before the run), with party seed and adversary seed both the run's
+// number, and reports the first run that violates the claim (property,
+// parties, seed), or that none did, with the runs and seeds it took.
 func RandomVerdict(c ClaimID) string {
 	ch, variant, ok := randomCheck(c)
 	if !ok {
 		return ""
 	}
+	comp := scenarioCompromise(c)
 	for seed := uint64(1); seed <= randomRuns; seed++ {
-		n, err := NewRun(Spec{Protocol: ch.protocol, Suite: "modern", Variant: variant, Seed: 1})
+		n, err := NewRun(Spec{Protocol: ch.protocol, Suite: "modern", Variant: variant, Seed: seed, Users: comp.users, Dishonest: comp.dishonest})
 		if err != nil {
 			return "not run: " + err.Error()
+		}
+		for _, r := range comp.reveals {
+			if err := n.Reveal(r.Party, "", r.Kind); err != nil {
+				return "not run: " + err.Error()
+			}
 		}
 		r := &Random{N: n, C: NewSeededChooser(seed), Plan: DefaultPlan(n.Protocol, n.Setup)}
 		r.Run(randomSteps, true)
 		for _, rv := range ch.reveal {
 			n.Reveal(rv.Party, rv.Peer, rv.Kind)
 		}
-		for _, v := range n.Check(Scope{}) {
+		vs := n.Check(Scope{EndToEnd: !n.Honest(n.Setup.Server)})
+		vs = append(append(append(vs, answeredGrants(n)...), typedGrants(n)...), requestedGrants(n)...)
+		for _, v := range vs {
 			for _, e := range ch.expect {
 				if e.Match(v) {
-					return fmt.Sprintf("VIOLATED by the random adversary (seed %d): %s: %s of %s with %s", seed, v.Property, v.What, v.Party, v.Peer)
+					return fmt.Sprintf("VIOLATED by the random adversary (run %d of %d, seed %d%s): %s: %s of %s with %s", seed, randomRuns, seed, comp.note, v.Property, v.What, v.Party, v.Peer)
 				}
 			}
 		}
 	}
-	return fmt.Sprintf("no violation in %d random adversarial runs (seeds 1–%d)", randomRuns, randomRuns)
+	return fmt.Sprintf("no violation in %d random adversarial runs (party and adversary seeds 1–%d%s)", randomRuns, randomRuns, comp.note)
+}
+
+// compromise is a scenario's compromises as a random run takes them.
+type compromise struct {
+	users, dishonest []string
+	reveals          []Reveal
+	note             string // ", insider eve, server key revealed"
+}
+
+// scenarioCompromise reads the claim's scenario from its shipped model:
+// a dishonest e is insider eve, a dishonest s the server, a dishonest a
+// alice; `reveal sk(s)` the server's key, `reveal pw(a, s)` alice's
+// password.
+func scenarioCompromise(c ClaimID) compromise {
+	f := loadModelFacts(c)
+	out := compromise{users: []string{"alice", "bob"}}
+	var notes []string
+	for _, a := range f.dishonest {
+		p := gammaAgents[a]
+		if p == "" || p == judgeName {
+			continue
+		}
+		if p == "eve" {
+			out.users = append(out.users, "eve")
+			notes = append(notes, "insider eve")
+		} else {
+			notes = append(notes, "dishonest "+p)
+		}
+		out.dishonest = append(out.dishonest, p)
+	}
+	for _, r := range f.reveals {
+		if party, kind, ok := gammaReveal(r); ok {
+			out.reveals = append(out.reveals, Reveal{Party: party, Kind: kind})
+			notes = append(notes, fmt.Sprintf("%s's %s revealed", party, kind))
+		}
+	}
+	if len(notes) > 0 {
+		out.note = "; " + strings.Join(notes, ", ")
+	}
+	return out
 }
 
 // randomSteps is the length of a random run.

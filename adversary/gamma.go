@@ -1,35 +1,36 @@
 package adversary
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/imcheck/imcheck/impl/harness"
-	"github.com/imcheck/imcheck/impl/role"
-	"github.com/imcheck/imcheck/impl/simp"
-	"github.com/imcheck/imcheck/impl/wire"
 )
 
-// γ, the concretisation of a model attack trace (docs/adversary.md §4): each
-// step of the trace (`imcheck check --format json`) becomes an adversary
-// action on the concrete network (docs/adversary.md §4 "γ"):
-//   - a session start of an initiating role, and an honest send the run
-//     has not produced yet, become the user action that makes the party
-//     send that message (login, connect, send), plus honest delivery of
-//     the phases the model abstracts (support: packets whose label no
-//     step of the trace names);
-//   - an honest send binds its term to the concrete packet the party sent
-//     (held in flight: in the model it goes to the attacker);
-//   - a receive whose term equals a bound term delivers, redirects or
-//     replays that packet to the receiving session's party, retyping it
-//     when the model delivers it under another label;
-//   - a receive of a term no honest party sent is a fresh construction:
-//     built from public values where a builder exists (SIMP's
-//     as-published E1), otherwise γ stops with "not concretisable".
-// The run is then checked by the oracles (and the claim oracles), and the
-// model's claim is compared with what was violated.
+// γ, the concretisation of a model attack trace (docs/adversary.md §4):
+// each step of a grounded trace (`imcheck check --format json`) becomes
+// an adversary action on the concrete network, with nothing but the trace
+// and the profile to go by:
+//   - the scenario's compromises become the adversary's: a dishonest
+//     agent is a corrupted party (insider eve, a dishonest server or
+//     user), a revealed long-term key a reveal before the run;
+//   - each model session is its own concrete session: an initiator's
+//     session is its user action (login, connect, send), a responder's
+//     session starts after the phases the model abstracts have run for it
+//     (the claimed peer asks S for the responder, so that the responder
+//     awaits it);
+//   - an honest send binds its term to the packet the party really sent,
+//     and the values the adversary can open in it to the model's subterms
+//     (gamma_env.go);
+//   - a receive of a bound term delivers, redirects, replays or retypes
+//     that packet; a receive of a term no honest party sent is built by
+//     the profile's encoder and crypto from the subterms the adversary
+//     holds (gamma_build.go), or reported as not realisable, naming the
+//     subterm and the profile rule that prevents it.
+// The run is then checked by the oracle of the model claim's own kind,
+// for the claim's own claimant and parties (gamma_claim.go).
 
 // ModelStep is one step of a model attack trace.
 type ModelStep struct {
@@ -39,7 +40,39 @@ type ModelStep struct {
 	Agents   []string `json:"agents,omitempty"`
 	Label    string   `json:"label,omitempty"`
 	Term     string   `json:"term,omitempty"`
+	Args     []string `json:"args,omitempty"`
 	Violated bool     `json:"violated,omitempty"`
+}
+
+// ModelTrace is a model attack: the claim, its scenario's bound and the
+// grounded trace.
+type ModelTrace struct {
+	Claim ClaimID
+	// Kind is the claim kind (niagree, injagree, secret, unique, ...),
+	// Role the claimant's role, Text the claim (`niagree RunB(A, B, …)`)
+	// and Witness the violated instance (`RunB(a, b, Kab.1, …)`, or the
+	// secret term).
+	Kind, Role, Text, Witness string
+	Bound                     ModelBound
+	Steps                     []ModelStep
+}
+
+// ReadModelTraces lists the attacks of a model report with their steps.
+func ReadModelTraces(b []byte) ([]ModelTrace, error) {
+	var out []ModelTrace
+	err := eachModelAttack(b, func(id ClaimID, bound ModelBound, c modelReportClaim) {
+		out = append(out, ModelTrace{Claim: id, Kind: c.Kind, Role: c.Role, Text: c.Text, Witness: c.Trace.Witness, Bound: bound, Steps: c.Trace.Steps})
+	})
+	return out, err
+}
+
+// Variant is the variant the model describes: "-hardened" models are
+// the hardened profile, every other the as-published one.
+func (t ModelTrace) Variant() string {
+	if strings.HasSuffix(t.Claim.Model, "-hardened") {
+		return "hardened"
+	}
+	return "as-published"
 }
 
 // GammaStep says what γ did for one model step.
@@ -48,19 +81,34 @@ type GammaStep struct {
 	Action string `json:"action"`
 }
 
+// Unrealisable says why a model step has no concrete counterpart: the
+// model step, the subterm the adversary cannot make, and the profile rule
+// (a label, an appendix signature, a length) that prevents it.
+type Unrealisable struct {
+	Step    string `json:"step"`
+	Subterm string `json:"subterm"`
+	Rule    string `json:"rule"`
+}
+
+func (u *Unrealisable) Error() string {
+	return fmt.Sprintf("not realisable: %s: %s (%s)", u.Step, u.Subterm, u.Rule)
+}
+
 // GammaResult is a concretised model attack.
 type GammaResult struct {
 	Claim ClaimID     `json:"claim"`
 	Steps []GammaStep `json:"steps"`
-	Want  Expect      `json:"want"`
-	// NotConcretisable says which step and subterm γ could not build; the
-	// verdict then covers the run up to there.
-	NotConcretisable string   `json:"not_concretisable,omitempty"`
-	Verdict          *Verdict `json:"verdict"`
+	// Want lists what counts as the model claim's violation on the code:
+	// the claim kind's properties for its claimant and peer.
+	Want []Expect `json:"want"`
+	// Unrealisable, when set, says which step of the trace the code does
+	// not allow and why; the verdict then covers the run up to there.
+	Unrealisable *Unrealisable `json:"unrealisable,omitempty"`
+	Verdict      *Verdict      `json:"verdict"`
 }
 
-// Reproduced reports whether the concrete run violated what the model's
-// claim says is violated.
+// Reproduced reports whether the concrete run violated the model claim's
+// property for its claimant and peer.
 func (g *GammaResult) Reproduced() bool { return g.Verdict != nil && g.Verdict.Succeeded() }
 
 // gammaAgents maps the model's agent names to the harness's parties.
@@ -72,8 +120,12 @@ var gammaLabels = map[string]map[string]string{
 	"imke": {"req": "4.2", "d_ab": "4.7", "d_ba": "4.7"},
 }
 
-// serverLabels are messages a user receives from the server.
-var serverLabels = map[string]bool{"L2": true, "E2": true, "E3": true, "R2": true, "a2": true, "b1": true, "b2": true, "4.3": true}
+// serverLabels are messages a user receives from the server, toServer
+// those it sends the server.
+var (
+	serverLabels = map[string]bool{"L2": true, "E2": true, "E3": true, "R2": true, "a2": true, "b1": true, "b2": true, "4.3": true}
+	toServer     = map[string]bool{"L1": true, "E1": true, "R1": true, "a1": true, "a3": true, "4.2": true}
+)
 
 func gammaProtocol(model string) (string, error) {
 	for _, p := range []string{"simp", "imke"} {
@@ -84,36 +136,22 @@ func gammaProtocol(model string) (string, error) {
 	return "", fmt.Errorf("adversary: γ: model %q is not of SIMP or IMKE", model)
 }
 
-// claimExpect is the violation the model's claim predicts on the code.
-func claimExpect(kind, party string) (Expect, error) {
-	switch kind {
-	case "niagree":
-		return Expect{Property: Agreement, Party: party}, nil
-	case "injagree":
-		return Expect{Property: Replay, Party: party}, nil
-	case "unique":
-		return Expect{Property: KeyReuse, Party: party}, nil
-	case "secret", "weaksecret":
-		return Expect{Property: Confidentiality}, nil
-	}
-	return Expect{}, fmt.Errorf("adversary: γ: claim kind %q has no concrete property", kind)
-}
-
 type gammaRun struct {
 	n        *Network
 	proto    string
 	variant  string
+	trace    ModelTrace
+	facts    modelFacts
 	sessions map[int]ModelStep // start step of each session
-	bound    map[string]int    // term → packet ID of the honest send
-	modelLbl map[string]bool   // concrete labels the trace names
+	bound    map[string][]int  // term → packet IDs of its honest sends, in order
+	env      *gammaEnv
+	modelLbl map[string]bool // concrete labels the trace names
+	prepared map[int]bool    // responder sessions whose abstracted phases ran
 	sends    int
 	out      []GammaStep
 }
 
 func (g *gammaRun) label(l string) string {
-	if g.proto == "imke" && g.variant == "hardened" && (l == "b1" || l == "b2") {
-		return "4.3" // H3: peer keys are items of a sequenced 4.3
-	}
 	if c, ok := gammaLabels[g.proto][l]; ok {
 		return c
 	}
@@ -130,13 +168,21 @@ func (g *gammaRun) selfAgent(session int) string {
 }
 
 // peer is the other user of a session: its first agent that is neither
-// itself nor the server.
+// itself nor the server; the server if there is none.
 func (g *gammaRun) peer(session int) string {
 	s := g.sessions[session]
-	for _, a := range s.Agents[1:] {
+	for _, a := range s.Agents[min(1, len(s.Agents)):] {
 		if p := gammaAgents[a]; p != "" && p != g.n.Setup.Server && p != g.party(session) {
 			return p
 		}
+	}
+	return g.n.Setup.Server
+}
+
+// recipient is who the session's party addresses a message with label.
+func (g *gammaRun) recipient(session int, lbl string) string {
+	if g.party(session) == g.n.Setup.Server || !toServer[lbl] {
+		return g.peer(session)
 	}
 	return g.n.Setup.Server
 }
@@ -149,33 +195,35 @@ func (g *gammaRun) log(m ModelStep, format string, args ...any) {
 	g.out = append(g.out, GammaStep{Model: desc, Action: fmt.Sprintf(format, args...)})
 }
 
-// Concretise runs γ on one model attack trace.
-func ConcretiseTrace(c ClaimID, kind, claimRole string, steps []ModelStep, suiteName, variant string, seed uint64) (*GammaResult, error) {
-	proto, err := gammaProtocol(c.Model)
+// Concretise runs γ on the trace against variant (suite, seed): the
+// variant the model describes for its own verdict, the other one to see
+// where the profile blocks the model's attack.
+func (t ModelTrace) Concretise(suiteName, variant string, seed uint64) (*GammaResult, error) {
+	proto, err := gammaProtocol(t.Claim.Model)
 	if err != nil {
 		return nil, err
 	}
+	g := &gammaRun{proto: proto, variant: variant, trace: t, facts: loadModelFacts(t.Claim),
+		sessions: map[int]ModelStep{}, bound: map[string][]int{}, modelLbl: map[string]bool{}, prepared: map[int]bool{}}
 	users := []string{"alice", "bob"}
-	var dishonest []string
-	g := &gammaRun{proto: proto, variant: variant, sessions: map[int]ModelStep{}, bound: map[string]int{}, modelLbl: map[string]bool{}}
-	claimParty := ""
-	for _, s := range steps {
+	for _, s := range t.Steps {
 		if s.Kind == "start" {
 			g.sessions[s.Session] = s
-			for _, a := range s.Agents {
-				if a == "e" && len(users) == 2 {
-					users, dishonest = append(users, "eve"), []string{"eve"}
-				}
-			}
 		}
 		if s.Label != "" && (s.Kind == "send" || s.Kind == "recv") {
 			g.modelLbl[g.label(s.Label)] = true
 		}
-		if s.Kind == "claim" && s.Violated {
-			claimParty = gammaAgents[g.sessions[s.Session].Agents[0]]
+	}
+	if t.mentions("e") || slices.Contains(t.Bound.Dishonest, "e") {
+		users = append(users, "eve") // the scenario's insider
+	}
+	var dishonest []string
+	for _, a := range t.Bound.Dishonest {
+		if p := gammaAgents[a]; p != "" && (p != "eve" || slices.Contains(users, "eve")) {
+			dishonest = append(dishonest, p)
 		}
 	}
-	want, err := claimExpect(kind, claimParty)
+	want, err := claimWant(t)
 	if err != nil {
 		return nil, err
 	}
@@ -183,49 +231,98 @@ func ConcretiseTrace(c ClaimID, kind, claimRole string, steps []ModelStep, suite
 	if err != nil {
 		return nil, err
 	}
-	g.n = n
-	res := &GammaResult{Claim: c, Want: want}
-	if err := g.prelude(); err != nil {
-		return nil, fmt.Errorf("adversary: γ: prelude: %w", err)
-	}
-	var stop error
-	for _, s := range steps {
-		if stop = g.step(s); stop != nil {
+	g.n, g.env = n, newGammaEnv()
+	res := &GammaResult{Claim: t.Claim, Want: want}
+	stop := g.prelude()
+	claimed := false // the violated claim's step has been played
+	for _, s := range t.Steps {
+		if stop != nil {
 			break
 		}
-	}
-	if stop != nil {
+		stop = g.step(s)
 		var b *Blocked
-		if !errors.As(stop, &b) {
-			res.NotConcretisable = stop.Error()
+		if stop != nil && claimed && !errors.As(stop, &b) {
+			// Steps after the violation do not decide the claim.
+			g.log(s, "stopped after the claim: %v", stop)
+			stop = nil
+			break
 		}
+		claimed = claimed || s.Kind == "claim" && s.Violated
 	}
-	v := &Verdict{Attack: "γ " + c.String(), Suite: suiteName, Variant: variant, Seed: seed}
+	v := &Verdict{Attack: "γ " + t.Claim.String(), Suite: suiteName, Variant: variant, Seed: seed}
 	var b *Blocked
-	if stop != nil && errors.As(stop, &b) {
+	var u *Unrealisable
+	switch {
+	case errors.As(stop, &b):
 		v.Blocked = b
+	case errors.As(stop, &u):
+		res.Unrealisable = u
+	case stop != nil:
+		res.Steps = g.out
+		return res, fmt.Errorf("adversary: γ %s: %w", t.Claim, stop)
 	}
-	v.Violations = n.Check(Scope{})
-	v.Violations = append(v.Violations, answeredGrants(n)...)
-	v.Violations = append(v.Violations, typedGrants(n)...)
-	v.Violations = append(v.Violations, requestedGrants(n)...)
+	v.Violations = g.violations()
 	for _, x := range v.Violations {
-		if want.Match(x) {
-			v.Expected = append(v.Expected, x)
+		for _, w := range want {
+			if w.Match(x) {
+				v.Expected = append(v.Expected, x)
+				break
+			}
 		}
 	}
 	n.Trace.Protocol, n.Trace.Suite, n.Trace.Variant, n.Trace.Seed, n.Trace.Attack = proto, suiteName, variant, seed, v.Attack
 	n.Trace.Users, n.Trace.Violations = n.Setup.Users, v.Violations
 	v.Trace = &n.Trace
+	if variant == "hardened" && t.Variant() == "as-published" {
+		v.judgeBlock(gammaHardenedBlock(t.Claim))
+	}
 	res.Verdict, res.Steps = v, g.out
 	return res, nil
 }
 
-// prelude brings the run to where the model's sub-protocol starts: SIMP
-// users register, and every user logs in unless the trace itself runs
-// the login (L1 / a1).
+// mentions reports whether agent appears in a session or a term.
+func (t ModelTrace) mentions(agent string) bool {
+	for _, s := range t.Steps {
+		if slices.Contains(s.Agents, agent) {
+			return true
+		}
+		if m, err := parseTerm(s.Term); err == nil && s.Term != "" && m.contains(agent) {
+			return true
+		}
+	}
+	return false
+}
+
+// contains reports whether name occurs in t.
+func (t *mterm) contains(name string) bool {
+	if t.Fn == "" {
+		return t.Name == name
+	}
+	for _, a := range t.Args {
+		if a.contains(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// prelude gives the adversary the scenario's revealed keys, then brings
+// the run to where the model's sub-protocol starts: SIMP users register,
+// and every user logs in unless the trace itself runs the login (L1 /
+// a1); an insider's own SIMP key set with S is the adversary's.
 func (g *gammaRun) prelude() error {
 	n := g.n
+	for _, r := range g.facts.reveals {
+		party, kind, ok := gammaReveal(r)
+		if !ok {
+			g.out = append(g.out, GammaStep{Model: "reveal " + r, Action: "no concrete counterpart: not given to the adversary"})
+			continue
+		}
+		if err := n.Reveal(party, "", kind); err != nil {
+			return err
+		}
+		g.out = append(g.out, GammaStep{Model: "reveal " + r, Action: fmt.Sprintf("the adversary is given %s's %s", party, kind)})
+	}
 	for _, u := range n.Setup.Users {
 		if g.proto == "simp" {
 			if err := n.Do(register(u)); err != nil {
@@ -237,8 +334,28 @@ func (g *gammaRun) prelude() error {
 				return err
 			}
 		}
+		if g.proto == "simp" && !n.Honest(u) {
+			if err := simpInsiderKeySet(n, u); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// gammaReveal maps a scenario's revealed term to a reveal.
+func gammaReveal(t string) (string, RevealKind, bool) {
+	m, err := parseTerm(t)
+	if err != nil {
+		return "", "", false
+	}
+	switch {
+	case m.is("sk", 1) && m.arg(0).Name == "s":
+		return "S", RevealServerKey, true
+	case m.is("pw", 2) && gammaAgents[m.arg(0).Name] != "":
+		return gammaAgents[m.arg(0).Name], RevealPassword, true
+	}
+	return "", "", false
 }
 
 func (g *gammaRun) step(s ModelStep) error {
@@ -249,6 +366,14 @@ func (g *gammaRun) step(s ModelStep) error {
 		return g.send(s)
 	case "recv":
 		return g.recv(s)
+	case "reveal":
+		party, kind, ok := gammaReveal(s.Term)
+		if !ok {
+			g.log(s, "reveal of %s: no concrete counterpart", s.Term)
+			return nil
+		}
+		g.log(s, "the adversary is given %s's %s", party, kind)
+		return g.n.Reveal(party, "", kind)
 	case "claim":
 		if s.Violated {
 			g.log(s, "the model's claim %s is violated here", s.Label)
@@ -265,10 +390,11 @@ func (g *gammaRun) send(s ModelStep) error {
 		g.log(s, "%s is dishonest: its sends are the adversary's", party)
 		return nil
 	}
+	to := g.recipient(s.Session, lbl)
 	acted := false
 	for tries := 0; ; tries++ {
-		if p := g.unbound(party, lbl); p != nil {
-			g.bound[s.Term] = p.ID
+		if p := g.unbound(party, to, lbl); p != nil {
+			g.bind(s, p)
 			g.log(s, "%s sent #%d %s → %s; held by the adversary", party, p.ID, p.Msg.Label, p.Msg.To)
 			return nil
 		}
@@ -284,33 +410,75 @@ func (g *gammaRun) send(s ModelStep) error {
 		}
 		sp := g.support()
 		if sp == nil || tries > 50 {
-			return fmt.Errorf("not concretisable: %s never sent %s (the model's session %d)", party, lbl, s.Session)
+			return fmt.Errorf("%s never sent %s (the model's session %d)", party, lbl, s.Session)
 		}
-		if err := n.Need(n.Deliver(sp.ID)); err != nil {
+		if err := g.deliverSupport(s, sp); err != nil {
 			return err
 		}
-		g.log(s, "support: delivered #%d %s %s → %s (a phase the model abstracts)", sp.ID, sp.Msg.Label, sp.Msg.From, sp.Msg.To)
+	}
+}
+
+// bind records that the model's term is the packet p, and what of it the
+// adversary can open.
+func (g *gammaRun) bind(s ModelStep, p *Packet) {
+	g.bound[s.Term] = append(g.bound[s.Term], p.ID)
+	if t, err := parseTerm(s.Term); err == nil {
+		g.n.Saturate()
+		g.learn(t, p.Msg.Label, p.Msg.Bytes)
 	}
 }
 
 // unbound is the oldest packet in flight from party with the label that
-// no model term is bound to yet.
-func (g *gammaRun) unbound(party, lbl string) *Packet {
+// no model term is bound to yet, addressed to `to` if there is one.
+func (g *gammaRun) unbound(party, to, lbl string) *Packet {
+	var any *Packet
 	for _, p := range g.n.Pool {
-		if p.Msg.From == party && p.Msg.Label == lbl && !g.isBound(p.ID) {
+		if p.Msg.From != party || p.Msg.Label != lbl || g.isBound(p.ID) {
+			continue
+		}
+		if p.Msg.To == to {
 			return p
 		}
-	}
-	return nil
-}
-
-func (g *gammaRun) isBound(id int) bool {
-	for _, b := range g.bound {
-		if b == id {
-			return true
+		if any == nil {
+			any = p
 		}
 	}
-	return false
+	return any
+}
+
+func (g *gammaRun) isBound(id int) bool { return g.termOf(id) != "" }
+
+// termOf is the model term bound to packet id, or "".
+func (g *gammaRun) termOf(id int) string {
+	for t, ids := range g.bound {
+		if slices.Contains(ids, id) {
+			return t
+		}
+	}
+	return ""
+}
+
+// boundPacket is the packet of an honest send of term for a receive by
+// to: one in flight to it, else one in flight, else the first.
+func (g *gammaRun) boundPacket(term, to string) (*Packet, bool) {
+	ids := g.bound[term]
+	if len(ids) == 0 {
+		return nil, false
+	}
+	best := g.n.History[ids[0]-1]
+	for _, id := range ids {
+		p := g.n.History[id-1]
+		if g.n.inPool(id) < 0 {
+			continue
+		}
+		if p.Msg.To == to {
+			return p, true
+		}
+		if g.n.inPool(best.ID) < 0 {
+			best = p
+		}
+	}
+	return best, true
 }
 
 // support is the oldest packet in flight of a phase the model does not
@@ -321,6 +489,14 @@ func (g *gammaRun) support() *Packet {
 			return p
 		}
 	}
+	return nil
+}
+
+func (g *gammaRun) deliverSupport(s ModelStep, sp *Packet) error {
+	if err := g.n.Need(g.n.Deliver(sp.ID)); err != nil {
+		return err
+	}
+	g.log(s, "support: delivered #%d %s %s → %s (a phase the model abstracts)", sp.ID, sp.Msg.Label, sp.Msg.From, sp.Msg.To)
 	return nil
 }
 
@@ -342,166 +518,4 @@ func (g *gammaRun) actionFor(session int, lbl string) (harness.Action, bool) {
 		return send(party, peer, fmt.Sprintf("model data %d of session %d", g.sends, session)), true
 	}
 	return harness.Action{}, false
-}
-
-func (g *gammaRun) established(a, b string) bool {
-	for _, s := range g.n.Events {
-		if s.Event.Kind == role.SessionKeyEstablished && s.Event.Role == a && s.Event.Peer == b {
-			return true
-		}
-	}
-	return false
-}
-
-// recv delivers to the session's party the packet whose term the model
-// delivers, or builds it.
-func (g *gammaRun) recv(s ModelStep) error {
-	n, to, lbl := g.n, g.party(s.Session), g.label(s.Label)
-	from := g.peer(s.Session)
-	if serverLabels[lbl] {
-		from = n.Setup.Server
-	}
-	// The phases the model abstracts complete first (e.g. IMKE's b2, which
-	// gives the responder the initiator's key before c1).
-	for sp := g.support(); sp != nil; sp = g.support() {
-		if err := n.Need(n.Deliver(sp.ID)); err != nil {
-			return err
-		}
-		g.log(s, "support: delivered #%d %s %s → %s (a phase the model abstracts)", sp.ID, sp.Msg.Label, sp.Msg.From, sp.Msg.To)
-	}
-	id, ok := g.bound[s.Term]
-	if !ok {
-		b, err := g.build(s, lbl)
-		if err != nil {
-			return err
-		}
-		o := n.Inject(from, to, b, "γ: built "+s.Term)
-		g.log(s, "injected %s built from public values, as %s → %s", lbl, from, to)
-		return n.Need(o)
-	}
-	p := n.History[id-1]
-	if p.Msg.Label != lbl {
-		b, err := g.retype(p.Msg.Bytes, p.Msg.Label, lbl)
-		if err != nil {
-			return err
-		}
-		if !bytes.Equal(b, p.Msg.Bytes) {
-			g.log(s, "injected #%d %s retyped %s, as %s → %s", p.ID, p.Msg.Label, lbl, from, to)
-			return n.Need(n.Inject(from, to, b, fmt.Sprintf("γ: #%d retyped %s", p.ID, lbl)))
-		}
-	}
-	inFlight := false
-	for _, q := range n.Pool {
-		inFlight = inFlight || q.ID == p.ID
-	}
-	switch {
-	case inFlight && p.Msg.To == to && p.Msg.From == from:
-		g.log(s, "delivered #%d %s %s → %s", p.ID, p.Msg.Label, from, to)
-		return n.Need(n.Deliver(p.ID))
-	case inFlight:
-		g.log(s, "redirected #%d %s (%s → %s) to %s as from %s", p.ID, p.Msg.Label, p.Msg.From, p.Msg.To, to, from)
-		return n.Need(n.DeliverTo(p.ID, to, from))
-	}
-	g.log(s, "replayed #%d %s (%s → %s) to %s as from %s", p.ID, p.Msg.Label, p.Msg.From, p.Msg.To, to, from)
-	return n.Need(n.Replay(p.ID, to, from))
-}
-
-// retype gives b, sent as label `from`, the wire type of label `to`.
-func (g *gammaRun) retype(b []byte, from, to string) ([]byte, error) {
-	if g.proto == "imke" {
-		// b1/b2 share a wire type, and 4.7 serves both directions.
-		return b, nil
-	}
-	t, ok := simpTypes[to]
-	if !ok || len(b) == 0 {
-		return nil, fmt.Errorf("not concretisable: no %s type to retype %s into", to, from)
-	}
-	if h, err := wire.PeekHeader(b); err != nil || h.Type == t {
-		return b, err
-	}
-	out := bytes.Clone(b)
-	out[0] = t // the type is a clear header field
-	return out, nil
-}
-
-var simpTypes = map[string]uint8{"E1": simp.TypeE1, "E2": simp.TypeE2, "E3": simp.TypeE3, "E4": simp.TypeE4, "E5": simp.TypeE5, "E6": simp.TypeE6, "E7": simp.TypeE7}
-
-// build makes the bytes of a term no honest party sent, from public
-// values only; the one builder is SIMP's as-published E1 ⟨A, request, B⟩.
-func (g *gammaRun) build(s ModelStep, lbl string) ([]byte, error) {
-	if g.proto == "simp" && lbl == "E1" && g.n.Setup.Variant == string(simp.AsPublished) {
-		args := splitTuple(s.Term)
-		if len(args) == 3 && args[1] == "request" && gammaAgents[args[2]] != "" {
-			return (&simp.PeerRequest{Suite: g.n.Setup.Suite.ID, Peer: gammaAgents[args[2]]}).Marshal()
-		}
-	}
-	if g.proto == "simp" && lbl == "E1" {
-		return nil, fmt.Errorf("not concretisable: E1 %s: the hardened E1 needs KH(SK_ASj, ID_A, ID_B, j) (H5), under a key the adversary does not hold", s.Term)
-	}
-	return nil, fmt.Errorf("not concretisable: %s %s is the adversary's own construction; γ has no builder for it (needs %s)", lbl, s.Term, firstSecretSubterm(s.Term))
-}
-
-// splitTuple splits "<x, y, z>" (or ⟨…⟩) into its top-level fields.
-func splitTuple(t string) []string {
-	t = strings.TrimSpace(t)
-	for _, p := range [][2]string{{"<", ">"}, {"⟨", "⟩"}} {
-		if strings.HasPrefix(t, p[0]) && strings.HasSuffix(t, p[1]) {
-			t = t[len(p[0]) : len(t)-len(p[1])]
-			var out []string
-			depth, start := 0, 0
-			for i, r := range t {
-				switch r {
-				case '(', '<', '⟨':
-					depth++
-				case ')', '>', '⟩':
-					depth--
-				case ',':
-					if depth == 0 {
-						out = append(out, strings.TrimSpace(t[start:i]))
-						start = i + 1
-					}
-				}
-			}
-			return append(out, strings.TrimSpace(t[start:]))
-		}
-	}
-	return []string{t}
-}
-
-// firstSecretSubterm names the first field of a built term that is a
-// cryptographic construction (what a builder would need keys for).
-func firstSecretSubterm(t string) string {
-	for _, f := range splitTuple(t) {
-		for _, c := range []string{"aenc(", "senc(", "sign(", "mac(", "h("} {
-			if strings.HasPrefix(f, c) {
-				return f
-			}
-		}
-	}
-	return t
-}
-
-// ReadModelTraces lists the attacks of a model report with their steps.
-func ReadModelTraces(b []byte) ([]ModelTrace, error) {
-	var out []ModelTrace
-	err := eachModelAttack(b, func(id ClaimID, c modelReportClaim) {
-		out = append(out, ModelTrace{Claim: id, Kind: c.Kind, Role: c.Role, Steps: c.Trace.Steps})
-	})
-	return out, err
-}
-
-// ModelTrace is a model attack with its steps.
-type ModelTrace struct {
-	Claim      ClaimID
-	Kind, Role string
-	Steps      []ModelStep
-}
-
-// Gamma concretises a model trace on the variant the model describes.
-func (t ModelTrace) Gamma(suiteName string, seed uint64) (*GammaResult, error) {
-	variant := "as-published"
-	if strings.HasSuffix(t.Claim.Model, "-hardened") {
-		variant = "hardened"
-	}
-	return ConcretiseTrace(t.Claim, t.Kind, t.Role, t.Steps, suiteName, variant, seed)
 }

@@ -1,97 +1,128 @@
 package adversary
 
 import (
-	"bytes"
-	"context"
+	"slices"
 	"strings"
 	"testing"
-
-	"github.com/imcheck/imcheck/model"
 )
 
-// modelTraces checks a shipped model and returns its attack traces, read
-// from the JSON report `imcheck check --format json` writes.
-func modelTraces(t *testing.T, name string) map[string]ModelTrace {
+// shippedSIMPIMKE lists the shipped SIMP and IMKE models.
+func shippedSIMPIMKE(t *testing.T) []string {
 	t.Helper()
-	p, err := model.LoadShipped(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := model.Check(context.Background(), p, model.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := model.WriteJSON(&b, []*model.Report{rep}); err != nil {
-		t.Fatal(err)
-	}
-	trs, err := ReadModelTraces(b.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]ModelTrace{}
-	for _, tr := range trs {
-		out[tr.Claim.Scenario+"#"+tr.Claim.Claim] = tr
+	out := ShippedModels()
+	if len(out) == 0 {
+		t.Fatal("no shipped SIMP or IMKE model")
 	}
 	return out
 }
 
-// TestGamma concretises model traces that need only the honest parties'
-// own messages (delivered, redirected, replayed or retyped) and checks
-// that the concrete run violates the property the model's claim states,
-// for the claim's party; a trace with a fresh construction γ cannot build
-// is reported as such.
-func TestGamma(t *testing.T) {
-	for _, tc := range []struct {
-		model, claim string
-		want         string // "violated", or the start of the NotConcretisable text
-		hardenedToo  bool   // the hardened model has the attack too
-	}{
-		{"imke-c", "default#G3_A_data_auth", "violated", false},
-		{"imke-c", "default#G3_B_data_auth", "violated", false},
-		{"imke-b", "honest_server#G6_b1_fresh", "violated", false},
-		{"imke-b", "honest_server#b1_is_answer", "violated", true},
-		{"simp-login", "default#L1_fresh", "violated", false},
-		{"simp-msg", "default#B_E6_fresh", "violated", false},
-		{"simp-msg", "default#A_E7_auth", "violated", false},
-		{"simp-keydist", "default#E3_requested_by_A", "violated", false},
-		{"imke-b-hardened", "honest_server#b1_is_answer", "violated", false},
-		{"imke-c", "default#T5_B_agree", "not concretisable: c1", false},
-	} {
-		t.Run(tc.model+"/"+tc.claim, func(t *testing.T) {
-			tr, ok := modelTraces(t, tc.model)[tc.claim]
-			if !ok {
-				t.Fatalf("the model found no attack on %s", tc.claim)
-			}
-			g, err := tr.Gamma("modern", 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, s := range g.Steps {
-				t.Logf("%-16s %s", s.Model, s.Action)
-			}
-			if tc.want == "violated" {
-				if !g.Reproduced() {
-					t.Fatalf("want %v; got %v (blocked %v, %s)", g.Want, g.Verdict.Violations, g.Verdict.Blocked, g.NotConcretisable)
-				}
-				if strings.HasSuffix(tc.model, "-hardened") || tc.hardenedToo {
-					return
-				}
-				// The same trace on the hardened variant does not violate
-				// the claim (blocked, or not concretisable there).
-				h, err := ConcretiseTrace(tr.Claim, tr.Kind, tr.Role, tr.Steps, "modern", "hardened", 1)
+// TestGammaEveryModelAttack concretises every attack of every shipped
+// SIMP and IMKE model from its trace alone, on the variant the model
+// describes: each is reproduced, the claim's own property violated for
+// its own claimant and peer, or reported as not realisable with the
+// subterm and the profile rule; never left unexplained.
+func TestGammaEveryModelAttack(t *testing.T) {
+	reproduced, unrealisable := 0, 0
+	for _, name := range shippedSIMPIMKE(t) {
+		trs, err := ShippedModelTraces(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range trs {
+			t.Run(name+"/"+tr.Claim.Scenario+"#"+tr.Claim.Claim, func(t *testing.T) {
+				g, err := tr.Concretise("modern", tr.Variant(), 1)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if h.Reproduced() {
-					t.Fatalf("hardened: %v", h.Verdict.Expected)
+				for _, s := range g.Steps {
+					t.Logf("%-18s %s", s.Model, s.Action)
 				}
-				t.Logf("hardened: blocked %v; %s", h.Verdict.Blocked, h.NotConcretisable)
-				return
-			}
-			if !strings.HasPrefix(g.NotConcretisable, tc.want) {
-				t.Fatalf("want %q…, got %q", tc.want, g.NotConcretisable)
-			}
-		})
+				t.Log(g.Summary())
+				switch {
+				case g.Reproduced():
+					reproduced++
+					for _, x := range g.Verdict.Expected {
+						if !slices.ContainsFunc(tr.ClaimParties(), func(c ClaimParties) bool { return c.Claimant == x.Party && c.Peer == x.Peer }) {
+							t.Errorf("cites %s, not the claim's parties %v", x, tr.ClaimParties())
+						}
+						if !slices.Contains(kindProperties[tr.Kind], x.Property) {
+							t.Errorf("cites %s for a %s claim", x.Property, tr.Kind)
+						}
+					}
+				case g.Unrealisable != nil:
+					unrealisable++
+					if g.Unrealisable.Subterm == "" || g.Unrealisable.Rule == "" {
+						t.Errorf("not realisable without a subterm and a rule: %+v", g.Unrealisable)
+					}
+				default:
+					t.Errorf("neither reproduced nor explained: %s", g.Summary())
+				}
+			})
+		}
+	}
+	t.Logf("%d reproduced, %d not realisable", reproduced, unrealisable)
+}
+
+// TestGammaHardenedBlocks replays every attack of an as-published model
+// on the hardened variant: it is blocked where the profile declares (or,
+// for a weakness hardening keeps, reproduced again).
+func TestGammaHardenedBlocks(t *testing.T) {
+	for _, name := range shippedSIMPIMKE(t) {
+		if strings.HasSuffix(name, "-hardened") {
+			continue
+		}
+		trs, err := ShippedModelTraces(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range trs {
+			t.Run(name+"/"+tr.Claim.Scenario+"#"+tr.Claim.Claim, func(t *testing.T) {
+				g, err := tr.Concretise("modern", "hardened", 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Log(g.Summary())
+				spec, fixed := HardenedBlock(tr.Claim)
+				switch {
+				case !fixed && spec == nil:
+					if _, listed := gammaBlocks[strings.TrimSuffix(tr.Claim.Model, "-hardened")+"/"+tr.Claim.Claim]; !listed {
+						t.Fatalf("no declared block for %s", tr.Claim)
+					}
+					if !g.Reproduced() && g.Unrealisable == nil {
+						t.Errorf("a weakness hardening keeps, yet: %s", g.Summary())
+					}
+				case g.Reproduced():
+					t.Errorf("hardened reproduces it: %s", g.Summary())
+				case !g.Verdict.BlockedAsDeclared() || g.Verdict.Declared != spec:
+					t.Errorf("not blocked as declared (%s): %s", spec, g.Summary())
+				}
+			})
+		}
+	}
+}
+
+// TestParseTerm: terms as the model prints them parse and print back.
+func TestParseTerm(t *testing.T) {
+	for _, tc := range []struct{ in, out string }{
+		{"a", "a"},
+		{"<aenc(Kab.1, pk(kr(b))), senc(RA.1, Kab.1)>", "<aenc(Kab.1, pk(kr(b))), senc(RA.1, Kab.1)>"},
+		{"⟨x0, Ja.1, h(sk(kas(b, s), Ja.1))⟩", "<x0, Ja.1, h(sk(kas(b, s), Ja.1))>"},
+		{"RunB(a, b, Kab.1, RA.1, x0)", "RunB(a, b, Kab.1, RA.1, x0)"},
+	} {
+		m, err := parseTerm(tc.in)
+		if err != nil || m.String() != tc.out {
+			t.Errorf("parseTerm(%q) = %v, %v; want %q", tc.in, m, err, tc.out)
+		}
+	}
+	for _, bad := range []string{"", "<a, b", "f(a,", "a b", "<>", "f()", strings.Repeat("<", 100) + "a" + strings.Repeat(">", 100)} {
+		if m, err := parseTerm(bad); err == nil {
+			t.Errorf("parseTerm(%q) = %v, want an error", bad, m)
+		}
+	}
+	x, _ := parseTerm("<x12, skE2, xa, Kab.1>")
+	for i, want := range []bool{true, true, false, false} {
+		if got := x.Args[i].attackerValue(); got != want {
+			t.Errorf("attackerValue(%s) = %v", x.Args[i], got)
+		}
 	}
 }

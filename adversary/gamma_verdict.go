@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path"
+	"strings"
 	"sync"
 
 	"github.com/imcheck/imcheck/model"
@@ -14,9 +16,9 @@ var (
 	modelTraceCache = map[string][]ModelTrace{}
 )
 
-// shippedModelTraces checks a shipped model once and returns its attack
+// ShippedModelTraces checks a shipped model once and returns its attack
 // traces, as `imcheck check --format json` reports them.
-func shippedModelTraces(name string) ([]ModelTrace, error) {
+func ShippedModelTraces(name string) ([]ModelTrace, error) {
 	modelTraceMu.Lock()
 	defer modelTraceMu.Unlock()
 	if tr, ok := modelTraceCache[name]; ok {
@@ -42,36 +44,195 @@ func shippedModelTraces(name string) ([]ModelTrace, error) {
 	return tr, nil
 }
 
-// gammaVerdict concretises the model's attack on c with γ (modern suite,
-// seed 1) for docs/claims.md; "" when the model finds no attack on c or
-// the model is not of SIMP or IMKE.
-func gammaVerdict(c ClaimID) string {
+// shippedTrace is the model's attack trace on c, or false.
+func shippedTrace(c ClaimID) (ModelTrace, bool) {
 	if _, err := gammaProtocol(c.Model); err != nil {
-		return ""
+		return ModelTrace{}, false
 	}
-	trs, err := shippedModelTraces(c.Model)
+	trs, err := ShippedModelTraces(c.Model)
 	if err != nil {
-		return ""
+		return ModelTrace{}, false
 	}
 	for _, t := range trs {
-		if t.Claim != c {
-			continue
+		if t.Claim == c {
+			return t, true
 		}
-		g, err := t.Gamma("modern", 1)
+	}
+	return ModelTrace{}, false
+}
+
+// gammaBlocks says where the hardened variant must stop each attack of an
+// as-published model (the profiles' H-tables: docs/spec/simp.md §10,
+// docs/spec/imke.md §11), by model family and claim. A claim not listed
+// is an attack hardening keeps (the profile says so): its replay on
+// hardened must reproduce it.
+var gammaBlocks = map[string]*BlockSpec{
+	"simp-login/L1_fresh":                  blockedBy("SIMP H2, H9", "S", "L1", "replay"),
+	"simp-login/SK_used_once":              removedBy("SIMP H3"),
+	"simp/B_key_secret":                    blockedBy("SIMP H6", "bob", "E4", "wrong_identity", "bad_signature"),
+	"simp/B_agree_A":                       blockedBy("SIMP H6", "bob", "E4", "wrong_identity", "bad_signature"),
+	"simp/B_msg_auth":                      blockedBy("SIMP H6", "bob", "E4", "wrong_identity", "bad_signature"),
+	"simp/A_agree_B":                       blockedBy("SIMP H6", "bob", "E4", "wrong_identity", "bad_signature"),
+	"simp/B_key_once":                      blockedBy("SIMP H11", "bob", "E4", "replay"),
+	"simp-msg/B_E6_fresh":                  blockedBy("SIMP H2", "bob", "E6", "replay"),
+	"simp-msg/A_E7_auth":                   blockedBy("SIMP H1, H4", "alice", "E7", "bad_index", "bad_mac"),
+	"simp-keydist/E3_requested_by_A":       blockedBy("SIMP H5", "S", "E1", "bad_mac"),
+	"simp-keydist-paper/E2_from_S":         blockedBy("SIMP H5", "S", "E1", "bad_mac"), // E1 forged before the retyping
+	"simp-keydist-paper/E3_from_S":         blockedBy("SIMP H5", "S", "E1", "bad_mac"), // E1 forged before the retyping
+	"simp-keydist-paper/E3_requested_by_A": blockedBy("SIMP H5", "S", "E1", "bad_mac"), // E1 forged before the retyping
+	"imke-b/G6_b1_fresh":                   blockedBy("IMKE H3", "alice", "b1", "replay"),
+	"imke-c/T4_A_agree":                    blockedBy("IMKE H7", "alice", "c2", "decrypt_error"),
+	"imke-c/T5_B_agree":                    blockedBy("IMKE H1", "bob", "c1", "wrong_identity"),
+	"imke-c/G3_A_data_auth":                blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
+	"imke-c/G3_B_data_auth":                blockedBy("IMKE H4", "bob", "4.7", "decrypt_error", "bad_mac"),
+	"simp-nonrep/NR_E2_origin":             nil, // not claimed by the profile (simp.md A19)
+	"simp-nonrep/NR_E2_key":                nil,
+	"imke/G1_no_guessing":                  nil, // §5.3, kept by hardening
+	"imke-b/b1_is_answer":                  nil, // H3 does not tell an answer from a notice
+	"imke-b/T7_Kab_secret":                 nil, // the §4.2 caveat: inherent
+}
+
+// gammaHardenedBlock is where hardened must block the attack on c.
+func gammaHardenedBlock(c ClaimID) *BlockSpec {
+	return gammaBlocks[strings.TrimSuffix(c.Model, "-hardened")+"/"+c.Claim]
+}
+
+// HardenedBlock is where the hardened variant must block the replay of a
+// model attack, and whether the profile says hardening removes it at all
+// (false: the attack is one the hardened variant keeps).
+func HardenedBlock(c ClaimID) (*BlockSpec, bool) {
+	s, ok := gammaBlocks[strings.TrimSuffix(c.Model, "-hardened")+"/"+c.Claim]
+	return s, ok && s != nil
+}
+
+// ConcreteVerdict is docs/claims.md's concrete verdict for a model claim
+// (suite modern, seed 1): for a claim the model has an attack on, γ's
+// replay of the trace on the variant the model describes, judged by the
+// claim's own oracle; for a hardened claim whose as-published model has
+// the attack, that trace replayed on hardened and where it was blocked;
+// otherwise, and beside a trace the code cannot realise, the seeded
+// random adversary under the scenario's compromises (RandomVerdict).
+func ConcreteVerdict(mdl, scenario, claim string) string {
+	c := ClaimID{mdl, scenario, claim}
+	if t, ok := shippedTrace(c); ok {
+		g, err := t.Concretise("modern", t.Variant(), 1)
 		if err != nil {
 			return fmt.Sprintf("γ error: %v", err)
 		}
-		switch {
-		case g.Reproduced():
-			x := g.Verdict.Expected[0]
-			return fmt.Sprintf("ATTACK reproduced (γ): %s: %s of %s with %s", x.Property, x.What, x.Party, x.Peer)
-		case g.NotConcretisable != "":
-			return "γ: " + g.NotConcretisable
-		case g.Verdict.Blocked != nil:
-			b := g.Verdict.Blocked
-			return fmt.Sprintf("blocked (γ): %s rejected %s with %s", b.Party, b.Label, b.Alert)
+		s := g.Summary()
+		if !g.Reproduced() {
+			if r := RandomVerdict(c); r != "" {
+				s += "; on the code, " + r
+			}
 		}
-		return fmt.Sprintf("no violation (γ): the concrete run did not violate %s", g.Want)
+		return s
 	}
-	return ""
+	if base := strings.TrimSuffix(mdl, "-hardened"); base != mdl {
+		if t, ok := shippedTrace(ClaimID{base, scenario, claim}); ok {
+			g, err := t.Concretise("modern", "hardened", 1)
+			if err != nil {
+				return fmt.Sprintf("γ error: %v", err)
+			}
+			return "the " + base + " trace on hardened: " + g.Summary()
+		}
+	}
+	return RandomVerdict(c)
+}
+
+// Summary is a one-line verdict of a concretised model attack.
+func (g *GammaResult) Summary() string {
+	v := g.Verdict
+	switch {
+	case g.Reproduced():
+		var parts []string
+		for _, x := range v.Expected {
+			p := fmt.Sprintf("%s: %s of %s with %s", x.Property, x.What, x.Party, x.Peer)
+			if !strings.Contains(strings.Join(parts, "\x00"), p) {
+				parts = append(parts, p)
+			}
+		}
+		return "ATTACK reproduced by γ: " + strings.Join(parts, "; ")
+	case v.WrongBlock != "":
+		return "NOT blocked as declared: " + strings.TrimPrefix(v.WrongBlock, "adversary: ")
+	case g.Unrealisable != nil:
+		return fmt.Sprintf("not realisable: %s: %s (%s)", g.Unrealisable.Step, g.Unrealisable.Subterm, g.Unrealisable.Rule)
+	case v.Blocked != nil:
+		s := fmt.Sprintf("blocked: %s rejected %s with %s", v.Blocked.Party, v.Blocked.Label, v.Blocked.Alert)
+		if v.Declared != nil {
+			s += " (" + v.Declared.Rule + ", as declared)"
+		}
+		return s
+	case v.Declared != nil:
+		return "no violation (" + v.Declared.String() + ", as declared)"
+	case len(v.Violations) > 0:
+		x := v.Violations[0]
+		return fmt.Sprintf("NOT reproduced for the claim's parties (%s), but %s: %s of %s with %s", wantText(g.Want), x.Property, x.What, x.Party, x.Peer)
+	}
+	return "NOT reproduced: the concrete run violated nothing (" + wantText(g.Want) + ")"
+}
+
+func wantText(w []Expect) string {
+	var s []string
+	for _, e := range w {
+		s = append(s, e.String())
+	}
+	return strings.Join(s, " or ")
+}
+
+// ShippedModels lists the shipped SIMP and IMKE models by name
+// ("simp-login"), in name order.
+func ShippedModels() []string {
+	var out []string
+	for _, p := range model.Shipped() {
+		name := strings.TrimSuffix(path.Base(p), ".imp")
+		if _, err := gammaProtocol(name); err == nil {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// ModelAttackCase is one attack of a shipped model as γ concretises it:
+// on the variant the model describes, and on hardened with where the
+// profile declares hardened must block it (docs/adversary.md §4). The
+// conformance gate turns each into a case; Verdict.Trace is the concrete
+// run, replayable with ReplayTrace.
+type ModelAttackCase struct {
+	Claim ClaimID
+	// Model is the replay on the variant the model describes, Hardened the
+	// replay of an as-published model's trace on hardened (nil for a
+	// hardened model).
+	Model, Hardened *GammaResult
+	// Block is where hardened must stop the attack; nil when hardening
+	// keeps the weakness (Kept) or the model is hardened.
+	Block *BlockSpec
+	Kept  bool
+}
+
+// ModelAttackCases concretises every attack of every shipped SIMP and
+// IMKE model (suite, seed), in model, scenario and claim order.
+func ModelAttackCases(suiteName string, seed uint64) ([]ModelAttackCase, error) {
+	var out []ModelAttackCase
+	for _, name := range ShippedModels() {
+		trs, err := ShippedModelTraces(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range trs {
+			c := ModelAttackCase{Claim: t.Claim}
+			if c.Model, err = t.Concretise(suiteName, t.Variant(), seed); err != nil {
+				return nil, err
+			}
+			if t.Variant() == "as-published" {
+				if c.Hardened, err = t.Concretise(suiteName, "hardened", seed); err != nil {
+					return nil, err
+				}
+				var fixed bool
+				c.Block, fixed = HardenedBlock(t.Claim)
+				c.Kept = !fixed
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

@@ -32,26 +32,38 @@ type modelReport struct {
 		File      string `json:"file"`
 		Scenarios []struct {
 			Name   string             `json:"name"`
+			Bound  ModelBound         `json:"bound"`
 			Claims []modelReportClaim `json:"claims"`
 		} `json:"scenarios"`
 	} `json:"models"`
+}
+
+// ModelBound is a scenario's bound as the report states it: the number
+// of sessions and which agents are honest or dishonest (the scenario's
+// compromises: an insider e, a dishonest server s, a dishonest a).
+type ModelBound struct {
+	Sessions  int      `json:"sessions"`
+	Honest    []string `json:"honest"`
+	Dishonest []string `json:"dishonest"`
 }
 
 type modelReportClaim struct {
 	ID      string `json:"id"`
 	Role    string `json:"role"`
 	Kind    string `json:"kind"`
+	Text    string `json:"text"`
 	Verdict string `json:"verdict"`
 	Trace   *struct {
 		Length  int         `json:"length"`
+		Witness string      `json:"witness"`
 		Explain string      `json:"explanation"`
 		Steps   []ModelStep `json:"steps"`
 	} `json:"trace"`
 }
 
 // eachModelAttack decodes a model report and calls f for every claim that
-// has an attack trace, in report order.
-func eachModelAttack(b []byte, f func(ClaimID, modelReportClaim)) error {
+// has an attack trace, in report order, with its scenario's bound.
+func eachModelAttack(b []byte, f func(ClaimID, ModelBound, modelReportClaim)) error {
 	var r modelReport
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("adversary: model report: %w", err)
@@ -64,7 +76,7 @@ func eachModelAttack(b []byte, f func(ClaimID, modelReportClaim)) error {
 		for _, sc := range m.Scenarios {
 			for _, c := range sc.Claims {
 				if c.Trace != nil {
-					f(ClaimID{model, sc.Name, c.ID}, c)
+					f(ClaimID{model, sc.Name, c.ID}, sc.Bound, c)
 				}
 			}
 		}
@@ -75,27 +87,8 @@ func eachModelAttack(b []byte, f func(ClaimID, modelReportClaim)) error {
 // ReadModelReport lists the attacks of a model report.
 func ReadModelReport(b []byte) ([]ModelAttack, error) {
 	var out []ModelAttack
-	err := eachModelAttack(b, func(id ClaimID, c modelReportClaim) {
+	err := eachModelAttack(b, func(id ClaimID, _ ModelBound, c modelReportClaim) {
 		out = append(out, ModelAttack{Claim: id, Steps: c.Trace.Length, Explanation: c.Trace.Explain})
 	})
 	return out, err
-}
-
-// Concretise returns the adversary script that replays a model attack on
-// the implementation, and the variant the model describes; nil if no
-// script concretises it yet.
-func Concretise(c ClaimID) (*Attack, string) {
-	id, ok := modelAttacks[c]
-	if !ok {
-		return nil, ""
-	}
-	a, err := LookupAttack(id)
-	if err != nil {
-		return nil, ""
-	}
-	variant := "as-published"
-	if strings.HasSuffix(c.Model, "-hardened") {
-		variant = "hardened"
-	}
-	return a, variant
 }

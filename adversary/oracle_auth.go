@@ -103,6 +103,30 @@ func (o oracle) keyAgreement(e role.Event, step int) []Violation {
 	if !ran {
 		out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: "session-key", Step: step, Data: e.Key,
 			Detail: fmt.Sprintf("%s established a key with %s, who never ran with %s", e.Role, e.Peer, e.Role)})
+		return out
+	}
+	if o.isServer(e.Role) || o.isServer(e.Peer) || len(e.Key) == 0 || len(out) > 0 {
+		return out
+	}
+	// Between users, the peer must hold the same key with the party: it
+	// sent or accepted it (an event), or, running, derived it (IMKE's
+	// responder before c3, read by the observer: oracle_running.go).
+	for _, s := range o.n.Events {
+		x := s.Event
+		if x.Role == e.Peer && x.Peer == e.Role && bytes.Equal(x.Key, e.Key) &&
+			(x.Kind == role.SessionKeyEstablished || x.Kind == role.KeyExchangeStarted) {
+			return out
+		}
+	}
+	running, decided := o.n.runningKeys(e.Peer, e.Role)
+	for _, k := range running {
+		if bytes.Equal(k, e.Key) {
+			return out
+		}
+	}
+	if decided {
+		out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: "session-key", Step: step, Data: e.Key,
+			Detail: fmt.Sprintf("%s established a key with %s that %s never holds with %s", e.Role, e.Peer, e.Peer, e.Role)})
 	}
 	return out
 }

@@ -233,7 +233,7 @@ func seededRun(t *testing.T, protocol, suiteName, variant string, options map[st
 func TestHardenedHoldsEverySuite(t *testing.T) {
 	runs := map[string]uint64{"classic": 2, "modern": 20, "pq": 6}
 	if testing.Short() {
-		runs = map[string]uint64{"classic": 1, "modern": 5, "pq": 2}
+		runs = map[string]uint64{"classic": 2, "modern": 5, "pq": 2}
 	}
 	first := uint64(1)
 	if s := os.Getenv("IMCHECK_ADVERSARY_SEED"); s != "" {

@@ -63,8 +63,8 @@ func TestAttackClaimsFillsConcreteColumn(t *testing.T) {
 	}
 	b, _ := os.ReadFile(file)
 	for _, want := range []string{
-		"| IMKE | `imke-c/default#G3_A_data_auth` | ATTACK | ATTACK reproduced (`imke-reflection`): agreement: message of alice with bob |",
-		"| IMKE | `imke-c-hardened/default#G3_A_data_auth` | no attack | blocked (`imke-reflection`): alice rejected 4.7 with decrypt_error (IMKE H4, as declared) |",
+		"| IMKE | `imke-c/default#G3_A_data_auth` | ATTACK | ATTACK reproduced by γ: agreement: message of alice with bob |",
+		"| IMKE | `imke-c-hardened/default#G3_A_data_auth` | no attack | the imke-c trace on hardened: blocked: alice rejected 4.7 with decrypt_error (IMKE H4, as declared) |",
 		"| SIMP | `simp-login/default#L2_from_S` | ATTACK | kept by hand |",
 	} {
 		if !strings.Contains(string(b), want) {
@@ -96,10 +96,10 @@ func TestAttackReplayWrongBlock(t *testing.T) {
 	}
 }
 
-// TestAttackReplayGamma: a model report whose attack has no hand-written
-// script (simp-keydist-paper's E3_requested_by_A) is concretised by γ,
-// step by step: the model's E2 retyped E3 is blocked by the distinct E2/E3
-// labels.
+// TestAttackReplayGamma: every attack of a model report is concretised
+// by γ, step by step: simp-keydist-paper's E2 retyped E3 is not realisable
+// on the code (the distinct E2/E3 labels), and with --variant hardened
+// the forged E1 is blocked by H5 as the profile declares.
 func TestAttackReplayGamma(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "r.json")
 	var out, errb bytes.Buffer
@@ -108,14 +108,23 @@ func TestAttackReplayGamma(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Reset()
-	run([]string{"attack", "replay", report}, &out, &errb)
+	if st := run([]string{"attack", "replay", report}, &out, &errb); st != exitOK {
+		t.Errorf("status %d, want %d: nothing reproduced", st, exitOK)
+	}
 	for _, want := range []string{
 		"simp-keydist-paper / default (E3_requested_by_A): model attack (10 steps) → γ on as-published:",
 		"injected #", "retyped E3",
-		"→ blocked: alice rejected E3 with decrypt_error",
+		`→ not realisable: recv #2 E3: `, `sealed under the distinct AEAD labels "simp E2" and "simp E3": alice rejected it with decrypt_error`,
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("lacks %q:\n%s\n%s", want, out.String(), errb.String())
 		}
+	}
+	out.Reset()
+	if st := run([]string{"attack", "replay", report, "--variant", "hardened"}, &out, &errb); st != exitOK {
+		t.Errorf("hardened: status %d, want %d", st, exitOK)
+	}
+	if want := "→ blocked: S rejected E1 with bad_mac (SIMP H5, as declared)"; !strings.Contains(out.String(), want) {
+		t.Errorf("hardened lacks %q:\n%s", want, out.String())
 	}
 }

@@ -1,0 +1,407 @@
+package adversary
+
+import (
+	"fmt"
+
+	"github.com/imcheck/imcheck/impl/imke"
+	"github.com/imcheck/imcheck/impl/simp"
+	"github.com/imcheck/imcheck/impl/suite"
+)
+
+// The builders of γ: a message no honest party sent is made with the
+// profile's encoder and crypto (labels, associated data, lengths as the
+// implementation uses them) from the subterms the adversary holds. A
+// field whose term is bound is copied; any other is made by its
+// primitive: aenc by public-key encryption under the recipient's key as
+// the adversary knows it, senc and mac under a key it holds, sign with a
+// dishonest party's own key. What the adversary cannot make is reported
+// with the subterm it would need and the profile rule that keeps it from
+// it.
+
+// build makes the bytes of the model term t, received as lbl by `to`
+// from `from`; note says what was built.
+func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, string, error) {
+	unreal := func(sub, rule string) error {
+		return &Unrealisable{Step: fmt.Sprintf("recv #%d %s", s.Session, s.Label), Subterm: sub, Rule: rule}
+	}
+	f := t.fields()
+	switch {
+	case g.proto == "simp" && lbl == "E1":
+		return g.buildE1(f, from, unreal)
+	case g.proto == "simp" && lbl == "E4" && len(f) == 2:
+		return g.buildE4(f, unreal)
+	case g.proto == "simp" && (lbl == "E6" || lbl == "E7") && len(f) == 2:
+		return g.buildSecureMessage(f, lbl, from, to, unreal)
+	case g.proto == "simp" && lbl == "evidence" && len(f) == 3:
+		return g.buildEvidence(f, from, unreal)
+	case g.proto == "imke" && (lbl == "c1" || lbl == "c2") && len(f) == 2:
+		return g.buildKeyTransport(f, lbl, from, to, unreal)
+	case g.proto == "imke" && (lbl == "b1" || lbl == "b2" || lbl == "4.3"):
+		return g.buildPeerKey(f, to, unreal)
+	}
+	return nil, "", unreal(t.String(), fmt.Sprintf("γ knows no encoding of a %s the adversary builds", lbl))
+}
+
+// field returns a bound field's bytes, or nil.
+func (g *gammaRun) field(t *mterm) []byte {
+	b, _ := g.env.get(t)
+	return b
+}
+
+// buildE1: as published ⟨A, request, B⟩ in clear (W3). Hardened E1
+// carries j and KH(SK_ASj, ID_A, ID_B, j) (H5): SK_ASj is A's and S's, so
+// the adversary can only guess the tag, and S rejects it.
+func (g *gammaRun) buildE1(f []*mterm, from string, unreal func(string, string) error) ([]byte, string, error) {
+	if len(f) != 3 || agentOf(f[2]) == "" {
+		return nil, "", unreal(joinTerms(f), "an E1 names the requested user")
+	}
+	peer := agentOf(f[2])
+	if g.variant == "hardened" {
+		b, err := simpHardenedE1(g.n, from, peer)
+		return b, fmt.Sprintf("E1 for %s with a guessed KH(SK_ASj, ID_A, ID_B, j): SK_ASj is %s's and S's (SIMP H5)", peer, from), err
+	}
+	b, err := (&simp.PeerRequest{Suite: g.n.Setup.Suite.ID, Peer: peer}).Marshal()
+	return b, "E1 ⟨" + from + ", request, " + peer + "⟩ from public values", err
+}
+
+// buildE4: ⟨aenc(P, pk(pri(B))), sign(M, pri(X))⟩. The ciphertext is
+// copied or P re-encrypted under B's key; the signature copied, or made
+// with X's key when X is dishonest: as published it covers
+// Encode("simp E4 sig", K_AB, DK_AB, m2), hardened (ID_A, ID_B, the
+// ciphertext).
+func (g *gammaRun) buildE4(f []*mterm, unreal func(string, string) error) ([]byte, string, error) {
+	ct, note := g.field(f[0]), "E4 with the ciphertext of a bound E4"
+	if ct == nil {
+		if !f[0].is("aenc", 2) {
+			return nil, "", unreal(f[0].String(), "E4's first field is a public-key encryption")
+		}
+		pt, ok := g.env.raw[f[0].arg(0).String()]
+		if !ok {
+			return nil, "", unreal(f[0].String(), "needs the plaintext "+f[0].arg(0).String()+", which the adversary could not open")
+		}
+		pub, err := g.parsedKey(f[0].arg(1))
+		if err != nil {
+			return nil, "", unreal(f[0].String(), needs(err))
+		}
+		if ct, err = g.n.Ctx.Encrypt(pub, simpLabelE4, pt); err != nil {
+			return nil, "", err
+		}
+		note = "E4 re-encrypted under " + f[0].arg(1).String()
+	}
+	sig := g.field(f[1])
+	if sig != nil {
+		note += ", signature copied"
+	} else {
+		if !f[1].is("sign", 2) {
+			return nil, "", unreal(f[1].String(), "E4's second field is a signature")
+		}
+		priv, err := g.privateKey(f[1].arg(1))
+		if err != nil {
+			return nil, "", unreal(f[1].String(), needs(err))
+		}
+		var parts [][]byte
+		label := simpLabelE4Sig
+		if g.variant == "hardened" {
+			label = simpLabelE4SigH
+			parts = [][]byte{[]byte(agentOf(f[1].arg(1).arg(0))), []byte(g.peerOfKey(f[0])), ct}
+		} else {
+			m := f[1].arg(0)
+			for _, a := range m.Args {
+				v, err := g.value(a)
+				if err != nil {
+					return nil, "", unreal(f[1].String()+" needs "+m.String(),
+						"simp.md A24: the E4 signature is an appendix signature over Encode(\"simp E4 sig\", K_AB, DK_AB, m2); "+
+							"nothing signed can be read from E4, so "+m.String()+" is not the adversary's (the model recovers it from the honest sign(…))")
+				}
+				parts = append(parts, v)
+			}
+		}
+		if sig, err = g.n.Ctx.Sign(priv, label, parts...); err != nil {
+			return nil, "", err
+		}
+		note += ", signed with " + f[1].arg(1).String()
+	}
+	b, err := (&simp.KeyTransport{Suite: g.n.Setup.Suite.ID, Ciphertext: ct, Signature: sig}).Marshal()
+	return b, note, err
+}
+
+// peerOfKey is the agent whose public key encrypts an aenc term.
+func (g *gammaRun) peerOfKey(aenc *mterm) string { return agentOf(aenc.arg(1).arg(0).arg(0)) }
+
+// parsedKey resolves pk(K) and parses it.
+func (g *gammaRun) parsedKey(t *mterm) (suite.PublicKey, error) {
+	b, err := g.value(t)
+	if err != nil {
+		return nil, err
+	}
+	return g.n.Setup.Suite.ParsePublicKey(b)
+}
+
+// buildSecureMessage: E6/E7 ⟨senc(⟨Msg, N⟩, K), h(N, Msg, K)⟩ with the
+// adversary's own message and nonce under a key it holds: the model's
+// kdf(K_AB, DK_AB, m2) is SK_AB1 of the key set the profile generates
+// (§4), sealed under "simp msg" and keyed-hashed under "simp msg mac"
+// (hardened: subkeys, per-direction labels and the identities).
+func (g *gammaRun) buildSecureMessage(f []*mterm, lbl, from, to string, unreal func(string, string) error) ([]byte, string, error) {
+	if !f[0].is("senc", 2) || !f[0].arg(1).is("kdf", 3) {
+		return nil, "", unreal(f[0].String(), "an "+lbl+" the adversary builds is sealed under a key of the chain kdf(K_AB, DK_AB, m2)")
+	}
+	kdf := f[0].arg(1)
+	var in [3][]byte
+	for i, a := range kdf.Args {
+		v, err := g.value(a)
+		if err != nil {
+			return nil, "", unreal(kdf.String(), needs(err))
+		}
+		in[i] = v
+	}
+	if len(in[2]) != 2 {
+		return nil, "", unreal(kdf.String(), "m2 is a 16-bit count")
+	}
+	keys, err := simp.GenerateSessionKeys(simp.KeyParams{K: in[0], DK: in[1], M: int(in[2][0])<<8 | int(in[2][1]), Rounds: g.n.Dissector.(*simpDissector).rounds})
+	if err != nil || len(keys) == 0 {
+		return nil, "", unreal(kdf.String(), fmt.Sprintf("the key generation of §4 refuses it: %v", err))
+	}
+	body := f[0].arg(0).fields()
+	if len(body) < 2 {
+		return nil, "", unreal(f[0].String(), "the body is ⟨message, nonce⟩")
+	}
+	text, err := g.value(body[len(body)-2])
+	if err != nil {
+		return nil, "", unreal(body[len(body)-2].String(), needs(err))
+	}
+	nonce, err := g.value(body[len(body)-1])
+	if err != nil {
+		return nil, "", unreal(body[len(body)-1].String(), needs(err))
+	}
+	j, sk := 1, keys[0]
+	t := simpTypes[lbl]
+	enc, mac, aeadLabel, macLabel := sk, sk, simpLabelMsg, simpLabelMsgMAC
+	var bind [][]byte
+	if g.variant == "hardened" {
+		enc, aeadLabel = g.n.Dissector.(*simpDissector).msgKey(sk, t)
+		mac = g.n.Ctx.KDF(sk, suite.KeySize, simpLabelMACKey)
+		macLabel = "simp " + lbl + " mac"
+		bind = [][]byte{[]byte(from), []byte(to), u16(j)}
+	}
+	pt, err := (&simp.MessageBody{Text: text, Nonce: nonce}).Marshal()
+	if err != nil {
+		return nil, "", err
+	}
+	sealed, err := g.n.Ctx.Seal(enc, aeadLabel, pt, bind...)
+	if err != nil {
+		return nil, "", err
+	}
+	tag := g.n.Ctx.KeyedHash(mac, macLabel, append(bind, nonce, text)...)
+	b, err := (&simp.SecureMessage{Type: t, Suite: g.n.Setup.Suite.ID, Index: uint16(j), Sealed: sealed, MAC: tag}).Marshal()
+	return b, fmt.Sprintf("%s with the adversary's message under SK_%d of %s", lbl, j, kdf), err
+}
+
+// buildEvidence: the judge's ⟨j, j_B, senc(⟨e2, B, Pub, h(SK_BSj)⟩,
+// sk(kas(A, S), j))⟩ is an E2 under one of A's keys (A dishonest: its key
+// set is the adversary's) carrying a key of the adversary's choice and
+// S's h(SK_BSj) copied from a grant.
+func (g *gammaRun) buildEvidence(f []*mterm, from string, unreal func(string, string) error) ([]byte, string, error) {
+	seal := f[2]
+	if !seal.is("senc", 2) || !seal.arg(1).is("sk", 2) || seal.arg(0).Fn != "<>" || len(seal.arg(0).Args) < 3 {
+		return nil, "", unreal(seal.String(), "evidence is an E2 sealed under an SK_ASj")
+	}
+	body := seal.arg(0).Args
+	peer := agentOf(body[len(body)-3])
+	pub, err := g.value(body[len(body)-2])
+	if err != nil {
+		return nil, "", unreal(body[len(body)-2].String(), needs(err))
+	}
+	evidence, err := g.value(body[len(body)-1])
+	if err != nil {
+		return nil, "", unreal(body[len(body)-1].String(), needs(err)+": h(SK_BSj) only comes from S's grants")
+	}
+	if src := g.env.from[body[len(body)-1].String()]; src == "E3" {
+		return nil, "", unreal(body[len(body)-1].String()+", read from S's E3",
+			"simp.md §3: E2 carries Hash(\"simp E2 evidence\", SK_BSj), E3 Hash(\"simp E3 evidence\", SK_ASj); the model's one h makes the E3 evidence an E2's, "+
+				"the code's distinct labels do not, and the judge checks the E2 label")
+	}
+	// The key: an SK_ASj of from's that the server used (the judge holds
+	// those), opened from a grant S sent from.
+	key, index := []byte(nil), 0
+	for _, p := range g.n.History {
+		if p.Msg.To != from || p.Msg.From != g.n.Setup.Server || (p.Msg.Label != "E2" && p.Msg.Label != "E3") {
+			continue
+		}
+		t, err := parseTerm(g.termOf(p.ID))
+		if err != nil || len(t.fields()) != 2 || !t.fields()[1].is("senc", 2) {
+			continue
+		}
+		k, ok := g.env.get(t.fields()[1].arg(1))
+		j, okj := g.env.get(t.fields()[0])
+		if ok && okj && len(j) == 2 {
+			key, index = k, int(j[0])<<8|int(j[1])
+		}
+	}
+	if key == nil {
+		return nil, "", unreal(seal.arg(1).String(), "needs an SK_ASj of "+from+"'s that S used: "+from+" must be dishonest and hold a grant from S")
+	}
+	var aad [][]byte
+	if g.variant == "hardened" {
+		aad = [][]byte{[]byte(g.n.Setup.Server), []byte(from), u16(index)}
+	}
+	pt, err := (&simp.PeerKeyBody{Peer: peer, PublicKey: pub, Evidence: evidence}).Marshal()
+	if err != nil {
+		return nil, "", err
+	}
+	sealed, err := g.n.Ctx.Seal(key, simpLabelE2, pt, aad...)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := (&simp.PeerKeyGrant{Type: simp.TypeE2, Suite: g.n.Setup.Suite.ID, Index: uint16(index), Sealed: sealed}).Marshal()
+	return b, fmt.Sprintf("an E2 about %s sealed under %s's SK_AS%d with %s and S's h(SK_BSj)", peer, from, index, body[len(body)-2]), err
+}
+
+// buildKeyTransport: IMKE c1 ⟨aenc(K_AB, pk(kr(B))), senc(R_A, K_AB)⟩ or
+// c2 ⟨aenc(R_B, pk(kr(A))), senc(f6(R_A), K_AB)⟩: a bound field is
+// copied; the encrypted secret is an opened one re-encrypted under the
+// recipient's key, or the adversary's own (hardened: bound to the
+// identities it claims, {secret, sender, receiver}); the seal of a bound
+// exchange is copied.
+func (g *gammaRun) buildKeyTransport(f []*mterm, lbl, from, to string, unreal func(string, string) error) ([]byte, string, error) {
+	encLabel := imkeLabelEncKAB
+	if lbl == "c2" {
+		encLabel = imkeLabelEncRB
+	}
+	ct, note := g.field(f[0]), lbl+" with a bound "+f[0].String()
+	if ct == nil {
+		if !f[0].is("aenc", 2) {
+			return nil, "", unreal(f[0].String(), lbl+"'s first field is a public-key encryption")
+		}
+		secret := f[0].arg(0)
+		pt, ok := g.env.raw[secret.String()]
+		if !ok {
+			v, err := g.value(secret)
+			if err != nil {
+				return nil, "", unreal(f[0].String(), needs(err))
+			}
+			if pt = v; g.variant == "hardened" {
+				if pt, err = (&imke.BoundSecret{Secret: v, Sender: from, Receiver: to}).Marshal(); err != nil {
+					return nil, "", err
+				}
+			}
+		}
+		pub, err := g.parsedKey(f[0].arg(1))
+		if err != nil {
+			return nil, "", unreal(f[0].String(), needs(err))
+		}
+		if ct, err = g.n.Ctx.Encrypt(pub, encLabel, pt); err != nil {
+			return nil, "", err
+		}
+		note = fmt.Sprintf("%s with %s encrypted under %s", lbl, secret, f[0].arg(1))
+	}
+	sealed := g.field(f[1])
+	if sealed == nil {
+		return nil, "", unreal(f[1].String(), "the seal is under K_AB with the profile's c1/c2 labels; γ copies it from a bound exchange, and none carries this one")
+	}
+	var b []byte
+	var err error
+	if lbl == "c1" {
+		b, err = (&imke.KeyTransport{Suite: g.n.Setup.Suite.ID, EncryptedKey: ct, SealedChallenge: sealed}).Marshal()
+	} else {
+		b, err = (&imke.KeyTransportReply{Suite: g.n.Setup.Suite.ID, EncryptedChallenge: ct, SealedProof: sealed}).Marshal()
+	}
+	return b, note + ", seal copied", err
+}
+
+// buildPeerKey: a b1/b2 (hardened: a 4.3 peer-key item) made by a
+// dishonest server, under the user's channel keys kas(A, S) (K_AS^s,
+// K_AS^m), with a key of the adversary's choice.
+func (g *gammaRun) buildPeerKey(f []*mterm, to string, unreal func(string, string) error) ([]byte, string, error) {
+	var seal, mac *mterm
+	switch len(f) {
+	case 2:
+		seal, mac = f[0], f[1]
+	case 3: // hardened: the sequence number is the adversary's choice
+		seal, mac = f[1], f[2]
+	default:
+		return nil, "", unreal(joinTerms(f), "a peer key is ⟨{KU, ID}_{K^s}, [KU, ID]_{K^m}⟩ (hardened with a sequence number)")
+	}
+	if !seal.is("senc", 2) || !mac.is("mac", 2) || seal.arg(0).Fn != "<>" || len(seal.arg(0).Args) < 2 {
+		return nil, "", unreal(seal.String(), "a peer key is sealed under K^s and MACed under K^m")
+	}
+	body := seal.arg(0).Args
+	peer := agentOf(body[len(body)-1])
+	ku, err := g.value(body[len(body)-2])
+	if err != nil {
+		return nil, "", unreal(body[len(body)-2].String(), needs(err))
+	}
+	enc, mk, err := g.serverChannel(to)
+	if err != nil {
+		return nil, "", unreal(seal.arg(1).String(), err.Error())
+	}
+	suiteID := g.n.Setup.Suite.ID
+	if g.variant != "hardened" {
+		data, err := (&imke.PeerKeyInfo{Key: ku, ID: peer}).Marshal()
+		if err != nil {
+			return nil, "", err
+		}
+		sealed, err := g.n.Ctx.Seal(enc, imkeLabelData, data)
+		if err != nil {
+			return nil, "", err
+		}
+		b, err := (&imke.PeerKey{Unsequenced: imke.Unsequenced{Suite: suiteID, Sealed: sealed, MAC: g.n.Ctx.MAC(mk, imkeLabelData, data)}}).Marshal()
+		return b, fmt.Sprintf("b1 to %s sealed as S with %s as %s's key", to, body[len(body)-2], peer), err
+	}
+	seq := g.nextServerSeq(to)
+	data, err := (&imke.Item{Kind: imke.ItemPeerKey, Peer: peer, Key: ku}).Marshal()
+	if err != nil {
+		return nil, "", err
+	}
+	parts := [][]byte{u64(seq), []byte(g.n.Setup.Server), []byte(to)}
+	sealed, err := g.n.Ctx.Seal(enc, imkeLabel43, data, parts...)
+	if err != nil {
+		return nil, "", err
+	}
+	m := g.n.Ctx.MAC(mk, imkeLabel43, append(parts, data)...)
+	b, err := (&imke.ServerData{Sequenced: imke.Sequenced{Suite: suiteID, Seq: seq, Sealed: sealed, MAC: m}}).Marshal()
+	return b, fmt.Sprintf("4.3 #%d (the next sequence number) to %s sealed as S with %s as %s's key", seq, to, body[len(body)-2], peer), err
+}
+
+// nextServerSeq is the sequence number after the last 4.3 S sent user.
+func (g *gammaRun) nextServerSeq(user string) uint64 {
+	var last uint64
+	for _, p := range g.n.History {
+		if p.Msg.From == g.n.Setup.Server && p.Msg.To == user {
+			if m, err := imke.UnmarshalServerData(p.Msg.Bytes); err == nil {
+				last = max(last, m.Seq)
+			}
+		}
+	}
+	return last + 1
+}
+
+// serverChannel is kas(user, S) as a dishonest server holds it: K_AS^s
+// from its own event, K_AS^m = f5(R_S, K_AS) with K_AS from the a1 its
+// key opens and R_S found in its own randomness (the in-memory state of
+// a corrupted party, as for dynamic keys: compromise.go).
+func (g *gammaRun) serverChannel(user string) (enc, mac []byte, err error) {
+	n, srv := g.n, g.n.Setup.Server
+	if n.Honest(srv) {
+		return nil, nil, fmt.Errorf("needs K_%s,S^s and K_%s,S^m, which only %s and an honest S hold", user, user, user)
+	}
+	for _, s := range n.Events {
+		if e := s.Event; e.Role == srv && e.Peer == user && len(e.Key) > 0 {
+			enc = e.Key
+		}
+	}
+	if enc == nil || n.Setup.RandLog == nil {
+		return nil, nil, fmt.Errorf("needs K_%s,S^s: %s has not logged in", user, user)
+	}
+	stream := make([]byte, n.Setup.RandLog.Drawn(srv))
+	suite.NewRand(n.Setup.Seed, "party "+srv).Read(stream)
+	for _, kas := range n.Knowledge.Tagged("K_AS") {
+		for i := 0; i+suite.KeySize <= len(stream); i++ {
+			rs := stream[i : i+suite.KeySize]
+			if suite.Equal(n.Ctx.KDF(kas, suite.KeySize, imkeLabelF4, rs), enc) {
+				return enc, n.Ctx.KDF(rs, suite.KeySize, imkeLabelF5, kas), nil
+			}
+		}
+	}
+	return nil, nil, fmt.Errorf("needs K_%s,S^m: R_S not found in the server's randomness", user)
+}
