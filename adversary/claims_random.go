@@ -2,6 +2,8 @@ package adversary
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -45,6 +47,15 @@ func randomCheck(c ClaimID) (claimCheck, string, bool) {
 		variant = "hardened"
 	}
 	ch, ok := claimChecks[family+"/"+c.Claim]
+	if !ok && strings.HasSuffix(family, "-full") {
+		// A composed model's claim is its phase's claim.
+		proto := strings.TrimSuffix(family, "-full")
+		for _, k := range slices.Sorted(maps.Keys(claimChecks)) {
+			if strings.HasSuffix(k, "/"+c.Claim) && claimChecks[k].protocol == proto {
+				return claimChecks[k], variant, true
+			}
+		}
+	}
 	return ch, variant, ok
 }
 

@@ -147,6 +147,8 @@ type gammaRun struct {
 	env      *gammaEnv
 	modelLbl map[string]bool // concrete labels the trace names
 	prepared map[int]bool    // responder sessions whose abstracted phases ran
+	early    map[int]bool    // packets delivered before the trace's receive of them
+	pos      int             // the index of the step being played
 	sends    int
 	out      []GammaStep
 }
@@ -204,7 +206,7 @@ func (t ModelTrace) Concretise(suiteName, variant string, seed uint64) (*GammaRe
 		return nil, err
 	}
 	g := &gammaRun{proto: proto, variant: variant, trace: t, facts: loadModelFacts(t.Claim),
-		sessions: map[int]ModelStep{}, bound: map[string][]int{}, modelLbl: map[string]bool{}, prepared: map[int]bool{}}
+		sessions: map[int]ModelStep{}, bound: map[string][]int{}, modelLbl: map[string]bool{}, prepared: map[int]bool{}, early: map[int]bool{}}
 	users := []string{"alice", "bob"}
 	for _, s := range t.Steps {
 		if s.Kind == "start" {
@@ -235,10 +237,11 @@ func (t ModelTrace) Concretise(suiteName, variant string, seed uint64) (*GammaRe
 	res := &GammaResult{Claim: t.Claim, Want: want}
 	stop := g.prelude()
 	claimed := false // the violated claim's step has been played
-	for _, s := range t.Steps {
+	for i, s := range t.Steps {
 		if stop != nil {
 			break
 		}
+		g.pos = i
 		stop = g.step(s)
 		var b *Blocked
 		if stop != nil && claimed && !errors.As(stop, &b) {
@@ -273,7 +276,7 @@ func (t ModelTrace) Concretise(suiteName, variant string, seed uint64) (*GammaRe
 	n.Trace.Protocol, n.Trace.Suite, n.Trace.Variant, n.Trace.Seed, n.Trace.Attack = proto, suiteName, variant, seed, v.Attack
 	n.Trace.Users, n.Trace.Violations = n.Setup.Users, v.Violations
 	v.Trace = &n.Trace
-	if variant == "hardened" && t.Variant() == "as-published" {
+	if variant == "hardened" && t.Variant() == "as-published" && res.Unrealisable == nil {
 		v.judgeBlock(gammaHardenedBlock(t.Claim))
 	}
 	res.Verdict, res.Steps = v, g.out
@@ -401,7 +404,16 @@ func (g *gammaRun) send(s ModelStep) error {
 		if !acted {
 			acted = true
 			if a, ok := g.actionFor(s.Session, lbl); ok {
-				if err := n.Need(n.Act(a)); err != nil {
+				err := n.Need(n.Act(a))
+				var b *Blocked
+				if errors.As(err, &b) {
+					// The code may need what the party sent delivered first.
+					if early, eerr := g.deliverEarly(s, party); eerr != nil || !early {
+						return err
+					}
+					err = n.Need(n.Act(a))
+				}
+				if err != nil {
 					return err
 				}
 				g.log(s, "%s acts: %s", party, a)

@@ -1,6 +1,7 @@
 package adversary
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/imcheck/imcheck/impl/imke"
@@ -42,11 +43,25 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 	return nil, "", unreal(t.String(), fmt.Sprintf("γ knows no encoding of a %s the adversary builds", lbl))
 }
 
-// field returns a bound field's bytes, or nil.
-func (g *gammaRun) field(t *mterm) []byte {
-	b, _ := g.env.get(t)
-	return b
+// field returns the bytes of a field bound in a message with label lbl,
+// or nil; a field the trace copies from a message of another label is not
+// realisable, since the profile encrypts and seals each field under its
+// message's own label (imke.md §3, simp.md §3).
+func (g *gammaRun) field(t *mterm, lbl string) ([]byte, error) {
+	b, ok := g.env.get(t)
+	if !ok {
+		return nil, nil
+	}
+	if src := g.env.from[t.String()]; src != "" && src != lbl && !(isPeerKeyTransport(src) && isPeerKeyTransport(lbl)) {
+		return nil, &Unrealisable{Subterm: t.String() + ", copied from " + src,
+			Rule: fmt.Sprintf("%s: each field is encrypted or sealed under its own message's label; %s's does not open as %s's", g.profile(), src, lbl)}
+	}
+	return b, nil
 }
+
+func isPeerKeyTransport(l string) bool { return l == "c1" || l == "c2" || l == "E4" }
+
+func (g *gammaRun) profile() string { return g.proto + ".md §3" }
 
 // buildE1: as published ⟨A, request, B⟩ in clear (W3). Hardened E1
 // carries j and KH(SK_ASj, ID_A, ID_B, j) (H5): SK_ASj is A's and S's, so
@@ -70,7 +85,11 @@ func (g *gammaRun) buildE1(f []*mterm, from string, unreal func(string, string) 
 // Encode("simp E4 sig", K_AB, DK_AB, m2), hardened (ID_A, ID_B, the
 // ciphertext).
 func (g *gammaRun) buildE4(f []*mterm, unreal func(string, string) error) ([]byte, string, error) {
-	ct, note := g.field(f[0]), "E4 with the ciphertext of a bound E4"
+	ct, err := g.field(f[0], "E4")
+	if err != nil {
+		return nil, "", g.stepped(err, unreal)
+	}
+	note := "E4 with the ciphertext of a bound E4"
 	if ct == nil {
 		if !f[0].is("aenc", 2) {
 			return nil, "", unreal(f[0].String(), "E4's first field is a public-key encryption")
@@ -88,7 +107,10 @@ func (g *gammaRun) buildE4(f []*mterm, unreal func(string, string) error) ([]byt
 		}
 		note = "E4 re-encrypted under " + f[0].arg(1).String()
 	}
-	sig := g.field(f[1])
+	sig, err := g.field(f[1], "E4")
+	if err != nil {
+		return nil, "", g.stepped(err, unreal)
+	}
 	if sig != nil {
 		note += ", signature copied"
 	} else {
@@ -268,7 +290,11 @@ func (g *gammaRun) buildKeyTransport(f []*mterm, lbl, from, to string, unreal fu
 	if lbl == "c2" {
 		encLabel = imkeLabelEncRB
 	}
-	ct, note := g.field(f[0]), lbl+" with a bound "+f[0].String()
+	ct, err := g.field(f[0], lbl)
+	if err != nil {
+		return nil, "", g.stepped(err, unreal)
+	}
+	note := lbl + " with a bound " + f[0].String()
 	if ct == nil {
 		if !f[0].is("aenc", 2) {
 			return nil, "", unreal(f[0].String(), lbl+"'s first field is a public-key encryption")
@@ -295,12 +321,14 @@ func (g *gammaRun) buildKeyTransport(f []*mterm, lbl, from, to string, unreal fu
 		}
 		note = fmt.Sprintf("%s with %s encrypted under %s", lbl, secret, f[0].arg(1))
 	}
-	sealed := g.field(f[1])
+	sealed, err := g.field(f[1], lbl)
+	if err != nil {
+		return nil, "", g.stepped(err, unreal)
+	}
 	if sealed == nil {
 		return nil, "", unreal(f[1].String(), "the seal is under K_AB with the profile's c1/c2 labels; γ copies it from a bound exchange, and none carries this one")
 	}
 	var b []byte
-	var err error
 	if lbl == "c1" {
 		b, err = (&imke.KeyTransport{Suite: g.n.Setup.Suite.ID, EncryptedKey: ct, SealedChallenge: sealed}).Marshal()
 	} else {
@@ -404,4 +432,13 @@ func (g *gammaRun) serverChannel(user string) (enc, mac []byte, err error) {
 		}
 	}
 	return nil, nil, fmt.Errorf("needs K_%s,S^m: R_S not found in the server's randomness", user)
+}
+
+// stepped gives an Unrealisable from field the current step.
+func (g *gammaRun) stepped(err error, unreal func(string, string) error) error {
+	var u *Unrealisable
+	if errors.As(err, &u) {
+		return unreal(u.Subterm, u.Rule)
+	}
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/imcheck/imcheck/model"
+	"github.com/imcheck/imcheck/model/proto" // the action kinds, which the facade does not re-export
 )
 
 // The concrete verdict of a model attack is the model claim's own: the
@@ -220,7 +221,7 @@ func loadModelFacts(c ClaimID) modelFacts {
 	f := modelFacts{sent: map[string]bool{}}
 	for _, r := range p.Roles {
 		for _, a := range r.Actions {
-			if a.Kind == model.ActSend {
+			if a.Kind == proto.ActSend {
 				f.sent[a.Label] = true
 			}
 		}

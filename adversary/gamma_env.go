@@ -30,6 +30,12 @@ func (e *gammaEnv) set(t *mterm, b []byte) {
 	}
 }
 
+// setFrom binds a field of a message with label.
+func (e *gammaEnv) setFrom(t *mterm, b []byte, label string) {
+	e.set(t, b)
+	e.from[t.String()] = label
+}
+
 func (e *gammaEnv) get(t *mterm) ([]byte, bool) {
 	b, ok := e.val[t.String()]
 	return b, ok
@@ -47,8 +53,8 @@ func (g *gammaRun) learn(t *mterm, label string, b []byte) {
 		if err != nil {
 			return
 		}
-		g.env.set(f[0], m.Ciphertext)
-		g.env.set(f[1], m.Signature)
+		g.env.setFrom(f[0], m.Ciphertext, label)
+		g.env.setFrom(f[1], m.Signature, label)
 		pt, ok := g.n.Dissector.(*simpDissector).decrypt(k, simpLabelE4, m.Ciphertext)
 		if !ok || !f[0].is("aenc", 2) {
 			return
@@ -65,6 +71,11 @@ func (g *gammaRun) learn(t *mterm, label string, b []byte) {
 		}
 	case g.proto == "simp" && (label == "E2" || label == "E3") && len(f) == 2:
 		g.learnGrant(f, label, b)
+	case g.proto == "imke" && label == "a2" && len(f) == 2:
+		if m, err := imke.UnmarshalLoginChallenge(b); err == nil {
+			g.env.setFrom(f[0], m.EncryptedChallenge, label)
+			g.env.setFrom(f[1], m.SealedProof, label)
+		}
 	case g.proto == "imke" && (label == "c1" || label == "c2") && len(f) == 2:
 		ct, sealed, encLabel := []byte(nil), []byte(nil), imkeLabelEncKAB
 		if label == "c1" {
@@ -80,8 +91,8 @@ func (g *gammaRun) learn(t *mterm, label string, b []byte) {
 			}
 			ct, sealed, encLabel = m.EncryptedChallenge, m.SealedProof, imkeLabelEncRB
 		}
-		g.env.set(f[0], ct)
-		g.env.set(f[1], sealed)
+		g.env.setFrom(f[0], ct, label)
+		g.env.setFrom(f[1], sealed, label)
 		d := g.n.Dissector.(*imkeDissector)
 		pt, ok := d.decrypt(k, encLabel, ct)
 		if !ok || !f[0].is("aenc", 2) {

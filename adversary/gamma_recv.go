@@ -15,10 +15,7 @@ import (
 // delivers, or the adversary's construction of it.
 func (g *gammaRun) recv(s ModelStep) error {
 	n, to, lbl := g.n, g.party(s.Session), g.label(s.Label)
-	from := g.peer(s.Session)
-	if serverLabels[lbl] {
-		from = n.Setup.Server
-	}
+	from := g.sender(s, to, lbl)
 	// The phases the model abstracts complete first (e.g. IMKE's b2, which
 	// gives the responder the initiator's key before c1).
 	for sp := g.support(); sp != nil; sp = g.support() {
@@ -32,6 +29,11 @@ func (g *gammaRun) recv(s ModelStep) error {
 	p, ok := g.boundPacket(s.Term, to)
 	if !ok {
 		return g.construct(s, lbl, from, to)
+	}
+	if g.early[p.ID] && p.Msg.To == to {
+		g.log(s, "#%d %s was delivered to %s already: the code needs it before the model's next send", p.ID, p.Msg.Label, to)
+		delete(g.early, p.ID)
+		return nil
 	}
 	if p.Msg.Label != lbl {
 		b, err := g.retype(s, p, lbl)
@@ -202,6 +204,62 @@ func (g *gammaRun) awaits(party, from string) bool {
 func (g *gammaRun) established(a, b string) bool {
 	for _, s := range g.n.Events {
 		if s.Event.Kind == role.SessionKeyEstablished && s.Event.Role == a && s.Event.Peer == b {
+			return true
+		}
+	}
+	return false
+}
+
+// sender is who a receive claims to come from: the server for a server
+// message, the session's peer for a user's; a server session (which in a
+// composed model serves several users) takes the sender of the bound
+// packet, or the user a built term names first.
+func (g *gammaRun) sender(s ModelStep, to, lbl string) string {
+	n := g.n
+	switch {
+	case serverLabels[lbl]:
+		return n.Setup.Server
+	case to != n.Setup.Server:
+		return g.peer(s.Session)
+	}
+	if p, ok := g.boundPacket(s.Term, to); ok && !p.Injected {
+		return p.Msg.From
+	}
+	if t, err := parseTerm(s.Term); err == nil {
+		if f := t.fields(); agentOf(f[0]) != "" && agentOf(f[0]) != n.Setup.Server {
+			return agentOf(f[0])
+		}
+	}
+	return g.peer(s.Session)
+}
+
+// deliverEarly delivers the packets party sent that the trace delivers
+// later: the code needs them first (an IMKE client asks S for a peer only
+// once S has confirmed its login, which the model does not wait for).
+func (g *gammaRun) deliverEarly(s ModelStep, party string) (bool, error) {
+	n, any := g.n, false
+	for _, p := range slices.Clone(n.Pool) {
+		if p.Msg.From != party || !g.isBound(p.ID) || !g.laterRecv(g.termOf(p.ID)) {
+			continue
+		}
+		if err := n.Need(n.Deliver(p.ID)); err != nil {
+			return any, err
+		}
+		g.early[p.ID], any = true, true
+		g.log(s, "delivered #%d %s %s → %s early: the code needs it before %s's next action", p.ID, p.Msg.Label, p.Msg.From, p.Msg.To, party)
+	}
+	for sp := g.support(); sp != nil; sp = g.support() {
+		if err := g.deliverSupport(s, sp); err != nil {
+			return any, err
+		}
+	}
+	return any, nil
+}
+
+// laterRecv reports whether a step after the current one receives term.
+func (g *gammaRun) laterRecv(term string) bool {
+	for _, s := range g.trace.Steps[g.pos+1:] {
+		if s.Kind == "recv" && s.Term == term {
 			return true
 		}
 	}

@@ -85,6 +85,12 @@ var gammaBlocks = map[string]*BlockSpec{
 	"imke-c/T5_B_agree":                    blockedBy("IMKE H1", "bob", "c1", "wrong_identity"),
 	"imke-c/G3_A_data_auth":                blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
 	"imke-c/G3_B_data_auth":                blockedBy("IMKE H4", "bob", "4.7", "decrypt_error", "bad_mac"),
+	"simp-full/SK_used_once":               removedBy("SIMP H3"),
+	"simp-full/L1_fresh":                   blockedBy("SIMP H2, H9", "S", "L1", "replay"),
+	"simp-full/A_E7_auth":                  blockedBy("SIMP H1, H4", "alice", "E7", "bad_index", "bad_mac"),
+	"simp-full/E3_requested_by_A":          blockedBy("SIMP H5", "S", "E1", "bad_mac"),
+	"imke-full/T4_A_agree":                 blockedBy("IMKE H7", "alice", "c2", "decrypt_error"),
+	"imke-full/G3_A_data_auth":             blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
 	"simp-nonrep/NR_E2_origin":             nil, // not claimed by the profile (simp.md A19)
 	"simp-nonrep/NR_E2_key":                nil,
 	"imke/G1_no_guessing":                  nil, // §5.3, kept by hardening
