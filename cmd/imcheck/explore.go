@@ -141,7 +141,7 @@ func replayOnCode(ctx context.Context, req explore.ReplayRequest) (*explore.Repl
 	if mt == nil {
 		return nil, fmt.Errorf("imcheck explore: no trace for %s", req.AttackID)
 	}
-	g, err := adversary.ConcretiseTrace(mt.Claim, mt.Kind, mt.Role, mt.Steps, req.Suite, req.Variant, 1)
+	g, err := mt.Concretise(req.Suite, req.Variant, 1)
 	if err != nil {
 		return &explore.ReplayResult{AttackID: req.AttackID, Variant: req.Variant, Suite: req.Suite,
 			Outcome: "not-realisable", Verdict: "not realisable on the code: " + err.Error()}, nil
@@ -152,8 +152,8 @@ func replayOnCode(ctx context.Context, req explore.ReplayRequest) (*explore.Repl
 	}
 	v := g.Verdict
 	switch {
-	case g.NotConcretisable != "":
-		res.Outcome, res.Verdict = "not-realisable", "not realisable on the code: "+g.NotConcretisable
+	case g.Unrealisable != nil:
+		res.Outcome, res.Verdict = "not-realisable", g.Summary()
 	case g.Reproduced():
 		res.Outcome = "reproduced"
 		res.Verdict = "ATTACK reproduced: " + violations(v.Expected)
