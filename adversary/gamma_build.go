@@ -23,7 +23,7 @@ import (
 // from `from`; note says what was built.
 func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, string, error) {
 	unreal := func(sub, rule string) error {
-		return &Unrealisable{Step: fmt.Sprintf("recv #%d %s", s.Session, s.Label), Subterm: sub, Rule: rule}
+		return &Unrealisable{Step: stepName(s), Subterm: sub, Rule: rule}
 	}
 	f := t.fields()
 	switch {
@@ -442,3 +442,6 @@ func (g *gammaRun) stepped(err error, unreal func(string, string) error) error {
 	}
 	return err
 }
+
+// stepName names a model step in a verdict: "recv E4 in session 2".
+func stepName(s ModelStep) string { return fmt.Sprintf("%s %s in session %d", s.Kind, s.Label, s.Session) }

@@ -118,7 +118,7 @@ func (g *gammaRun) explain(s ModelStep, err error, was string) error {
 	if !errors.As(err, &b) || b.Alert != role.DecryptError.String() || g.proto != "simp" {
 		return err
 	}
-	return &Unrealisable{Step: fmt.Sprintf("%s #%d %s", s.Kind, s.Session, s.Label), Subterm: fmt.Sprintf("%s is S's %s under another type", s.Term, was),
+	return &Unrealisable{Step: stepName(s), Subterm: fmt.Sprintf("%s is S's %s under another type", s.Term, was),
 		Rule: fmt.Sprintf("simp.md §3: %s and %s are sealed under the distinct AEAD labels \"simp %s\" and \"simp %s\": %s rejected it with %s", was, s.Label, was, s.Label, b.Party, b.Alert)}
 }
 
@@ -131,7 +131,7 @@ func (g *gammaRun) retype(s ModelStep, p *Packet, lbl string) ([]byte, error) {
 	}
 	t, ok := simpTypes[lbl]
 	if !ok || len(b) == 0 {
-		return nil, &Unrealisable{Step: "recv " + s.Label, Subterm: s.Term, Rule: fmt.Sprintf("no SIMP message type %s to retype %s into", lbl, p.Msg.Label)}
+		return nil, &Unrealisable{Step: stepName(s), Subterm: s.Term, Rule: fmt.Sprintf("no SIMP message type %s to retype %s into", lbl, p.Msg.Label)}
 	}
 	if h, err := wire.PeekHeader(b); err != nil || h.Type == t {
 		return b, err

@@ -114,7 +114,7 @@ func TestAttackReplayGamma(t *testing.T) {
 	for _, want := range []string{
 		"simp-keydist-paper / default (E3_requested_by_A): model attack (10 steps) → γ on as-published:",
 		"injected #", "retyped E3",
-		`→ not realisable: recv #2 E3: `, `sealed under the distinct AEAD labels "simp E2" and "simp E3": alice rejected it with decrypt_error`,
+		`→ not realisable: recv E3 in session 2: `, `sealed under the distinct AEAD labels "simp E2" and "simp E3": alice rejected it with decrypt_error`,
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("lacks %q:\n%s\n%s", want, out.String(), errb.String())
