@@ -444,4 +444,6 @@ func (g *gammaRun) stepped(err error, unreal func(string, string) error) error {
 }
 
 // stepName names a model step in a verdict: "recv E4 in session 2".
-func stepName(s ModelStep) string { return fmt.Sprintf("%s %s in session %d", s.Kind, s.Label, s.Session) }
+func stepName(s ModelStep) string {
+	return fmt.Sprintf("%s %s in session %d", s.Kind, s.Label, s.Session)
+}
