@@ -1,6 +1,7 @@
 # imcheck — see README.md.
 GO      ?= go
 FUZZTIME ?= 30s
+RAPIDCHECKS ?= 10000
 FUZZMINIMIZETIME ?= 1s
 SHELL   := /bin/bash
 
@@ -29,6 +30,8 @@ fuzz:
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) \
 	      -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg; \
 	  done; done
+	@echo "== generated models at the limits ($(RAPIDCHECKS) checks)"
+	$(GO) test -run '^TestRapidModels$$' -rapid.checks $(RAPIDCHECKS) ./model/lang/
 
 # make bench: every benchmark once (figures, floors and ratios).
 bench:

@@ -71,6 +71,14 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(string(b))
 	}
+	// large and deep inputs, at and just over the limits of docs/limits.md
+	for _, d := range []int{MaxTermDepth - 1, MaxTermDepth + 1} {
+		f.Add(role("send " + strings.Repeat("h(", d) + "A" + strings.Repeat(")", d)))
+		f.Add(role("send " + strings.Repeat("<A, ", d) + "A" + strings.Repeat(">", d)))
+	}
+	f.Add(role("send <" + strings.Repeat("A, ", MaxTermSize) + "A>"))
+	f.Add(role(strings.Repeat("send A\n  ", MaxMessages+1)))
+	f.Add("protocol p\nconst c" + strings.Repeat(", c", MaxNames) + "\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		p, err := Parse("fuzz.imp", src)
 		if err != nil {
