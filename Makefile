@@ -5,7 +5,7 @@ RAPIDCHECKS ?= 10000
 FUZZMINIMIZETIME ?= 1s
 SHELL   := /bin/bash
 
-.PHONY: test vet unit fuzz bench vectors claims fmt mermaid
+.PHONY: test vet unit fuzz bench vectors claims fmt mutation mermaid
 
 # make test: what CI runs (.ci/run). Kept well under 15 minutes on 2 cores.
 test: vet unit
@@ -32,6 +32,21 @@ fuzz:
 	  done; done
 	@echo "== generated models at the limits ($(RAPIDCHECKS) checks)"
 	$(GO) test -run '^TestRapidModels$$' -rapid.checks $(RAPIDCHECKS) ./model/lang/
+
+# make mutation: the mutation score of the conformance gate (docs/conformance.md,
+# "The gate tests itself"). gremlins mutates impl/suite, impl/simp and impl/imke one
+# statement at a time; each mutant is tested once with the unit tests and once with the
+# gate (the tag imcheck_gate: the package's only test builds the reference shim from the
+# mutated tree and runs an imcheck built beforehand from the unmutated one against it).
+# score compares the two. Long (hours on 2 cores): run it niced, on a quiet machine.
+GREMLINS      ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATION_PKGS ?= suite simp imke
+MUTATION_OUT  ?= mutation-out
+mutation:
+	@mkdir -p $(MUTATION_OUT)
+	$(GO) build -o $(MUTATION_OUT)/imcheck-gate ./cmd/imcheck
+	@set -e; for p in $(MUTATION_PKGS); do 	  echo "== impl/$$p: the gate"; 	  IMCHECK_GATE=$(abspath $(MUTATION_OUT))/imcheck-gate nice -n 19 $(GO) run $(GREMLINS) unleash 	    --tags imcheck_gate --workers 1 --timeout-coefficient 20 --output $(MUTATION_OUT)/gate-$$p.json ./impl/$$p; 	  echo "== impl/$$p: the unit tests"; 	  nice -n 19 $(GO) run $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 	    --output $(MUTATION_OUT)/unit-$$p.json ./impl/$$p; 	done
+	$(GO) run ./conformance/mutation/score $(MUTATION_OUT)
 
 # make bench: every benchmark once (figures, floors and ratios).
 bench:
