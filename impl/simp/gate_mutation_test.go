@@ -19,4 +19,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func TestConformanceGate(t *testing.T) { mutation.Gate(t, mutation.Selection{Protocols: []string{"simp"}, Suites: []string{"modern"}}) }
+func TestConformanceGate(t *testing.T) {
+	mutation.Gate(t, mutation.Selection{Protocols: []string{"simp"}, Suites: []string{"modern"}})
+}
