@@ -7,7 +7,7 @@ import (
 	"github.com/imcheck/imcheck/impl/harness"
 )
 
-// The speed targets of issue 6 §5: the whole catalogue against the
+// The speed targets (docs/conformance.md, "Speed"): the whole catalogue against the
 // built-in implementation in under 30 s on 2 cores, through the shim in
 // under 60 s. The floor is the protocol work alone: one honest run with
 // reference parties per instance, which every case performs at least once.

@@ -90,7 +90,7 @@ func TestCatalogueShim(t *testing.T) {
 }
 
 // TestMutationScore: every deliberately broken implementation fails at
-// least one case (issue 6 §4): the score must be 100%.
+// least one case (docs/conformance.md, "The gate tests itself"): the score must be 100%.
 func TestMutationScore(t *testing.T) {
 	o := Options{Suites: []string{"modern"}, Timeout: 60 * time.Second}
 	score, err := RunMutants(o, func(m Mutant, rep *Report) {

@@ -22,8 +22,20 @@
 //     variant, a per-case timeout, verdicts pass, fail, unsupported,
 //     disabled, xfail and xpass, a config file of disabled cases and
 //     expected failures, and JSON and JUnit reports (report.go);
+//   - the state cases (states.go), generated from each role's state
+//     machine: in every state, every later message that must follow and
+//     every foreign message type, then the genuine message and the run;
+//   - the hostile users (catalogue_hostile.go): a dishonest insider with
+//     valid credentials drives the server under test;
+//   - the transcript invariants (invariants.go), checked on every case:
+//     well-formed messages, key indices and sequence numbers per key and
+//     direction, one nonce per key;
+//   - the limits on what a shim may make the gate hold or wait for
+//     (limits.go; docs/limits.md, section "Gate");
 //   - deliberately broken IUTs (mutants.go), with which the gate tests
-//     itself: each must fail at least one case.
+//     itself: each must fail at least one case; and, in the subpackage
+//     mutation, the gate as the test command of a mutation-testing tool
+//     (make mutation).
 //
 // Like BoringSSL's BoGo runner, the expectations are written from the
 // profiles, not from what the reference implementation happens to do.

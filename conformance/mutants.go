@@ -10,7 +10,8 @@ import (
 
 // Mutant is a deliberately broken implementation: the reference
 // implementation with one defect. The gate must fail it on at least one
-// case (issue 6 §4); a mutant that survives shows a hole in the catalogue.
+// case (docs/conformance.md, "The gate tests itself"); a mutant that
+// survives shows a hole in the catalogue.
 type Mutant struct {
 	Name   string
 	Defect string // what is broken, for the score listing
