@@ -50,7 +50,28 @@ type Case struct {
 	// UniqueKeys: no two key-used events of the IUT may carry the same key
 	// (a limited-use key protects at most one message).
 	UniqueKeys bool
+	// Custom, if set, runs the case instead of Steps (e.g. an adversary's
+	// attack script with the IUT in place of one party): it returns nil
+	// when the IUT did as the case expects, an error from Failf when it
+	// did not, or the IUT's own error.
+	Custom func(run *CustomRun) error
 }
+
+// CustomRun is what a Custom case gets: the instance's setup, the IUT's
+// party in it (already built), and the case's trace.
+type CustomRun struct {
+	Setup harness.Setup
+	Name  string
+	Party Party
+	Logf  func(format string, args ...any)
+}
+
+// Failf makes the error of an unmet expectation of a Custom case.
+func Failf(format string, args ...any) error { return failf(format, args...) }
+
+// RegisterCases adds a topic of cases to the catalogue, after the built-in
+// ones (e.g. package conformance/attacks). Called from init.
+func RegisterCases(f func() []Case) { topics = append(topics, f) }
 
 // Role is the role under test: RoleServer or RoleClient.
 func (c *Case) Role() string {
@@ -250,7 +271,7 @@ func (c *Case) validate() error {
 	if strings.ToLower(parts[0]) != c.Protocol {
 		return fmt.Errorf("conformance: case %s: protocol %q does not match its ID", c.ID, c.Protocol)
 	}
-	if c.Clause == "" || c.Summary == "" || c.Party == "" || len(c.Steps) == 0 {
+	if c.Clause == "" || c.Summary == "" || c.Party == "" || len(c.Steps) == 0 && c.Custom == nil {
 		return fmt.Errorf("conformance: case %s: clause, summary, party and steps are required", c.ID)
 	}
 	for i, s := range c.Steps {

@@ -119,6 +119,9 @@ func (r *caseRun) execute(iut IUT) (err error) {
 	if r.iut, err = iut.NewParty(r.setup, r.iutName); err != nil {
 		return err
 	}
+	if inst.Case.Custom != nil {
+		return inst.Case.Custom(&CustomRun{Setup: r.setup, Name: r.iutName, Party: r.iut, Logf: r.logf})
+	}
 	r.tr = transcript{iut: r.iutName, protocol: inst.Case.Protocol, variant: inst.Variant, suite: uint16(r.setup.Suite.ID), options: r.setup.Options}
 	r.ic = inst.Case.Intercept
 	for i, s := range inst.Case.Steps {

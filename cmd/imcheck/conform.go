@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/imcheck/imcheck/conformance"
+	_ "github.com/imcheck/imcheck/conformance/attacks" // the adversary's attacks as cases
 	"github.com/imcheck/imcheck/impl/harness"
 	_ "github.com/imcheck/imcheck/impl/protocols" // registers simp and imke
 	"github.com/imcheck/imcheck/impl/suite"
