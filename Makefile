@@ -31,7 +31,9 @@ fuzz:
 	      -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg; \
 	  done; done
 	@echo "== generated models at the limits ($(RAPIDCHECKS) checks)"
-	$(GO) test -run '^TestRapidModels$$' -rapid.checks $(RAPIDCHECKS) ./model/lang/
+	$(GO) test ./model/lang/ -run '^TestRapidModels$$' -rapid.checks=$(RAPIDCHECKS)
+	@echo "== generated vector files at the limits ($(RAPIDCHECKS) checks)"
+	$(GO) test ./vectors/ -count=1 -run 'AtTheLimits' -rapid.checks=$(RAPIDCHECKS)
 
 # make mutation: the mutation score of the conformance gate (docs/conformance.md,
 # "The gate tests itself"). gremlins mutates impl/suite, impl/simp and impl/imke one
