@@ -34,6 +34,7 @@ func init() {
 			{exitOK, "the implementation blocked the attack where declared, and no property was violated"},
 			{exitFailure, "the run violated a property, or the attack was not blocked where declared"},
 			{exitUsage, "bad arguments or an unreadable trace or report"},
+			{exitUndecided, "REPORT.json: no attack reproduced, and γ could not run some model attack on the code"},
 		},
 		run: runAttackReplay,
 	})
@@ -212,10 +213,17 @@ func replayModelReport(b []byte, suiteName, variant string, seed uint64, stdout,
 		fmt.Fprintln(stderr, "imcheck attack replay:", err)
 		return exitUsage
 	}
+	// An attack reproduced decides; a trace γ could not run leaves the
+	// report undecided.
 	status := exitOK
 	for _, t := range traces {
-		if st := replayGamma(t, suiteName, variant, seed, stdout); st != exitOK {
-			status = st
+		switch replayGamma(t, suiteName, variant, seed, stdout) {
+		case exitFailure:
+			status = exitFailure
+		case exitUndecided:
+			if status == exitOK {
+				status = exitUndecided
+			}
 		}
 	}
 	return status
@@ -303,7 +311,7 @@ func replayGamma(t adversary.ModelTrace, suiteName, variant string, seed uint64,
 	g, err := t.Concretise(orDefault(suiteName, "modern"), v, max(seed, 1))
 	if err != nil {
 		fmt.Fprintf(stdout, "%s: model attack (%s) — γ: %v\n", t.Claim, model.Count(len(t.Steps), "step"), err)
-		return exitOK
+		return exitUndecided
 	}
 	fmt.Fprintf(stdout, "%s: model attack (%s) → γ on %s:\n", t.Claim, model.Count(len(t.Steps), "step"), v)
 	for _, s := range g.Steps {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,6 +49,23 @@ func TestExitStatuses(t *testing.T) {
 		if c.want == exitUsage && (!strings.Contains(errb.String(), c.stderr) || strings.Count(errb.String(), "\n") != 1) {
 			t.Errorf("%q: stderr %q, want one line with %q", c.args, errb.String(), c.stderr)
 		}
+	}
+}
+
+// TestAttackReplayUndecided: a model report whose attacks γ cannot run on
+// the code (a model of neither protocol) decides nothing.
+func TestAttackReplayUndecided(t *testing.T) {
+	var out, errb strings.Builder
+	if st := run([]string{"check", "--format", "json", "../../model/protocols/ping.imp"}, &out, &errb); st != exitFailure {
+		t.Fatalf("check: exit %d", st)
+	}
+	rep := filepath.Join(t.TempDir(), "ping.json")
+	if err := os.WriteFile(rep, []byte(out.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if st := run([]string{"attack", "replay", rep}, &out, &errb); st != exitUndecided {
+		t.Errorf("attack replay of a ping report: exit %d, want %d\n%s", st, exitUndecided, out.String())
 	}
 }
 
