@@ -22,10 +22,21 @@
 //     data.
 //   - Trace (trace.go): the adversary's actions as JSON and as a Mermaid
 //     sequence diagram, replayable step by step (replay.go).
+//   - γ (gamma*.go), the general concretiser: every attack trace of a
+//     shipped model (ModelTrace, read from the model's JSON report) replayed
+//     on the code with the scenario's compromises, a concrete session per
+//     model session, and the attacker's messages built with the profile's
+//     encoders; the verdict is the model claim's own oracle, for its own
+//     claimant and peer, or the step, subterm and profile rule that make the
+//     trace not realisable (Unrealisable). The conformance gate's entry
+//     point is ModelAttackCases: each attack on its variant and on hardened,
+//     with where hardened must block it (HardenedBlock). ConcreteVerdict
+//     gives docs/claims.md's concrete column (gamma_verdict.go), falling
+//     back to seeded random runs under the scenario's compromises
+//     (claims_random.go) for claims without an attack;
 //   - the attack catalogue (attack.go, attacks_*.go): named scripts for the
-//     profiles' weaknesses and the model's attacks, each with the violation
-//     it expects; claims.go maps model claims to scripts (or to random
-//     runs, claims_random.go) for docs/claims.md's concrete verdicts.
+//     profiles' weaknesses, each with the violation it expects and where
+//     hardened must block it; regression cases, never docs/claims.md's.
 //   - Random (scheduler.go): the seeded random adversary the property
 //     tests and benchmarks drive.
 //
