@@ -86,3 +86,19 @@ func (v *Verdict) judgeBlock(spec *BlockSpec) {
 // BlockedAsDeclared reports whether the run was stopped where the attack
 // declares it must be (true when it declares nothing for this variant).
 func (v *Verdict) BlockedAsDeclared() bool { return v.WrongBlock == "" }
+
+// names reports whether rule cites one of the H-rules s lists ("IMKE H1,
+// H7" names "IMKE H7: …"): an attack the hardened variant leaves the
+// adversary no way to build is blocked by construction.
+func (s *BlockSpec) names(rule string) bool {
+	proto, rest, ok := strings.Cut(s.Rule, " ")
+	if !ok {
+		return false
+	}
+	for _, h := range strings.Split(rest, ",") {
+		if h = strings.TrimSpace(h); h != "" && strings.Contains(rule, proto+" "+h) {
+			return true
+		}
+	}
+	return false
+}

@@ -276,8 +276,12 @@ func (t ModelTrace) Concretise(suiteName, variant string, seed uint64) (*GammaRe
 	n.Trace.Protocol, n.Trace.Suite, n.Trace.Variant, n.Trace.Seed, n.Trace.Attack = proto, suiteName, variant, seed, v.Attack
 	n.Trace.Users, n.Trace.Violations = n.Setup.Users, v.Violations
 	v.Trace = &n.Trace
-	if variant == "hardened" && t.Variant() == "as-published" && res.Unrealisable == nil {
-		v.judgeBlock(gammaHardenedBlock(t.Claim))
+	if spec := gammaHardenedBlock(t.Claim); variant == "hardened" && t.Variant() == "as-published" && spec != nil {
+		if u := res.Unrealisable; u != nil && spec.names(u.Rule) {
+			v.Declared = spec // blocked by construction: hardened leaves the adversary no way to build it
+		} else if u == nil {
+			v.judgeBlock(spec)
+		}
 	}
 	res.Verdict, res.Steps = v, g.out
 	return res, nil

@@ -30,7 +30,7 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 	case g.proto == "simp" && lbl == "E1":
 		return g.buildE1(f, from, unreal)
 	case g.proto == "simp" && lbl == "E4" && len(f) == 2:
-		return g.buildE4(f, unreal)
+		return g.buildE4(f, from, to, unreal)
 	case g.proto == "simp" && (lbl == "E6" || lbl == "E7") && len(f) == 2:
 		return g.buildSecureMessage(f, lbl, from, to, unreal)
 	case g.proto == "simp" && lbl == "evidence" && len(f) == 3:
@@ -84,7 +84,7 @@ func (g *gammaRun) buildE1(f []*mterm, from string, unreal func(string, string) 
 // with X's key when X is dishonest: as published it covers
 // Encode("simp E4 sig", K_AB, DK_AB, m2), hardened (ID_A, ID_B, the
 // ciphertext).
-func (g *gammaRun) buildE4(f []*mterm, unreal func(string, string) error) ([]byte, string, error) {
+func (g *gammaRun) buildE4(f []*mterm, from, to string, unreal func(string, string) error) ([]byte, string, error) {
 	ct, err := g.field(f[0], "E4")
 	if err != nil {
 		return nil, "", g.stepped(err, unreal)
@@ -96,7 +96,10 @@ func (g *gammaRun) buildE4(f []*mterm, unreal func(string, string) error) ([]byt
 		}
 		pt, ok := g.env.raw[f[0].arg(0).String()]
 		if !ok {
-			return nil, "", unreal(f[0].String(), "needs the plaintext "+f[0].arg(0).String()+", which the adversary could not open")
+			var err error
+			if pt, err = g.keyTransportBody(f[0].arg(0), from, to); err != nil {
+				return nil, "", unreal(f[0].String(), "γ: "+needs(err))
+			}
 		}
 		pub, err := g.parsedKey(f[0].arg(1))
 		if err != nil {
@@ -145,6 +148,31 @@ func (g *gammaRun) buildE4(f []*mterm, unreal func(string, string) error) ([]byt
 	}
 	b, err := (&simp.KeyTransport{Suite: g.n.Setup.Suite.ID, Ciphertext: ct, Signature: sig}).Marshal()
 	return b, note, err
+}
+
+// keyTransportBody encodes E4's plaintext ⟨n3, K_AB, DK_AB, m2⟩ (the
+// hardened model's ⟨A, B, …⟩) from its parts, as the variant's code does:
+// hardened it names the initiator and responder the adversary claims.
+func (g *gammaRun) keyTransportBody(p *mterm, from, to string) ([]byte, error) {
+	if p.Fn != "<>" || len(p.Args) < 4 {
+		return nil, fmt.Errorf("needs %s as E4's ⟨n3, K_AB, DK_AB, m2⟩", p)
+	}
+	var v [4][]byte
+	for i, a := range p.Args[len(p.Args)-4:] {
+		b, err := g.value(a)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = b
+	}
+	if len(v[0]) != suite.KeySize || len(v[1]) != suite.KeySize || len(v[2]) != suite.KeySize || len(v[3]) != 2 {
+		return nil, fmt.Errorf("needs %s with the profile's lengths (32-byte n3, K_AB, DK_AB; 16-bit m2)", p)
+	}
+	kt := &simp.KeyTransportBody{N3: v[0], K: v[1], DK: v[2], M: uint16(v[3][0])<<8 | uint16(v[3][1])}
+	if g.variant == "hardened" {
+		kt.Initiator, kt.Responder = from, to
+	}
+	return kt.Marshal()
 }
 
 // peerOfKey is the agent whose public key encrypts an aenc term.
@@ -326,7 +354,16 @@ func (g *gammaRun) buildKeyTransport(f []*mterm, lbl, from, to string, unreal fu
 		return nil, "", g.stepped(err, unreal)
 	}
 	if sealed == nil {
-		return nil, "", unreal(f[1].String(), "the seal is under K_AB with the profile's c1/c2 labels; γ copies it from a bound exchange, and none carries this one")
+		if sealed, err = g.keyTransportSeal(f, lbl, from, to, ct); err != nil {
+			var u *Unrealisable
+			if errors.As(err, &u) {
+				return nil, "", unreal(u.Subterm, u.Rule)
+			}
+			return nil, "", unreal(f[1].String(), "γ: "+needs(err))
+		}
+		note += ", " + f[1].String() + " sealed by the adversary"
+	} else {
+		note += ", seal copied"
 	}
 	var b []byte
 	if lbl == "c1" {
@@ -334,7 +371,51 @@ func (g *gammaRun) buildKeyTransport(f []*mterm, lbl, from, to string, unreal fu
 	} else {
 		b, err = (&imke.KeyTransportReply{Suite: g.n.Setup.Suite.ID, EncryptedChallenge: ct, SealedProof: sealed}).Marshal()
 	}
-	return b, note + ", seal copied", err
+	return b, note, err
+}
+
+// keyTransportSeal seals c1's R_A or c2's f6(R_A) under K_AB as the
+// profile does: labels "imke c1" and "imke c2", hardened with the
+// identities (initiator, responder) and, in c2, h(R_B) (H7).
+func (g *gammaRun) keyTransportSeal(f []*mterm, lbl, from, to string, ct []byte) ([]byte, error) {
+	if !f[1].is("senc", 2) {
+		return nil, fmt.Errorf("needs %s as a seal under K_AB", f[1])
+	}
+	kab, err := g.value(f[1].arg(1))
+	if err != nil {
+		return nil, err
+	}
+	x := f[1].arg(0)
+	if x.Fn == "<>" {
+		x = x.arg(0) // hardened model: ⟨R_A, A, B⟩
+	}
+	initiator, responder, label := from, to, imkeLabelSealC1
+	if lbl == "c2" {
+		initiator, responder, label = to, from, imkeLabelSealC2
+	}
+	var pt []byte
+	if x.is("f6", 1) {
+		ra, err := g.value(x.arg(0))
+		if err != nil {
+			return nil, err
+		}
+		pt = g.n.Ctx.Hash("imke f6", ra)
+	} else if pt, err = g.value(x); err != nil {
+		return nil, err
+	}
+	var aad [][]byte
+	if g.variant == "hardened" {
+		aad = [][]byte{[]byte(initiator), []byte(responder)}
+		if lbl == "c2" {
+			rb, err := g.value(f[0].arg(0))
+			if err != nil {
+				return nil, &Unrealisable{Subterm: f[1].String() + " needs h(" + f[0].arg(0).String() + ")",
+					Rule: "imke.md IMKE H7: hardened c2's seal binds h(R_B), and R_B is encrypted to the initiator"}
+			}
+			aad = append(aad, g.n.Ctx.Hash(imkeLabelC2RB, rb))
+		}
+	}
+	return g.n.Ctx.Seal(kab, label, pt, aad...)
 }
 
 // buildPeerKey: a b1/b2 (hardened: a 4.3 peer-key item) made by a

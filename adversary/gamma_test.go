@@ -51,8 +51,9 @@ func TestGammaEveryModelAttack(t *testing.T) {
 					}
 				case g.Unrealisable != nil:
 					unrealisable++
-					if g.Unrealisable.Subterm == "" || g.Unrealisable.Rule == "" {
-						t.Errorf("not realisable without a subterm and a rule: %+v", g.Unrealisable)
+					u := g.Unrealisable
+					if u.Subterm == "" || !strings.Contains(u.Rule, "simp.md") && !strings.Contains(u.Rule, "imke.md") {
+						t.Errorf("not realisable without a subterm and a profile rule (a limit of γ's?): %+v", u)
 					}
 				default:
 					t.Errorf("neither reproduced nor explained: %s", g.Summary())
@@ -83,7 +84,7 @@ func TestGammaHardenedBlocks(t *testing.T) {
 				}
 				t.Log(g.Summary())
 				spec, fixed := HardenedBlock(tr.Claim)
-				if g.Unrealisable != nil {
+				if g.Unrealisable != nil && g.Verdict.Declared == nil {
 					// Only an attack the as-published code cannot realise
 					// either has nothing for hardened to block.
 					p, err := tr.Concretise("modern", "as-published", 1)

@@ -82,7 +82,7 @@ var gammaBlocks = map[string]*BlockSpec{
 	"simp-keydist-paper/E3_requested_by_A": blockedBy("SIMP H5", "S", "E1", "bad_mac"), // E1 forged before the retyping
 	"imke-b/G6_b1_fresh":                   blockedBy("IMKE H3", "alice", "b1", "replay"),
 	"imke-c/T4_A_agree":                    blockedBy("IMKE H7", "alice", "c2", "decrypt_error"),
-	"imke-c/T5_B_agree":                    blockedBy("IMKE H1", "bob", "c1", "wrong_identity"),
+	"imke-c/T5_B_agree":                    blockedBy("IMKE H1, H2, H7", "bob", "c1", "wrong_identity"),
 	"imke-c/G3_A_data_auth":                blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
 	"imke-c/G3_B_data_auth":                blockedBy("IMKE H4", "bob", "4.7", "decrypt_error", "bad_mac"),
 	"simp-full/SK_used_once":               removedBy("SIMP H3"),
@@ -160,6 +160,8 @@ func (g *GammaResult) Summary() string {
 		return "ATTACK reproduced by γ: " + strings.Join(parts, "; ")
 	case v.WrongBlock != "":
 		return "NOT blocked as declared: " + strings.TrimPrefix(v.WrongBlock, "adversary: ")
+	case g.Unrealisable != nil && v.Declared != nil:
+		return fmt.Sprintf("blocked by construction (%s, as declared): %s: %s (%s)", v.Declared.Rule, g.Unrealisable.Step, g.Unrealisable.Subterm, g.Unrealisable.Rule)
 	case g.Unrealisable != nil:
 		return fmt.Sprintf("not realisable: %s: %s (%s)", g.Unrealisable.Step, g.Unrealisable.Subterm, g.Unrealisable.Rule)
 	case v.Blocked != nil:
