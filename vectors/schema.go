@@ -55,10 +55,17 @@ func withLocation(data []byte, err error) error {
 			path = append(path, strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~"))
 		}
 	}
-	if off := locate(data, path); off >= 0 {
-		fe.Line, fe.Col = lineCol(data, off)
+	// A missing member is reported where its nearest ancestor starts.
+	for {
+		if off := locate(data, path); off >= 0 {
+			fe.Line, fe.Col = lineCol(data, off)
+			return err
+		}
+		if len(path) == 0 {
+			return err
+		}
+		path = path[:len(path)-1]
 	}
-	return err
 }
 
 // SchemaNames lists the embedded schema files.

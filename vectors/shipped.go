@@ -28,20 +28,27 @@ func Shipped() ([]Output, error) {
 	return out, nil
 }
 
-// ReadFile reads a vector file, refusing one over MaxFileSize before
-// reading it all (a *FileError).
+// ReadFile reads a vector file, refusing one over MaxFileSize without
+// reading it, or without reading past the limit when its size is not
+// known (a *FileError at 1:1).
 func ReadFile(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("vectors: %w", err)
 	}
 	defer f.Close()
+	over := func(size string) error {
+		return &FileError{File: name, Line: 1, Col: 1, Reason: fmt.Sprintf("the file is %s over the limit of %d (docs/limits.md)", size, MaxFileSize)}
+	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
+		return nil, over(fmt.Sprintf("%d bytes,", st.Size())) // refused unread
+	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("vectors: %s: %w", name, err)
 	}
 	if len(b) > MaxFileSize {
-		return nil, &FileError{File: name, Reason: fmt.Sprintf("the file is over the limit of %d bytes (docs/limits.md)", MaxFileSize)}
+		return nil, over("more than") // a pipe or a file that grew
 	}
 	return b, nil
 }
