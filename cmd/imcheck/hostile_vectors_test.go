@@ -27,10 +27,7 @@ func TestHostileVectorFilesBinary(t *testing.T) {
 		t.Skip("skipped: GNU time (/usr/bin/time) measures the peak memory and is not installed")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "imcheck")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := imcheckBinary(t)
 	const head = `{"schema": "session_test_schema.json", "testGroups": [`
 	files := []struct{ name, data string }{
 		{"deep-80KB.json", strings.Repeat("[", 40000) + strings.Repeat("]", 40000)},

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,10 +123,7 @@ func TestVectorsCheckThroughShim(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the imcheck binary")
 	}
-	bin := filepath.Join(t.TempDir(), "imcheck")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := imcheckBinary(t)
 	file := oneGroup(t, filepath.Join("..", "..", "vectors", "testvectors", "simp_session_test.json"), "modern", "hardened")
 	var ref, refErr bytes.Buffer
 	if st := run([]string{"vectors", "check", file}, &ref, &refErr); st != exitOK {
@@ -265,4 +263,34 @@ sleep 30
 	if !strings.Contains(out.String(), "fail") {
 		t.Errorf("output:\n%s", out.String())
 	}
+}
+
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+	out  []byte
+}
+
+// imcheckBinary builds the imcheck binary once per test run and returns
+// its path.
+func imcheckBinary(t *testing.T) string {
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "imcheck-bin")
+		if built.err == nil {
+			built.out, built.err = exec.Command("go", "build", "-o", filepath.Join(built.dir, "imcheck"), ".").CombinedOutput()
+		}
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
+	}
+	return filepath.Join(built.dir, "imcheck")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
