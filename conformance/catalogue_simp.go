@@ -1,6 +1,9 @@
 package conformance
 
 import (
+	"bytes"
+	"fmt"
+
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
 )
@@ -30,6 +33,9 @@ func simpScript(options map[string]string) []harness.Action {
 	s.Options = options
 	return p.Honest(s)
 }
+
+// simpMaxText is the longest MessageBody text (simp.md §2).
+const simpMaxText = 16384
 
 func classes(c ...role.AlertClass) []role.AlertClass { return c }
 
@@ -247,6 +253,19 @@ func simpExtra() []Case {
 		Variants: hardened, Options: map[string]string{"m": "8"}, UniqueKeys: true,
 		Summary: "with m = 8 the initiator sends four E6 and refuses the fifth with keys_exhausted",
 		Steps:   sends(5)})
+	// §2: a MessageBody text holds 0–16384 bytes; the longest is sent and
+	// accepted both ways.
+	longest := simpScript(nil)
+	for i := range longest {
+		if longest[i].Verb == harness.Send {
+			longest[i].Body = bytes.Repeat([]byte{'x'}, simpMaxText)
+		}
+	}
+	for _, r := range []struct{ party, name string }{{"alice", "initiator"}, {"bob", "responder"}} {
+		out = append(out, Case{ID: "SIMP/E6/longest-text-" + r.name, Clause: "simp.md §2 (MessageBody)", Protocol: "simp", Party: r.party,
+			Summary: fmt.Sprintf("the %s sends and accepts a message of %d bytes, the longest MessageBody text", r.name, simpMaxText),
+			Steps:   actSteps(longest), Events: expectedEvents(longest, r.party, defaultServer)})
+	}
 	for _, r := range []struct{ party, name string }{{"S", "server"}, {"alice", "initiator"}, {"bob", "responder"}} {
 		full := simpScript(nil)
 		out = append(out, Case{ID: "SIMP/honest/" + r.name + "-keys-used-once", Clause: "simp.md §6, §7 KeyUsed, §10 H1–H3",
