@@ -60,18 +60,32 @@ func simpHostile() []Case {
 	})
 }
 
-func imkeHostile() []Case {
+// imkeHostileSetup is the IMKE server's setup for hostile cases: eve logs
+// in first, then the honest run; the server probe follows.
+func imkeHostileSetup() (script []harness.Action, probe []Step, events []EventPattern) {
 	base := imkeScript(nil)
 	if base == nil {
+		return nil, nil, nil
+	}
+	script = append([]harness.Action{{Party: "eve", Verb: harness.Login}}, base...)
+	probe, probeEvents := imkeTable().probe(defaultServer)
+	return script, probe, append(expectedEvents(script, defaultServer, defaultServer), probeEvents...)
+}
+
+func imkeHostile() []Case {
+	script, probe, events := imkeHostileSetup()
+	if script == nil {
 		return nil
 	}
-	script := append([]harness.Action{{Party: "eve", Verb: harness.Login}}, base...)
-	probe, probeEvents := imkeTable().probe(defaultServer)
-	events := append(expectedEvents(script, defaultServer, defaultServer), probeEvents...)
 	connect := func(peer string) harness.Action {
 		return harness.Action{Party: "eve", Verb: harness.Connect, Peer: peer}
 	}
-	return hostileCases("imke", "IMKE/4.2-peer-request", "imke-hostile-user", script, probe, events, []hostile{
+	relay := func(peer string, inner byte) harness.Action {
+		// An inner message with a valid header of the given type; S
+		// cannot read what follows it (imke.md §3.13).
+		return harness.Action{Party: "eve", Verb: harness.Send, Peer: peer, Relay: true, Body: []byte{inner, 1, 0, 0, 0xde, 0xad}}
+	}
+	requests := hostileCases("imke", "IMKE/4.2-peer-request", "imke-hostile-user", script, probe, events, []hostile{
 		{what: "hostile-user-asks-for-herself", summary: "asks S for her own public key",
 			clause: "imke.md §6.2, §16 #20", act: connect("eve"), label: "4.2", expect: classes(role.UnknownPeer, role.WrongIdentity)},
 		{what: "hostile-user-asks-for-the-server", summary: "asks S for the server's key as a peer's",
@@ -79,22 +93,7 @@ func imkeHostile() []Case {
 		{what: "hostile-user-asks-for-a-stranger", summary: "asks S for the key of a user who is not logged in",
 			clause: "imke.md §6.2, §16 #20", act: connect("mallory"), label: "4.2", expect: classes(role.UnknownPeer)},
 	})
-}
-
-func imkeHostileRelays() []Case {
-	base := imkeScript(nil)
-	if base == nil {
-		return nil
-	}
-	script := append([]harness.Action{{Party: "eve", Verb: harness.Login}}, base...)
-	probe, probeEvents := imkeTable().probe(defaultServer)
-	events := append(expectedEvents(script, defaultServer, defaultServer), probeEvents...)
-	relay := func(peer string, inner byte) harness.Action {
-		// An inner message with a valid header of the given type; S
-		// cannot read what follows it (imke.md §3.13).
-		return harness.Action{Party: "eve", Verb: harness.Send, Peer: peer, Relay: true, Body: []byte{inner, 1, 0, 0, 0xde, 0xad}}
-	}
-	return hostileCases("imke", "IMKE/4.2-relay", "imke-hostile-user", script, probe, events, []hostile{
+	return append(requests, hostileCases("imke", "IMKE/4.2-relay", "imke-hostile-user", script, probe, events, []hostile{
 		{what: "hostile-user-relays-a-login-message", summary: "asks S to relay an a1 to bob",
 			clause: "imke.md §3.13", act: relay("bob", 0x20), label: "relay (4.2)", expect: classes(role.UnexpectedMessage)},
 		{what: "hostile-user-relays-server-data", summary: "asks S to relay a 4.3 to bob",
@@ -103,9 +102,9 @@ func imkeHostileRelays() []Case {
 			clause: "imke.md §3.13", act: relay("mallory", 0x28), label: "relay (4.2)", expect: classes(role.UnknownPeer)},
 		{what: "hostile-user-relays-to-herself", summary: "asks S to relay a c1 back to herself",
 			clause: "imke.md §3.13, §16 #20", act: relay("eve", 0x28), label: "relay (4.2)", expect: classes(role.UnknownPeer, role.WrongIdentity)},
-	})
+	})...)
 }
 
 func init() {
-	topics = append(topics, simpHostile, func() []Case { return append(imkeHostile(), imkeHostileRelays()...) })
+	topics = append(topics, simpHostile, imkeHostile)
 }

@@ -1,6 +1,7 @@
 package mutation
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,6 +21,15 @@ const GateEnv = "IMCHECK_GATE"
 type Selection struct {
 	Protocols []string
 	Suites    []string // nil: all
+}
+
+// Main is the TestMain of a package built with the tag imcheck_gate: of
+// the package's tests it runs only TestConformanceGate, which calls Gate;
+// the unit tests are compiled but not run.
+func Main(m *testing.M) int {
+	flag.Parse()
+	flag.Set("test.run", "^TestConformanceGate$")
+	return m.Run()
 }
 
 // Gate is the test of a package built with the tag imcheck_gate: it fails
