@@ -31,6 +31,7 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"vectors", "check", keys}, exitOK, ""},
 		{[]string{"vectors", "check", "--timeout", "0s", keys}, exitUsage, "--timeout 0s: must be positive"},
 		{[]string{"vectors", "check", "--shim", "", keys}, exitUsage, `--shim ""`},
+		{[]string{"vectors", "generate", "--out", filepath.Join(keys, "sub")}, exitUsage, "--out "},
 
 		{[]string{"attack", "list", "--protocol", "imke"}, exitOK, ""},
 		{[]string{"attack", "list", "--protocol", "foo"}, exitUsage, `--protocol "foo": unknown protocol (known: imke, simp)`},

@@ -63,3 +63,17 @@ func (o *outputs) close() error {
 	}
 	return first
 }
+
+// writableDir creates dir if needed and checks that a file can be created
+// in it.
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".imcheck-probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}

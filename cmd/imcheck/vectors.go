@@ -45,6 +45,11 @@ func runVectorsGenerate(args []string, stdout, stderr io.Writer) int {
 	if status, ok := parseFlags(fs, args, false); !ok {
 		return status
 	}
+	// The directory must take files before the generation runs.
+	if err := writableDir(*out); err != nil {
+		fmt.Fprintf(stderr, "imcheck vectors generate: --out %s: %v\n", *out, err)
+		return exitUsage
+	}
 	files, err := vectors.Generate(stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
