@@ -205,3 +205,31 @@ scenario s { users a, b dishonest e sessions 2 }
 		}
 	}
 }
+
+// TestClaimIfDistinct: "if distinct" keeps a claim to sessions of distinct
+// agents: the attack on NSPK's responder remains, without an agent talking
+// to itself, and the checker refuses the first trace for the new claim
+// when that trace has such a session.
+func TestClaimIfDistinct(t *testing.T) {
+	_, vs := verdicts(t, "nspk", "")
+	plain := vs["R.secret2"]
+	src := strings.Replace(shippedSource(t, "nspk"), "  claim secret Nb\n  claim alive A", "  claim secret Nb if distinct\n  claim alive A", 1)
+	drep, dvs := verdicts(t, "nspk", src)
+	c := dvs["R.secret2"]
+	if c.Verdict != VerdictAttack {
+		t.Fatalf("R.secret2 if distinct: %s, want Lowe's attack", c.Verdict)
+	}
+	if a, id := selfSession(c.Trace); a != "" && c.Trace.Steps[c.Trace.Hit].Session == id {
+		t.Errorf("the claiming session #%d has %s twice", id, a)
+	}
+	if err := CheckTrace(drep.p(), drep.sc("default"), c.Trace); err != nil {
+		t.Errorf("the checker rejects the distinct attack: %v", err)
+	}
+	a, id := selfSession(plain.Trace)
+	if a == "" || plain.Trace.Steps[plain.Trace.Hit].Session != id {
+		t.Fatalf("the plain attack has no self-session at the claim; the test needs one")
+	}
+	if err := CheckTrace(drep.p(), drep.sc("default"), plain.Trace); !errors.Is(err, ErrBadTrace) {
+		t.Errorf("the checker accepts a self-session hit of an 'if distinct' claim: %v", err)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/imcheck/imcheck/model/proto"
 )
 
 // Report is the result of checking one protocol file.
@@ -136,6 +138,9 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 			if c.Trace != nil {
 				fmt.Fprintf(w, "\n    attack on %s (%s):\n", c.Claim.ID, c.Claim.Text)
 				c.Trace.WriteText(w, "      ")
+				if a, id := selfSession(c.Trace); a != "" {
+					fmt.Fprintf(w, "      note: in session #%d %s talks to itself; 'distinct' in the scenario, or 'if distinct' on the claim, rules such sessions out\n", id, a)
+				}
 			}
 		}
 	}
@@ -174,4 +179,22 @@ func (r *Report) Name() string {
 		return stem
 	}
 	return r.Protocol
+}
+
+// selfSession returns an agent that plays two parameters of one session of
+// the trace, and the session, or "".
+func selfSession(t *Trace) (string, int) {
+	for _, s := range t.Steps {
+		if s.Kind != proto.StepStart {
+			continue
+		}
+		for i := range s.Agents {
+			for j := i + 1; j < len(s.Agents); j++ {
+				if s.Agents[i] == s.Agents[j] {
+					return s.Agents[i], s.Session
+				}
+			}
+		}
+	}
+	return "", 0
 }

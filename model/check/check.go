@@ -145,7 +145,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 				return badTrace(i, "%v", err)
 			}
 			if !honestRun(sc, a.Claim, r) {
-				return badTrace(i, "claim %s does not apply: an agent of session %d is dishonest", s.Label, r.id)
+				return badTrace(i, "claim %s does not apply to session %d: an agent is dishonest, or plays two parameters of an 'if distinct' claim", s.Label, r.id)
 			}
 			hits = append(hits, checkedHit{claim: s.Label, occ: a.Claim, run: r, step: i})
 		case proto.StepReveal:
@@ -275,6 +275,9 @@ func advanceRun(r *run, k proto.ActKind, label string, cache caches) (*proto.Act
 var actName = [...]string{"send", "receive", "check", "event", "claim", "cache"}
 
 func honestRun(sc *proto.Scenario, c *proto.Claim, r *run) bool {
+	if c.Distinct && !proto.DistinctAgents(r.env, r.role.Params) {
+		return false
+	}
 	idx := c.Honest
 	if len(idx) == 0 {
 		for i := 0; i < r.role.Params; i++ {

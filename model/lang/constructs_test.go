@@ -52,6 +52,9 @@ func TestConstructErrors(t *testing.T) {
 		{"unless without revealed", strings.Replace(reveal(""), "unless revealed", "unless", 1), 16, 1, "expected 'revealed' after 'unless'"},
 		{"unless on fsecret", strings.Replace(reveal(""), "claim secret Kab unless revealed", "claim fsecret Kab reveal k(B, S) unless revealed", 1), 15, 36, "'unless revealed' applies to secret claims only"},
 		{"unless on agreement", strings.Replace(reveal(""), "claim secret Kab unless revealed", "claim alive A unless revealed", 1), 15, 17, "expected a role statement"},
+		// claims for distinct agents
+		{"if without condition", okHeader + "role R(A: user, B: user) {\n  claim alive B if\n}\n" + okScenario, 6, 1, "expected 'honest A, B' or 'distinct' after 'if'"},
+		{"if distinct then junk", okHeader + "role R(A: user, B: user) {\n  claim alive B if distinct honest C\n}\n" + okScenario, 5, 36, "C is not a parameter of role R"},
 		// Diffie-Hellman
 		{"exp arity", dhRole("  send exp(g)\n"), 6, 8, "exp takes 2 arguments, not 1"},
 		{"exp no arguments", dhRole("  send exp()\n"), 6, 12, "exp takes at least one argument"},

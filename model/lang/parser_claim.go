@@ -14,7 +14,7 @@ type claimEvent struct {
 	arity int
 }
 
-// claim [label:] kind ... [unless revealed] [if honest A, B]
+// claim [label:] kind ... [unless revealed] [if [honest A, B] [distinct]]
 func (ps *parser) claim(kw token) {
 	r := ps.role
 	c := &proto.Claim{Role: r, Pos: ps.at(kw), Action: len(r.Actions)}
@@ -64,12 +64,23 @@ func (ps *parser) claim(kw token) {
 	ps.recording = false
 	c.Text = k.text + " " + spell(ps.recorded)
 	if ps.accept("if") {
-		ps.expect("honest", "after 'if'")
-		for {
-			c.Honest = append(c.Honest, ps.param("an agent parameter"))
-			if !ps.accept(",") {
-				break
+		for n := 0; ; n++ {
+			switch {
+			case ps.accept("honest"):
+				for {
+					c.Honest = append(c.Honest, ps.param("an agent parameter"))
+					if !ps.accept(",") {
+						break
+					}
+				}
+				continue
+			case ps.accept("distinct"):
+				c.Distinct = true
+				continue
+			case n == 0:
+				ps.fail(ps.at(ps.peek()), "expected 'honest A, B' or 'distinct' after 'if', found %s", ps.peek())
 			}
+			break
 		}
 	}
 	if c.ID == "" {

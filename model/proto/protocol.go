@@ -146,6 +146,9 @@ type Claim struct {
 	// session began, excuses the claim (Scenario.SessionReveals).
 	UnlessRevealed bool
 	Honest         []int // symbols that must be honest; all params if empty
+	// Distinct (if distinct): the claim applies only to sessions whose
+	// parameters are pairwise different agents.
+	Distinct bool
 	Text           string
 	Pos            Pos
 	// Primary is the first occurrence of a shared label: a label used
@@ -236,4 +239,17 @@ func (p *Protocol) ClaimByID(id string) *Claim {
 		}
 	}
 	return nil
+}
+
+// DistinctAgents reports whether the first n values of env (a session's
+// agents) are pairwise different.
+func DistinctAgents(env []term.Term, n int) bool {
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			if term.Equal(env[i], env[j]) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -164,6 +164,9 @@ func (h *honest) block(st *hstate, i int) bool {
 			}
 			st.caches = append(st.caches, k)
 		case proto.ActClaim:
+			if a.Claim.Distinct && !proto.DistinctAgents(s.env, s.role.Params) {
+				continue
+			}
 			if k, ok := h.claims[a.Claim.First()]; ok && !h.reached[k] {
 				h.reached[k] = true
 				h.left--

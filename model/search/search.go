@@ -318,6 +318,9 @@ func (e *engine) claimIndex(c *proto.Claim) int {
 // honestFor reports whether the claim's honesty precondition holds for the
 // session: the listed parameters (all by default) are honest agents.
 func (e *engine) honestFor(c *proto.Claim, s *session) bool {
+	if c.Distinct && !proto.DistinctAgents(s.env, s.role.Params) {
+		return false
+	}
 	if len(c.Honest) == 0 {
 		for i := 0; i < s.role.Params; i++ {
 			if !e.sc.Honest(s.env[i].(*term.Name).Text) {
