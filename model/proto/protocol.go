@@ -149,8 +149,8 @@ type Claim struct {
 	// Distinct (if distinct): the claim applies only to sessions whose
 	// parameters are pairwise different agents.
 	Distinct bool
-	Text           string
-	Pos            Pos
+	Text     string
+	Pos      Pos
 	// Primary is the first occurrence of a shared label: a label used
 	// at several points (in one role or several) names one claim, whose
 	// occurrences are all checked together (e.g. "unique" across roles,
