@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/imcheck/imcheck/impl/harness"
@@ -29,6 +30,14 @@ func FuzzCheckFile(f *testing.F) {
 			f.Add(miniature(b))
 		}
 	}
+	// Large and deep seeds, at and over the limits of docs/limits.md, that
+	// a byte fuzzer starting from small files never builds.
+	for _, d := range []int{MaxDepth, MaxDepth + 1, 4 * MaxDepth} {
+		f.Add([]byte(strings.Repeat("[", d) + strings.Repeat("]", d)))
+		f.Add([]byte(`{"schema": "session_test_schema.json", "x": ` + strings.Repeat(`{"a": `, d) + "0" + strings.Repeat("}", d) + "}"))
+	}
+	f.Add([]byte("[" + strings.Repeat("0,", MaxValues) + "0]"))
+	f.Add([]byte(`{"schema": "session_test_schema.json", "testGroups": [` + strings.Repeat(`{"tcId": 1},`, 4096) + `{}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		name, err := Validate("fuzz.json", data)
 		if err != nil {
