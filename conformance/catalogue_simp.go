@@ -191,6 +191,8 @@ func simpProbe(party string) []Step {
 		}
 	case "alice":
 		return []Step{
+			{Act: &harness.Action{Party: "alice", Verb: harness.Connect, Peer: "bob"},
+				Events: []EventPattern{{Kind: role.SessionKeyEstablished, Peer: "bob"}}},
 			{Act: send("alice", "bob"), RefEvents: []EventPattern{accepted("bob", "alice")}},
 			{Act: send("bob", "alice"), Events: []EventPattern{accepted("alice", "bob")}},
 		}

@@ -246,6 +246,11 @@ func (t *protocolTable) targetCases(tg target) []Case {
 					fmt.Sprintf("%s whose %s claims one byte more than the message holds is a decode_error", tg.Msg, f.Name),
 					replace(GrowField(tg.Layout, f.Name), dec, true), nil))
 			}
+			if strings.HasPrefix(f.Name, "sealed") {
+				out = append(out, base(f.Name+"-too-short",
+					fmt.Sprintf("%s whose %s is cut to 5 bytes (shorter than a nonce and tag) is rejected and the run goes on", tg.Msg, f.Name),
+					replace(ShrinkField(tg.Layout, f.Name, 5), Outcome{Reject: anyAlert()}, true), nil))
+			}
 		}
 		generic := []struct {
 			what, summary string

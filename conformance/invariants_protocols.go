@@ -30,12 +30,19 @@ func simpInvariants(t *transcript, fields func(entry) map[string][]byte) error {
 	hardened := t.variant == "hardened"
 	var inc increasing
 	var seals nonces
+	sets := map[string]int{} // pair → key sets so far (R2 for SK_AS, E4 for SK_AB)
 	for _, e := range t.entries {
 		f := fields(e)
 		if f == nil {
 			continue
 		}
 		typ := e.msg.Bytes[0]
+		pr := pair(e.msg.From, e.msg.To)
+		if typ == 0x11 || typ == 0x17 { // R2, E4: a new key set for the pair
+			sets[pr]++
+			inc.reset(e.msg.From)
+			inc.reset(e.msg.To)
+		}
 		j, indexed := f["j"]
 		if e.fromIUT {
 			switch {
@@ -63,7 +70,7 @@ func simpInvariants(t *transcript, fields func(entry) map[string][]byte) error {
 			}
 		}
 		if sealed, ok := f["sealed"]; ok && indexed {
-			if err := seals.add(e, fmt.Sprintf("SK %s j=%d", pair(e.msg.From, e.msg.To), u16(j)), sealed); err != nil {
+			if err := seals.add(e, fmt.Sprintf("SK %s set %d j=%d", pr, sets[pr], u16(j)), sealed); err != nil {
 				return err
 			}
 		}

@@ -85,7 +85,7 @@ func simpSecure6(j uint16) []byte {
 // named by the index invariant when it sends its next E6.
 func TestInvariantsCatchKeyReuse(t *testing.T) {
 	m, _ := MutantByName("simp-key-index-reused")
-	o := Options{Run: []string{"SIMP/state/initiator-06-after-the-run[modern,hardened]"}, Timeout: time.Minute}
+	o := Options{Run: []string{"SIMP/E6/keys-exhausted[modern,hardened]"}, Timeout: time.Minute}
 	rep, err := Run(m.Factory(), o)
 	require.NoError(t, err)
 	require.Equal(t, Fail, rep.Results[0].Verdict)

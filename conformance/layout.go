@@ -138,3 +138,26 @@ func GrowField(l Layout, name string) *Mutation {
 		return out, nil
 	}}
 }
+
+// ShrinkField cuts field name's value to n bytes and fixes its length
+// prefix: the message still parses, but the field is too short for what
+// it holds (a seal shorter than its nonce and tag).
+func ShrinkField(l Layout, name string, n int) *Mutation {
+	return &Mutation{Name: fmt.Sprintf("field %s cut to %d bytes", name, n), Apply: func(m []byte) ([]byte, error) {
+		i := l.index(name)
+		sp, err := l.spans(m)
+		if err != nil || i < 0 {
+			return nil, fmt.Errorf("conformance: shrink %s: %v", name, err)
+		}
+		at := sp[i].lenAt
+		if at < 0 || sp[i].end-sp[i].start <= n {
+			return nil, fmt.Errorf("conformance: shrink %s: not a longer variable-length field", name)
+		}
+		out := append(clone(m[:sp[i].start+n]), m[sp[i].end:]...)
+		width := sp[i].start - at
+		for j := 0; j < width; j++ {
+			out[at+j] = byte(n >> (8 * (width - 1 - j)))
+		}
+		return out, nil
+	}}
+}
