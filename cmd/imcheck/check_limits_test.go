@@ -75,28 +75,10 @@ func TestHostileModelFilesCLI(t *testing.T) {
 // TestCheckPrintsWarnings: a model's warnings go to stderr, the verdicts
 // stay on stdout.
 func TestCheckPrintsWarnings(t *testing.T) {
-	src := `protocol p
-secret k(X, Y)
-role A(A: user, B: user) {
-  knows A, B, k(A, B)
-  fresh Na: nonce, M: nonce
-  send m: senc(<Na, M, A, B>, k(A, B))
-}
-role B(B: user, A: user) {
-  knows A, B, k(A, B)
-  var Na: nonce, K: key
-  recv m: senc(<Na, K>, k(A, B))
-  claim secret K
-}
-scenario s { users a, b sessions 1 untyped }
-`
-	path := filepath.Join(t.TempDir(), "flat.imp")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join("testdata", "flat-tuples.imp")
 	var out, errb strings.Builder
 	run([]string{"check", path}, &out, &errb)
-	if !strings.HasPrefix(errb.String(), path+":11:16: warning: ") || strings.Contains(out.String(), "warning") {
+	if !strings.HasPrefix(errb.String(), path+":14:16: warning: ") || strings.Contains(out.String(), "warning") {
 		t.Errorf("stderr %q, stdout %q: want the warning on stderr only", errb.String(), out.String())
 	}
 }

@@ -1,7 +1,6 @@
 package lang
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
@@ -87,16 +86,7 @@ func TestConstructErrors(t *testing.T) {
 				}
 				return
 			}
-			if err == nil {
-				t.Fatal("no error")
-			}
-			var pe *Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v is not a *lang.Error", err, err)
-			}
-			if pe.Pos.Line != tc.line || pe.Pos.Col != tc.col || !strings.Contains(pe.Msg, tc.msg) {
-				t.Fatalf("got %v\nwant x.imp:%d:%d: ...%s...", err, tc.line, tc.col, tc.msg)
-			}
+			wantError(t, err, tc.line, tc.col, tc.msg)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,19 +43,7 @@ func TestParseErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("x.imp", tc.src)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			var pe *Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v is not a *lang.Error", err, err)
-			}
-			if pe.Pos.Line != tc.line || pe.Pos.Col != tc.col || !strings.Contains(pe.Msg, tc.msg) {
-				t.Fatalf("got %v\nwant x.imp:%d:%d: ...%s...", err, tc.line, tc.col, tc.msg)
-			}
-			if !strings.HasPrefix(err.Error(), "x.imp:") {
-				t.Fatalf("error %q does not start with file:line:col", err)
-			}
+			wantError(t, err, tc.line, tc.col, tc.msg)
 		})
 	}
 }
@@ -107,5 +96,21 @@ func TestParseSeeds(t *testing.T) {
 		if _, err := Parse(s, string(src)); err != nil {
 			t.Errorf("%s: %v", s, err)
 		}
+	}
+}
+
+// wantError fails unless err is a *lang.Error at x.imp:line:col whose
+// message contains msg, and whose text starts with its position.
+func wantError(t *testing.T, err error, line, col int, msg string) {
+	t.Helper()
+	var pe *Error
+	if !errors.As(err, &pe) {
+		t.Fatalf("error %T %v is not a *lang.Error", err, err)
+	}
+	if pe.Pos.Line != line || pe.Pos.Col != col || !strings.Contains(pe.Msg, msg) {
+		t.Fatalf("got %v\nwant x.imp:%d:%d: ...%s...", err, line, col, msg)
+	}
+	if !strings.HasPrefix(err.Error(), fmt.Sprintf("x.imp:%d:%d: ", line, col)) {
+		t.Fatalf("error %q does not start with file:line:col", err)
 	}
 }
