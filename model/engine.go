@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/imcheck/imcheck/model/check"
@@ -52,7 +54,21 @@ type Options struct {
 	NoReduction bool
 	// Off turns off some of the reductions only.
 	Off Reduction
+	// Scenario, if set, checks only the scenario of that name; Sessions
+	// then raises (or lowers) its bound alone.
+	Scenario string
+	// Jobs is how many parts of a search run at once (model/search,
+	// parallel.go); 0 means GOMAXPROCS. The verdicts, traces and counts are
+	// the same for every value.
+	Jobs int
+	// MaxMemory stops a search when the heap holds more than this many
+	// bytes; 0 means DefaultMaxMemory, a negative value no limit.
+	MaxMemory int64
 }
+
+// DefaultMaxMemory is the heap a search may fill before it stops
+// (docs/limits.md, "Search").
+const DefaultMaxMemory = 2 << 30
 
 // Reduction names one of the search's reductions (model/search): each
 // keeps every verdict and the length of every shortest attack.
@@ -119,7 +135,13 @@ func Check(ctx context.Context, p *Protocol, opt Options) (*Report, error) {
 	if len(p.Scenarios) == 0 {
 		return nil, fmt.Errorf("model: %s: no scenario", p.File)
 	}
+	if opt.Scenario != "" && !hasScenario(p, opt.Scenario) {
+		return nil, fmt.Errorf("model: %s: no scenario %q (%s)", p.File, opt.Scenario, scenarioNames(p))
+	}
 	for _, sc := range p.Scenarios {
+		if opt.Scenario != "" && sc.Name != opt.Scenario {
+			continue
+		}
 		rep.Scenarios = append(rep.Scenarios, checkScenario(ctx, p, sc, opt))
 	}
 	return rep, nil
@@ -128,11 +150,22 @@ func Check(ctx context.Context, p *Protocol, opt Options) (*Report, error) {
 // checkScenario runs the bounded search on one scenario and turns what it
 // found into verdicts.
 func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) *ScenarioResult {
+	jobs := opt.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	var mem uint64
+	switch {
+	case opt.MaxMemory == 0:
+		mem = DefaultMaxMemory
+	case opt.MaxMemory > 0:
+		mem = uint64(opt.MaxMemory)
+	}
 	out := search.Scenario(ctx, p, sc, search.Options{Sessions: opt.Sessions, Progress: opt.Progress,
-		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction, Off: opt.Off})
+		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction, Off: opt.Off, Jobs: jobs, MaxMemory: mem})
 	res := &ScenarioResult{Name: sc.Name, Sessions: out.Sessions, Typed: !sc.Untyped,
 		Honest: honestOf(sc), Dishonest: dishonestOf(sc), States: out.States, Rejected: out.Rejected,
-		Elapsed: out.Elapsed}
+		Elapsed: out.Elapsed, Stopped: out.Stopped}
 	for _, c := range out.Claims {
 		cr := &ClaimResult{Claim: c.Claim, States: c.States, Reached: c.Reached, HonestRun: c.HonestRun, Trace: c.Trace}
 		switch {
@@ -148,6 +181,24 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) 
 		res.Claims = append(res.Claims, cr)
 	}
 	return res
+}
+
+func hasScenario(p *Protocol, name string) bool {
+	for _, sc := range p.Scenarios {
+		if sc.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// scenarioNames lists p's scenarios for an error message.
+func scenarioNames(p *Protocol) string {
+	var names []string
+	for _, sc := range p.Scenarios {
+		names = append(names, sc.Name)
+	}
+	return "scenarios: " + strings.Join(names, ", ")
 }
 
 func honestOf(sc *Scenario) []string {

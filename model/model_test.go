@@ -145,22 +145,33 @@ func TestNSLNoAttack(t *testing.T) {
 	}
 }
 
+// TestDeterministic: the output (text with traces, JSON, Mermaid: verdicts,
+// traces and state counts) is the same byte for byte whatever GOMAXPROCS and
+// Options.Jobs are, on models whose search is cut into many parallel tasks.
 func TestDeterministic(t *testing.T) {
-	p := mustShipped(t, "nspk")
-	var outs [][]byte
-	for _, procs := range []int{1, 4} {
-		old := runtime.GOMAXPROCS(procs)
-		rep := checkModel(t, p, Options{Sessions: 3})
-		runtime.GOMAXPROCS(old)
-		var b bytes.Buffer
-		rep.WriteText(&b, true)
-		if err := WriteJSON(&b, []*Report{rep}); err != nil {
-			t.Fatal(err)
+	for _, name := range []string{"nspk", "imke-c"} {
+		p := mustShipped(t, name)
+		var outs [][]byte
+		type run struct{ procs, jobs int }
+		runs := []run{{1, 1}, {1, 4}, {4, 1}, {4, 8}, {2, 2}}
+		for _, r := range runs {
+			old := runtime.GOMAXPROCS(r.procs)
+			rep := checkModel(t, p, Options{Sessions: 3, Jobs: r.jobs})
+			runtime.GOMAXPROCS(old)
+			var b bytes.Buffer
+			rep.WriteText(&b, true)
+			if err := WriteJSON(&b, []*Report{rep}); err != nil {
+				t.Fatal(err)
+			}
+			rep.WriteMermaid(&b)
+			outs = append(outs, b.Bytes())
 		}
-		outs = append(outs, b.Bytes())
-	}
-	if !bytes.Equal(outs[0], outs[1]) {
-		t.Fatal("output differs between GOMAXPROCS=1 and GOMAXPROCS=4")
+		for i := 1; i < len(outs); i++ {
+			if !bytes.Equal(outs[0], outs[i]) {
+				t.Errorf("%s: output differs between GOMAXPROCS=%d --jobs %d and GOMAXPROCS=%d --jobs %d",
+					name, runs[0].procs, runs[0].jobs, runs[i].procs, runs[i].jobs)
+			}
+		}
 	}
 }
 

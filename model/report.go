@@ -29,6 +29,10 @@ type ScenarioResult struct {
 	States    int // states explored, all searches of the scenario
 	Rejected  int // attack traces the checker refused (never printed)
 	Elapsed   time.Duration
+	// Stopped says why the search stopped before covering the bounded
+	// space ("timeout", "interrupted", "memory limit 2048 MiB", ...), ""
+	// if it covered it.
+	Stopped string
 }
 
 // ClaimResult is the verdict for one claim in one scenario.

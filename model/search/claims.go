@@ -26,6 +26,7 @@ func (e *engine) checkClaims(st *state) {
 			continue
 		}
 		e.best[k] = tr
+		e.sh.decided[e.pos[k]].Store(true)
 	}
 }
 

@@ -42,12 +42,12 @@ type engine struct {
 	dh      bool            // some role exponentiates (dh.go)
 	inRoles [][]*proto.Role // per claim: the roles with an occurrence of it
 	stats   stats
+	ticked  stats // stats already added to sh
 	opt     Options
-	ctx     context.Context
-	start   time.Time
-	last    time.Time
+	sh      *shared             // what the tasks of this search share (parallel.go)
+	top     map[fingerprint]int // the top's duplicate-state table, read only (nil in the top)
+	pos     []int               // per claim: its index in the protocol's claims
 	stop    bool
-	label   string
 }
 
 func (e *engine) matcher() term.Matcher { return term.Matcher{Th: e.th, Typed: e.typed} }
@@ -66,6 +66,12 @@ type Options struct {
 	NoReduction bool
 	// Off turns off some reductions only (see Reduction).
 	Off Reduction
+	// Jobs is the number of tasks searched at once (parallel.go); it
+	// changes nothing but the time taken. 0 or 1: one.
+	Jobs int
+	// MaxMemory stops the search when the heap holds more than this many
+	// bytes (0: no limit).
+	MaxMemory uint64
 }
 
 // ClaimOutcome is what the search decided about one claim.
@@ -92,6 +98,10 @@ type Outcome struct {
 	States   int             // states explored, all searches of the scenario
 	Rejected int             // attack traces the checker refused (never reported)
 	Elapsed  time.Duration
+	// Stopped says why the search stopped before covering the bounded
+	// space ("timeout", "interrupted", "memory limit 1024 MiB", ...); ""
+	// if it covered it.
+	Stopped string
 }
 
 // Scenario searches the bounded space of one scenario of p for an attack on
@@ -115,12 +125,14 @@ func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, opt Op
 		}
 	}
 	results := map[*proto.Claim]*ClaimOutcome{}
+	sh := newShared(ctx, opt, p.Name+"/"+sc.Name, len(p.Claims))
 	run := func(cs []*proto.Claim, reveal int) {
 		if len(cs) == 0 {
 			return
 		}
-		e := newEngine(ctx, p, sc, n, cs, reveal, opt)
+		e := newEngine(sh, p, sc, n, cs, reveal, opt)
 		e.run()
+		e.flush()
 		res.States += e.stats.states
 		res.Rejected += e.stats.rejected
 		for i, c := range cs {
@@ -138,13 +150,21 @@ func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, opt Op
 		res.Claims = append(res.Claims, results[c])
 	}
 	res.Elapsed = time.Since(t0)
+	res.Stopped = sh.stopReason()
 	return res
 }
 
-func newEngine(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, n int, cs []*proto.Claim, reveal int, opt Options) *engine {
+func newEngine(sh *shared, p *proto.Protocol, sc *proto.Scenario, n int, cs []*proto.Claim, reveal int, opt Options) *engine {
 	e := &engine{p: p, sc: sc, w: proto.NewWorld(p, sc), th: p.Theory, typed: !sc.Untyped,
-		sessions: n, claims: cs, reveal: reveal, opt: opt, ctx: ctx,
-		best: make([]*proto.Trace, len(cs)), reached: make([]bool, len(cs)), label: p.Name + "/" + sc.Name}
+		sessions: n, claims: cs, reveal: reveal, opt: opt, sh: sh,
+		best: make([]*proto.Trace, len(cs)), reached: make([]bool, len(cs))}
+	for _, c := range cs {
+		for i, x := range p.Claims {
+			if x == c {
+				e.pos = append(e.pos, i)
+			}
+		}
+	}
 	e.groups, e.gorder = symmetryGroups(sc)
 	e.on = All &^ opt.Off
 	if opt.NoReduction {

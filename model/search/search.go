@@ -2,7 +2,6 @@ package search
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/imcheck/imcheck/model/proto"
 	"github.com/imcheck/imcheck/model/term"
@@ -82,40 +81,17 @@ func (e *engine) canonical(st *state, agents []*term.Name) bool {
 	return true
 }
 
-// run searches the whole bounded space depth-first.
-func (e *engine) run() {
-	e.start = time.Now()
-	e.last = e.start
+// rootState is the state before any step: the attacker's initial
+// knowledge.
+func (e *engine) rootState() *state {
 	st := &state{reveal: -1, last: lastBlock{sess: -1}}
 	st.know = append(st.know, e.w.Know...)
-	e.dfs(st)
+	return st
 }
 
+// dfs searches the space under st depth first.
 func (e *engine) dfs(st *state) {
-	if e.stop {
-		return
-	}
-	if !st.consistent() {
-		return
-	}
-	e.stats.states++
-	if e.stats.states&255 == 0 {
-		if e.ctx.Err() != nil || (e.opt.MaxStates > 0 && e.stats.states >= e.opt.MaxStates) {
-			e.stop = true
-			return
-		}
-		if e.opt.Progress != nil && time.Since(e.last) > 2*time.Second {
-			e.last = time.Now()
-			fmt.Fprintf(e.opt.Progress, "model: %s: %d states, %d solves, %s\n",
-				e.label, e.stats.states, e.stats.solves, time.Since(e.start).Round(time.Millisecond))
-		}
-	}
-	e.checkClaims(st)
-	if e.allFound() && st.length >= e.worstBest() || !e.future(st) {
-		return
-	}
-	if e.seenBefore(st) {
-		e.stats.skipped++
+	if !e.enter(st) {
 		return
 	}
 	for _, next := range e.successors(st) {
@@ -127,6 +103,29 @@ func (e *engine) dfs(st *state) {
 			return
 		}
 	}
+}
+
+// enter counts st, checks its claims and reports whether to expand it.
+func (e *engine) enter(st *state) bool {
+	if e.stop || !st.consistent() {
+		return false
+	}
+	e.stats.states++
+	if e.stats.states%tickStates == 0 {
+		e.tick(st.length)
+		if e.stop {
+			return false
+		}
+	}
+	e.checkClaims(st)
+	if e.allFound() && st.length >= e.worstBest() || !e.future(st) {
+		return false
+	}
+	if e.seenBefore(st) {
+		e.stats.skipped++
+		return false
+	}
+	return true
 }
 
 func (e *engine) allFound() bool {

@@ -19,6 +19,14 @@ func (e *engine) solve(st *state, n int, t term.Term) []*state {
 // a public primitive and solve the arguments.
 func (e *engine) solveRaw(st *state, n int, t term.Term) []*state {
 	e.stats.solves++
+	if e.stats.solves%solveTick == 0 && e.sh.ctx.Err() != nil {
+		// one step can be long: stop inside it (--timeout, a signal)
+		e.sh.halt(contextReason(e.sh.ctx))
+		e.stop = true
+	}
+	if e.stop {
+		return nil
+	}
 	t = st.sub.Resolve(t)
 	if v, ok := t.(*term.Var); ok {
 		s := st.clone()
@@ -90,3 +98,6 @@ func (e *engine) normalize(st *state) []*state {
 	}
 	return []*state{st}
 }
+
+// solveTick is how often (in solves) a long step looks at the clock.
+const solveTick = 1024

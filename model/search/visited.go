@@ -247,6 +247,9 @@ func (e *engine) seenBefore(st *state) bool {
 		e.visited = map[fingerprint]int{}
 	}
 	f := e.fingerprint(st)
+	if l, ok := e.top[f]; ok && l <= st.length {
+		return true
+	}
 	if l, ok := e.visited[f]; ok && l <= st.length {
 		return true
 	}
