@@ -111,7 +111,11 @@ func (s *ScenarioResult) Bound() string {
 func (r *Report) WriteText(w io.Writer, traces bool) {
 	fmt.Fprintf(w, "%s (%s)\n", r.Name(), r.File)
 	for _, s := range r.Scenarios {
-		fmt.Fprintf(w, "  scenario %s: %s; %d states\n", s.Name, s.Bound(), s.States)
+		stopped := ""
+		if s.Stopped != "" {
+			stopped = " (stopped: " + s.Stopped + ")"
+		}
+		fmt.Fprintf(w, "  scenario %s: %s; %d states%s\n", s.Name, s.Bound(), s.States, stopped)
 		for _, c := range s.Claims {
 			v := "no attack within the bound"
 			switch c.Verdict {
@@ -120,7 +124,7 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 			case VerdictAttack:
 				v = fmt.Sprintf("ATTACK (%s)", Count(c.Trace.Length, "step"))
 			case VerdictTimeout:
-				v = "UNDECIDED (stopped at the timeout)"
+				v = "UNDECIDED (the search stopped)"
 			case VerdictUnreached:
 				v = "UNREACHED (no honest session reached the claim within the bound)"
 			}

@@ -5,7 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/imcheck/imcheck/model"
 )
@@ -35,9 +41,30 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text, json or mermaid")
 	timeout := fs.Duration("timeout", 0, "stop the search after this long (e.g. 30s); 0 means no limit")
 	quiet := fs.Bool("quiet", false, "text format: verdicts only, no attack traces")
+	scenario := fs.String("scenario", "", "check only the scenario of this name (--sessions then sets its bound alone)")
+	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "searches parts of a scenario on this many cores at once (the output is the same for every value)")
+	maxMem := fs.String("max-memory", "2GiB", "stop a search whose heap grows past this (e.g. 512MiB, 4GiB; 0 means no limit)")
+	// --timeout bounds the whole command, reading the files included; a
+	// signal stops it the same way: the searches report what they decided
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	files, status, ok := parseInterleaved(fs, args)
 	if !ok {
 		return status
+	}
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	if *jobs < 1 || *jobs > 8*runtime.NumCPU() {
+		fmt.Fprintf(stderr, "imcheck check: --jobs %d: must be between 1 and %d (8 per CPU)\n", *jobs, 8*runtime.NumCPU())
+		return exitUsage
+	}
+	mem, err := parseSize(*maxMem)
+	if err != nil {
+		fmt.Fprintf(stderr, "imcheck check: --max-memory %q: %v\n", *maxMem, err)
+		return exitUsage
 	}
 	if flagSet(fs, "sessions") && (*sessions < 1 || *sessions > 8) {
 		fmt.Fprintf(stderr, "imcheck check: --sessions %d: must be between 1 and 8\n", *sessions)
@@ -61,7 +88,13 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stderr, err)
 				return exitUsage
 			}
-			protos = append(protos, p)
+			if *scenario == "" || hasScenario(p, *scenario) {
+				protos = append(protos, p)
+			}
+		}
+		if len(protos) == 0 {
+			fmt.Fprintf(stderr, "imcheck check: --scenario %q: no shipped model has a scenario of that name\n", *scenario)
+			return exitUsage
 		}
 	}
 	for _, f := range files {
@@ -77,10 +110,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, w)
 		}
 	}
-	opt := model.Options{Sessions: *sessions, Timeout: *timeout, Progress: stderr}
+	opt := model.Options{Sessions: *sessions, Progress: stderr, Scenario: *scenario, Jobs: *jobs, MaxMemory: mem}
 	var reps []*model.Report
 	for _, p := range protos {
-		rep, err := model.Check(context.Background(), p, opt)
+		rep, err := model.Check(ctx, p, opt)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitUsage
@@ -216,4 +249,37 @@ func inClaimsTable(id string) bool {
 		}
 	}
 	return false
+}
+
+func hasScenario(p *model.Protocol, name string) bool {
+	for _, sc := range p.Scenarios {
+		if sc.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// parseSize reads a size in bytes with an optional binary unit (KiB, MiB,
+// GiB): "512MiB", "2GiB", "1048576". "0" means no limit (-1 for Options).
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		shift  uint
+	}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}}
+	num, shift := s, uint(0)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			num, shift = strings.TrimSuffix(s, u.suffix), u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(num), 10, 63)
+	if err != nil || n > math.MaxInt64>>shift {
+		return 0, fmt.Errorf("not a size: a number of bytes, or of KiB, MiB, GiB or TiB")
+	}
+	if n == 0 {
+		return -1, nil
+	}
+	return int64(n << shift), nil
 }

@@ -19,6 +19,12 @@ func TestCheckExitStatus(t *testing.T) {
 		{[]string{"check", "no/such/file.imp"}, exitUsage, ""},
 		{[]string{"check", "--format", "xml"}, exitUsage, ""},
 		{[]string{"check", "--sessions", "99"}, exitUsage, ""},
+		{[]string{"check", "--scenario", "nope", "../../model/protocols/nspk.imp"}, exitUsage, ""},
+		{[]string{"check", "--scenario", "nope"}, exitUsage, ""},
+		{[]string{"check", "--jobs", "0", "../../model/protocols/nspk.imp"}, exitUsage, ""},
+		{[]string{"check", "--max-memory", "12XB", "../../model/protocols/nspk.imp"}, exitUsage, ""},
+		{[]string{"check", "--max-memory", "1KiB", "../../model/protocols/nsl.imp", "--sessions", "3"}, exitUndecided, "stopped: memory limit"},
+		{[]string{"check", "--scenario", "untyped", "--sessions", "1", "../../model/protocols/typeflaw.imp"}, exitUndecided, "scenario untyped: 1 sessions"},
 	}
 	for _, tc := range cases {
 		var out, errb bytes.Buffer
@@ -65,5 +71,28 @@ func TestCheckSummaryLine(t *testing.T) {
 		if !strings.Contains(out.String(), c.want) {
 			t.Errorf("%s: output lacks %q:\n%s", c.file, c.want, out.String())
 		}
+	}
+}
+
+// TestCheckScenarioAlone: --scenario checks that scenario only, at the
+// bound --sessions gives it.
+func TestCheckScenarioAlone(t *testing.T) {
+	var out, errb bytes.Buffer
+	run([]string{"check", "--quiet", "--scenario", "dishonest_server", "--sessions", "3", "../../model/protocols/imke-b.imp"}, &out, &errb)
+	if got := out.String(); !strings.Contains(got, "scenario dishonest_server: 3 sessions") || strings.Contains(got, "scenario honest_server:") {
+		t.Errorf("output:\n%s", got)
+	}
+}
+
+// TestCheckJobsSameOutput: the output does not depend on --jobs.
+func TestCheckJobsSameOutput(t *testing.T) {
+	var outs []string
+	for _, j := range []string{"1", "3"} {
+		var out, errb bytes.Buffer
+		run([]string{"check", "--format", "json", "--jobs", j, "--sessions", "3", "../../model/protocols/nspk.imp"}, &out, &errb)
+		outs = append(outs, out.String())
+	}
+	if outs[0] != outs[1] {
+		t.Error("--jobs 1 and --jobs 3 give different JSON")
 	}
 }

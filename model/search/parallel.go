@@ -95,7 +95,7 @@ func (e *engine) tick(depth int) {
 	if sh.opt.MaxStates > 0 && states >= int64(sh.opt.MaxStates) {
 		sh.halt(fmt.Sprintf("state limit %d", sh.opt.MaxStates))
 	}
-	if sh.opt.MaxMemory > 0 && states/tickStates%16 == 0 {
+	if sh.opt.MaxMemory > 0 {
 		sh.mu.Lock()
 		metrics.Read(sh.memSample)
 		heap := sh.memSample[0].Value.Uint64()
