@@ -24,7 +24,7 @@ func TestCheckExitStatus(t *testing.T) {
 		{[]string{"check", "--jobs", "0", "../../model/protocols/nspk.imp"}, exitUsage, ""},
 		{[]string{"check", "--max-memory", "12XB", "../../model/protocols/nspk.imp"}, exitUsage, ""},
 		{[]string{"check", "--max-memory", "1KiB", "../../model/protocols/nsl.imp", "--sessions", "3"}, exitUndecided, "stopped: memory limit"},
-		{[]string{"check", "--scenario", "untyped", "--sessions", "1", "../../model/protocols/typeflaw.imp"}, exitUndecided, "scenario untyped: 1 sessions"},
+		{[]string{"check", "--scenario", "untyped", "--sessions", "1", "../../model/protocols/typeflaw.imp"}, exitUndecided, "scenario untyped: 1 session,"},
 	}
 	for _, tc := range cases {
 		var out, errb bytes.Buffer
