@@ -155,6 +155,8 @@ func checkStatus(reps []*model.Report) int {
 				switch {
 				case c.Verdict == model.VerdictAttack:
 					return exitFailure
+				case c.Verdict == model.VerdictProved:
+					// holds for any number of sessions, reached or not
 				case c.Verdict == model.VerdictTimeout, c.Verdict == model.VerdictUnreached, !c.Reached:
 					status = exitUndecided
 				}
