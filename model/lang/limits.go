@@ -36,6 +36,12 @@ const (
 	MaxAgentArgs = 4
 	// MaxAgents is the number of agents of one scenario.
 	MaxAgents = 8
+	// MaxRoles and MaxScenarios are the roles and scenarios of one file.
+	MaxRoles     = 64
+	MaxScenarios = 64
+	// MaxClaims is the number of claim statements of one file: every
+	// claim is checked on every state of the search.
+	MaxClaims = 1024
 )
 
 // ReadFile reads a protocol file from disk, never more than MaxFileSize+1

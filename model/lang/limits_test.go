@@ -62,6 +62,8 @@ func hostile(short bool) []struct {
 		{"100,000 fresh names", role("fresh " + list(names, "n")), 3, 9 + len(list(MaxNames-2, "n")) + 2, "more than 4096 names"},
 		{"1,000 messages", role(strings.Repeat("send A\n  ", msgs)), 3 + MaxMessages, 3, "role R has more than 64 messages"},
 		{"statements", role(strings.Repeat("event E(A)\n  ", 2*MaxStatements)), 3 + MaxStatements, 3, "more than 256 statements"},
+		{"claims", "protocol p\n" + claims(8, 200), 2 + 5*202 + 1 + MaxClaims - 5*200, 3, "more than 1024 claims"},
+		{"roles", "protocol p\n" + roles(2*MaxRoles), 2 + 3*MaxRoles, 6, "more than 64 roles"},
 	}
 }
 
@@ -152,4 +154,22 @@ func TestLargestModelFile(t *testing.T) {
 	if took > hostileTime {
 		t.Errorf("took %v, over %v", took, hostileTime)
 	}
+}
+
+// roles returns n roles R0, R1, ..., each three lines.
+func roles(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "role R%d(A: user) {\n  send A\n}\n", i)
+	}
+	return b.String()
+}
+
+// claims returns n roles of k claims each.
+func claims(n, k int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "role R%d(A: user) {\n%s}\n", i, strings.Repeat("  claim alive A\n", k))
+	}
+	return b.String()
 }

@@ -50,6 +50,11 @@ type parser struct {
 	checks *roleCheck
 
 	scopes map[string]*scope // role name -> its names
+	roles  map[string]*proto.Role
+	scens  map[string]bool
+	claims map[string]*proto.Claim // by ID
+	nclaim map[string]int          // role.kind -> claims of that role and kind so far
+	nstmt  int                     // claim statements (MaxClaims)
 
 	// recording keeps the tokens read, for a claim's text
 	recording bool
@@ -65,6 +70,7 @@ func Parse(file, src string) (p *proto.Protocol, err error) {
 	}
 	ps := &parser{lx: newLexer(file, src), p: &proto.Protocol{File: file, Theory: term.NewTheory()},
 		types: map[string]bool{}, consts: map[string]*term.Name{}, events: map[string]int{},
+		roles: map[string]*proto.Role{}, scens: map[string]bool{}, claims: map[string]*proto.Claim{}, nclaim: map[string]int{},
 		gen: term.Generator()}
 	for _, t := range baseTypes {
 		ps.types[t] = true

@@ -17,6 +17,10 @@ type claimEvent struct {
 // claim [label:] kind ... [unless revealed] [if [honest A, B] [distinct]]
 func (ps *parser) claim(kw token) {
 	r := ps.role
+	ps.nstmt++
+	if ps.nstmt > MaxClaims {
+		ps.fail(ps.at(kw), "more than %d claims in one file (docs/limits.md)", MaxClaims)
+	}
 	c := &proto.Claim{Role: r, Pos: ps.at(kw), Action: len(r.Actions)}
 	l, labelled := ps.labelled()
 	if labelled {
@@ -85,17 +89,11 @@ func (ps *parser) claim(kw token) {
 	}
 	if c.ID == "" {
 		c.ID = r.Name + "." + k.text
-		n := 1
-		for _, o := range ps.p.Claims {
-			if o.Role == r && o.Kind == c.Kind {
-				n++
-			}
-		}
-		if n > 1 {
+		if n := ps.nclaim[c.ID] + 1; n > 1 {
 			c.ID += strconv.Itoa(n)
 		}
 	}
-	if o := ps.p.ClaimByID(c.ID); o != nil {
+	if o := ps.claims[c.ID]; o != nil {
 		// a shared label: one claim checked at several points
 		if !labelled || o.Kind != c.Kind {
 			ps.fail(ps.at(kw), "claim %s is declared twice (first at line %d); a label may be shared only by claims of the same kind", c.ID, o.Pos.Line)
@@ -111,6 +109,8 @@ func (ps *parser) claim(kw token) {
 	r.Actions = append(r.Actions, &proto.Action{Kind: proto.ActClaim, Claim: c, Pos: ps.at(kw)})
 	if c.Primary == nil {
 		ps.p.Claims = append(ps.p.Claims, c)
+		ps.claims[c.ID] = c
+		ps.nclaim[r.Name+"."+k.text]++ // labelled or not, as the IDs count them
 	}
 }
 

@@ -8,10 +8,11 @@ import (
 // role R(A: user, B: user) { ... }
 func (ps *parser) roleDecl() {
 	n := ps.ident("the role name")
-	for _, r := range ps.p.Roles {
-		if r.Name == n.text {
-			ps.fail(ps.at(n), "role %s is declared twice (first at line %d)", n.text, r.Pos.Line)
-		}
+	if r := ps.roles[n.text]; r != nil {
+		ps.fail(ps.at(n), "role %s is declared twice (first at line %d)", n.text, r.Pos.Line)
+	}
+	if len(ps.roles) >= MaxRoles {
+		ps.fail(ps.at(n), "more than %d roles in one file (docs/limits.md)", MaxRoles)
 	}
 	ps.declare(n)
 	r := &proto.Role{Name: n.text, Index: len(ps.p.Roles), Pos: ps.at(n)}
@@ -45,6 +46,7 @@ func (ps *parser) roleDecl() {
 		ps.roleStmt()
 	}
 	ps.p.Roles = append(ps.p.Roles, r)
+	ps.roles[r.Name] = r
 	if ps.scopes == nil {
 		ps.scopes = map[string]*scope{}
 	}

@@ -11,11 +11,13 @@ import (
 // untyped  distinct  reveal sk(s)  reveal Kab of S [after m2] }
 func (ps *parser) scenarioDecl() {
 	n := ps.ident("the scenario name")
-	for _, s := range ps.p.Scenarios {
-		if s.Name == n.text {
-			ps.fail(ps.at(n), "scenario %s is declared twice", n.text)
-		}
+	if ps.scens[n.text] {
+		ps.fail(ps.at(n), "scenario %s is declared twice", n.text)
 	}
+	if len(ps.scens) >= MaxScenarios {
+		ps.fail(ps.at(n), "more than %d scenarios in one file (docs/limits.md)", MaxScenarios)
+	}
+	ps.scens[n.text] = true
 	ps.declare(n)
 	sc := &proto.Scenario{Name: n.text, Sessions: 2, Pos: ps.at(n)}
 	seen := map[string]bool{}
@@ -114,12 +116,7 @@ func (ps *parser) scenarioDecl() {
 func (ps *parser) sessionReveal(s *syn) *proto.SessionReveal {
 	ps.expect("of", "")
 	rn := ps.ident("a role name")
-	var r *proto.Role
-	for _, x := range ps.p.Roles {
-		if x.Name == rn.text {
-			r = x
-		}
-	}
+	r := ps.roles[rn.text]
 	if r == nil {
 		ps.fail(ps.at(rn), "no role %s before this scenario; declare roles before the scenarios that reveal their values", rn.text)
 	}

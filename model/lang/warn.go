@@ -23,19 +23,21 @@ func (ps *parser) warnFlatTuples() {
 		return
 	}
 	type sent struct {
-		path string
 		t    *term.App
 		line int
 	}
-	var sends []sent
+	widest := map[string]sent{} // path -> the widest tuple sent there
 	for _, r := range ps.p.Roles {
 		for _, a := range r.Actions {
 			if a.Kind == proto.ActSend {
-				tuplesAt(a.Term, "", func(path string, t *term.App) { sends = append(sends, sent{path, t, a.Pos.Line}) })
+				tuplesAt(a.Term, "", func(path string, t *term.App) {
+					if w, ok := widest[path]; !ok || len(t.Args) > len(w.t.Args) {
+						widest[path] = sent{t, a.Pos.Line}
+					}
+				})
 			}
 		}
 	}
-	warned := map[proto.Pos]bool{}
 	for _, r := range ps.p.Roles {
 		for _, a := range r.Actions {
 			if a.Kind != proto.ActRecv {
@@ -43,21 +45,16 @@ func (ps *parser) warnFlatTuples() {
 			}
 			tuplesAt(a.Term, "", func(path string, t *term.App) {
 				last, ok := t.Args[len(t.Args)-1].(*term.Var)
-				if !ok || r.Syms[last.ID].Kind != proto.SymVar {
+				s, sentHere := widest[path]
+				if !ok || r.Syms[last.ID].Kind != proto.SymVar || !sentHere || len(s.t.Args) <= len(t.Args) {
 					return
 				}
-				for _, s := range sends {
-					pos, ok := ps.tuplePos[t]
-					if !ok {
-						pos = a.Pos
-					}
-					if s.path != path || len(s.t.Args) <= len(t.Args) || warned[pos] {
-						continue
-					}
-					warned[pos] = true
-					ps.p.Warnings = append(ps.p.Warnings, fmt.Sprintf("%s: warning: role %s receives the %d-part tuple %v where line %d sends %d parts; tuples are flat, so untyped matching never splits <x1, ..., xn> as <x1, <x2, ..., xn>>; write the sent tuple nested if a receiver could regroup it",
-						pos, r.Name, len(t.Args), t, s.line, len(s.t.Args)))
+				pos, ok := ps.tuplePos[t]
+				if !ok {
+					pos = a.Pos
 				}
+				ps.p.Warnings = append(ps.p.Warnings, fmt.Sprintf("%s: warning: role %s receives the %d-part tuple %v where line %d sends %d parts; tuples are flat, so untyped matching never splits <x1, ..., xn> as <x1, <x2, ..., xn>>; write the sent tuple nested if a receiver could regroup it",
+					pos, r.Name, len(t.Args), t, s.line, len(s.t.Args)))
 			})
 		}
 	}
