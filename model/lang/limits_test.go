@@ -63,6 +63,7 @@ func hostile(short bool) []struct {
 		{"1,000 messages", role(strings.Repeat("send A\n  ", msgs)), 3 + MaxMessages, 3, "role R has more than 64 messages"},
 		{"statements", role(strings.Repeat("event E(A)\n  ", 2*MaxStatements)), 3 + MaxStatements, 3, "more than 256 statements"},
 		{"claims", "protocol p\n" + claims(8, 200), 2 + 5*202 + 1 + MaxClaims - 5*200, 3, "more than 1024 claims"},
+		{"public terms", "protocol p\n" + strings.Repeat("public h(X)\n", 2*MaxNames), 2 + MaxNames, 8, "more than 4096 names"},
 		{"roles", "protocol p\n" + roles(2*MaxRoles), 2 + 3*MaxRoles, 6, "more than 64 roles"},
 	}
 }

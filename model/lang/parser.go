@@ -312,6 +312,10 @@ func (ps *parser) secretDecl(weak bool) {
 // "public <X, pk(sk(X))>".
 func (ps *parser) publicDecl() {
 	pos := ps.at(ps.peek())
+	ps.names++ // each public term joins the attacker's knowledge: it counts as a name
+	if ps.names > MaxNames {
+		ps.fail(pos, "more than %d names in one file (docs/limits.md)", MaxNames)
+	}
 	ph := map[string]int{}
 	t := ps.resolve(ps.syntax(), func(n token) term.Term {
 		if c := ps.consts[n.text]; c != nil {
