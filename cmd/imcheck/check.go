@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -110,6 +111,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, w)
 		}
 	}
+	tuneGC(mem)
 	opt := model.Options{Sessions: *sessions, Progress: stderr, Scenario: *scenario, Jobs: *jobs, MaxMemory: mem}
 	var reps []*model.Report
 	for _, p := range protos {
@@ -284,4 +286,17 @@ func parseSize(s string) (int64, error) {
 		return -1, nil
 	}
 	return int64(n << shift), nil
+}
+
+// tuneGC trades memory for time in a search, which allocates many
+// short-lived states: the collector runs when the heap has grown by 400%
+// (not 100%), and harder as it nears the --max-memory limit. GOGC and
+// GOMEMLIMIT in the environment take precedence.
+func tuneGC(maxMem int64) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" && maxMem > 0 {
+		debug.SetMemoryLimit(maxMem)
+	}
 }

@@ -31,6 +31,7 @@ func (e *engine) closure(st *state, n int) []term.Term {
 		copy(c.next, base.next)
 		c.head = maps.Clone(base.head)
 		c.pending = append([]term.Term(nil), base.pending...)
+		c.varKeys = base.varKeys
 		from = base.n
 	} else {
 		c.out = make([]term.Term, 0, 2*n+8)
@@ -57,6 +58,9 @@ type closureSet struct {
 	// varKnown, when set, says which variables count as known (the strict
 	// closures of derivableBefore); nil: all of them.
 	varKnown func(*term.Var) bool
+	// varKeys: some opening used a key with a variable in it, so a strict
+	// closure may hold less
+	varKeys bool
 }
 
 func (c *closureSet) has(t term.Term, h uint64) bool {
@@ -74,9 +78,14 @@ func (c *closureSet) has(t term.Term, h uint64) bool {
 // from it; attacker-made names count as known, and so do variables (only
 // those varKnown says, if set).
 func (c *closureSet) known(th *term.Theory, t term.Term) bool {
+	return c.knownWith(th, t, c.varKnown)
+}
+
+// knownWith is known with varKnown in place of c's.
+func (c *closureSet) knownWith(th *term.Theory, t term.Term, varKnown func(*term.Var) bool) bool {
 	switch a := t.(type) {
 	case *term.Var:
-		return c.varKnown == nil || c.varKnown(a)
+		return varKnown == nil || varKnown(a)
 	case *term.Name:
 		return a.Kind == term.KindAttacker || c.has(t, term.HashTerm(t))
 	case *term.App:
@@ -88,8 +97,8 @@ func (c *closureSet) known(th *term.Theory, t term.Term) bool {
 			return false
 		}
 		for _, x := range a.Args {
-			if !c.known(th, x) {
-				return a.Fn == term.FnExp && knownDH(a, func(x term.Term) bool { return c.known(th, x) })
+			if !c.knownWith(th, x, varKnown) {
+				return a.Fn == term.FnExp && knownDH(a, func(x term.Term) bool { return c.knownWith(th, x, varKnown) })
 			}
 		}
 		return true
@@ -127,6 +136,7 @@ func (c *closureSet) extend(e *engine, st *state, from int) {
 				c.pending = append(c.pending, t)
 				return
 			}
+			c.varKeys = c.varKeys || !term.Ground(k)
 		}
 		openParts(p, a, add)
 	}
@@ -139,6 +149,7 @@ func (c *closureSet) extend(e *engine, st *state, from int) {
 			a := c.pending[i].(*term.App)
 			p := e.th.Prim(a.Fn)
 			if k, ok := p.Open.Key(a.Args); ok && c.known(e.th, k) {
+				c.varKeys = c.varKeys || !term.Ground(k)
 				c.pending = append(c.pending[:i], c.pending[i+1:]...)
 				i--
 				progress = true

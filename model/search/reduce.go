@@ -147,16 +147,23 @@ func (e *engine) instanceOf(st, a, b *state) bool {
 // than those n observations, and openings only under keys derivable that
 // way.
 func (e *engine) derivableBefore(st *state, n int, t term.Term) bool {
+	know := make(map[int]int, len(st.cons))
+	for _, x := range st.cons {
+		know[x.t.(*term.Var).ID] = x.know
+	}
+	varKnown := func(v *term.Var) bool {
+		k, ok := know[v.ID]
+		return ok && k <= n
+	}
+	e.closure(st, n)
+	if c := st.clo[n]; !c.varKeys {
+		// no opening needed a key with a variable: the strict closure is
+		// the closure
+		return c.knownWith(e.th, st.sub.Resolve(t), varKnown)
+	}
 	c, ok := st.strict[n]
 	if !ok {
-		know := make(map[int]int, len(st.cons))
-		for _, x := range st.cons {
-			know[x.t.(*term.Var).ID] = x.know
-		}
-		c = &closureSet{n: n, head: map[uint64]int32{}, varKnown: func(v *term.Var) bool {
-			k, ok := know[v.ID]
-			return ok && k <= n
-		}}
+		c = &closureSet{n: n, head: map[uint64]int32{}, varKnown: varKnown}
 		c.extend(e, st, 0)
 		if st.strict == nil {
 			st.strict = map[int]*closureSet{}
