@@ -233,3 +233,43 @@ func TestClaimIfDistinct(t *testing.T) {
 		t.Errorf("the checker accepts a self-session hit of an 'if distinct' claim: %v", err)
 	}
 }
+
+// TestUnorderedPairKey: a key shared by a pair in both directions,
+// "secret k{X, Y}", is k(a, b) = k(b, a). A challenge-response under it
+// falls to a reflection (a answers its own challenge in a responder
+// session), which the directional key k(X, Y) of the same file hides.
+func TestUnorderedPairKey(t *testing.T) {
+	src := `protocol pairkey
+secret k{X, Y}
+const c1, c2
+role I(A: user, B: user) {
+  knows A, B, k(A, B)
+  fresh Na: nonce
+  send m1: senc(<c1, Na>, k(A, B))
+  recv m2: senc(<c2, Na>, k(A, B))
+  claim I_alive: alive B
+}
+role R(B: user, A: user) {
+  knows A, B, k(B, A)
+  var X: nonce
+  recv m1: senc(<c1, X>, k(B, A))
+  send m2: senc(<c2, X>, k(B, A))
+}
+scenario s { users a, b  dishonest e  sessions 2 }
+`
+	rep, vs := verdicts(t, "ping", src)
+	c := vs["I_alive"]
+	if c.Verdict != VerdictAttack || !c.HonestRun {
+		t.Fatalf("unordered: I_alive %s, honest run %v; want the reflection and an honest run", c.Verdict, c.HonestRun)
+	}
+	if err := CheckTrace(rep.p(), rep.sc("s"), c.Trace); err != nil {
+		t.Fatalf("the checker rejects the reflection: %v", err)
+	}
+	// written per direction (k(A, B) for I, k(B, A) for R), the keys differ:
+	// R never answers I, and the claim holds where reached
+	dir := strings.Replace(src, "secret k{X, Y}", "secret k(X, Y)", 1)
+	dir = strings.ReplaceAll(dir, "k(B, A)", "k(A, B)")
+	if _, vs = verdicts(t, "ping", dir); vs["I_alive"].Verdict != VerdictNoAttack {
+		t.Errorf("directional: I_alive %s, want no attack", vs["I_alive"].Verdict)
+	}
+}

@@ -326,7 +326,7 @@ func matchGround(th *term.Theory, typed bool, pat, t term.Term, env []term.Term,
 	case *term.Name:
 		return term.Equal(a, t)
 	case *term.App:
-		if a.Fn == term.FnExp {
+		if a.Fn == term.FnExp || a.Fn == term.FnPair {
 			*exps = append(*exps, [2]term.Term{a, t})
 			return true
 		}

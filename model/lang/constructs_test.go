@@ -51,6 +51,10 @@ func TestConstructErrors(t *testing.T) {
 		{"unless without revealed", strings.Replace(reveal(""), "unless revealed", "unless", 1), 16, 1, "expected 'revealed' after 'unless'"},
 		{"unless on fsecret", strings.Replace(reveal(""), "claim secret Kab unless revealed", "claim fsecret Kab reveal k(B, S) unless revealed", 1), 15, 36, "'unless revealed' applies to secret claims only"},
 		{"unless on agreement", strings.Replace(reveal(""), "claim secret Kab unless revealed", "claim alive A unless revealed", 1), 15, 17, "expected a role statement"},
+		// secrets of an unordered pair
+		{"pair of one", "protocol p\nsecret k{X}\n", 2, 8, "takes two agents, k{X, Y}"},
+		{"pair unclosed", "protocol p\nsecret k{X, Y)\n", 2, 14, "expected '}' to close the pair"},
+		{"pair applied to one", "protocol p\nsecret k{X, Y}\nrole R(A: user) {\n  knows k(A)\n}\n" + okScenario, 4, 9, "k takes 2 agents, in any order, not 1"},
 		// claims for distinct agents
 		{"if without condition", okHeader + "role R(A: user, B: user) {\n  claim alive B if\n}\n" + okScenario, 6, 1, "expected 'honest A, B' or 'distinct' after 'if'"},
 		{"if distinct then junk", okHeader + "role R(A: user, B: user) {\n  claim alive B if distinct honest C\n}\n" + okScenario, 5, 36, "C is not a parameter of role R"},
@@ -58,7 +62,7 @@ func TestConstructErrors(t *testing.T) {
 		{"exp arity", dhRole("  send exp(g)\n"), 6, 8, "exp takes 2 arguments, not 1"},
 		{"exp no arguments", dhRole("  send exp()\n"), 6, 12, "exp takes at least one argument"},
 		{"generator redeclared", "protocol p\nconst g\n" + okScenario, 2, 7, "the Diffie-Hellman generator"},
-		{"exp taken apart", dhRole("  var Y: nonce\n  recv exp(g, Y)\n"), 7, 15, "cannot take exp(...) apart to learn Y"},
+		{"exp taken apart", dhRole("  var Y: nonce\n  recv exp(g, Y)\n"), 7, 15, "cannot take exp(...) or an unordered pair apart to learn Y"},
 		{"dh type misspelt", "protocol p\nrole I(A: user) {\n  var GY: dhh\n}\n" + okScenario, 3, 11, `unknown type "dhh"`},
 		// bijective cipher
 		{"benc arity", dhRole("  send benc(X)\n"), 6, 8, "benc takes 2 arguments, not 1"},

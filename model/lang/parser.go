@@ -55,6 +55,8 @@ type parser struct {
 	claims map[string]*proto.Claim // by ID
 	nclaim map[string]int          // role.kind -> claims of that role and kind so far
 	nstmt  int                     // claim statements (MaxClaims)
+	// unordered: secrets of an unordered pair, k{X, Y}
+	unordered map[string]bool
 
 	// recording keeps the tokens read, for a claim's text
 	recording bool
@@ -70,7 +72,7 @@ func Parse(file, src string) (p *proto.Protocol, err error) {
 	}
 	ps := &parser{lx: newLexer(file, src), p: &proto.Protocol{File: file, Theory: term.NewTheory()},
 		types: map[string]bool{}, consts: map[string]*term.Name{}, events: map[string]int{},
-		roles: map[string]*proto.Role{}, scens: map[string]bool{}, claims: map[string]*proto.Claim{}, nclaim: map[string]int{},
+		roles: map[string]*proto.Role{}, scens: map[string]bool{}, claims: map[string]*proto.Claim{}, nclaim: map[string]int{}, unordered: map[string]bool{},
 		gen: term.Generator()}
 	for _, t := range baseTypes {
 		ps.types[t] = true
@@ -277,7 +279,10 @@ func (ps *parser) funDecl() {
 func (ps *parser) secretDecl(weak bool) {
 	n := ps.ident("the name of the long-term secret")
 	ps.declare(n)
-	ps.expect("(", "after the secret's name: secrets are functions of agents, e.g. sk(X)")
+	unordered := ps.accept("{")
+	if !unordered {
+		ps.expect("(", "after the secret's name: secrets are functions of agents, e.g. sk(X), or k{X, Y} for a pair in any order")
+	}
 	ar := 0
 	for {
 		ps.ident("an agent placeholder")
@@ -289,7 +294,14 @@ func (ps *parser) secretDecl(weak bool) {
 			break
 		}
 	}
-	ps.expect(")", "to close the agent list")
+	if unordered {
+		ps.expect("}", "to close the pair: a secret of an unordered pair is k{X, Y}")
+		if ar != 2 {
+			ps.fail(ps.at(n), "a secret of an unordered pair takes two agents, k{X, Y}")
+		}
+	} else {
+		ps.expect(")", "to close the agent list")
+	}
 	typ := "key"
 	if weak {
 		typ = "pw"
@@ -303,8 +315,14 @@ func (ps *parser) secretDecl(weak bool) {
 	if weak {
 		rule = "private, weak: a password the attacker may guess offline"
 	}
-	ps.p.Theory.Add(&term.Prim{Name: n.text, Arity: ar, Public: false, Type: typ, Weak: weak, Rule: rule})
-	ps.p.LongTerm = append(ps.p.LongTerm, &proto.LongTerm{Fn: n.text, Arity: ar, Type: typ, Weak: weak, Pos: ps.at(n)})
+	arity := ar
+	if unordered {
+		arity = 1 // its argument is the pair {X, Y} (term.FnPair)
+		rule += "; k(X, Y) = k(Y, X)"
+		ps.unordered[n.text] = true
+	}
+	ps.p.Theory.Add(&term.Prim{Name: n.text, Arity: arity, Public: false, Type: typ, Weak: weak, Rule: rule})
+	ps.p.LongTerm = append(ps.p.LongTerm, &proto.LongTerm{Fn: n.text, Arity: ar, Type: typ, Weak: weak, Unordered: unordered, Pos: ps.at(n)})
 }
 
 // public t: any term over agent placeholders (capitalised or not; a

@@ -240,11 +240,11 @@ func (rc *roleCheck) noExpVars(t term.Term, at proto.Pos, under bool) {
 	switch a := t.(type) {
 	case *term.Var:
 		if under && a.ID >= rc.r.Params && !rc.ps.bound[a.ID] {
-			rc.ps.fail(rc.ps.posOf(t, at), "role %s cannot take exp(...) apart to learn %s: receive the group element as a variable and compute exp with it", rc.r.Name, a.Text)
+			rc.ps.fail(rc.ps.posOf(t, at), "role %s cannot take exp(...) or an unordered pair apart to learn %s: receive it before, as a whole value", rc.r.Name, a.Text)
 		}
 	case *term.App:
 		for _, x := range a.Args {
-			rc.noExpVars(x, at, under || a.Fn == term.FnExp)
+			rc.noExpVars(x, at, under || a.Fn == term.FnExp || a.Fn == term.FnPair)
 		}
 	}
 }

@@ -78,8 +78,17 @@ func (ps *parser) resolve(s *syn, leaf resolver) term.Term {
 			args[i] = ps.resolve(a, leaf)
 		}
 		fn := term.FnTuple
-		if s.call {
+		if s.call && ps.unordered[s.tok.text] {
+			if len(args) != 2 {
+				ps.fail(ps.at(s.tok), "%s takes 2 agents, in any order, not %d", s.tok.text, len(args))
+			}
+			pair := &term.App{Fn: term.FnPair, Args: args}
+			ps.where(pair, s.tok)
+			args = []term.Term{pair}
+		} else if s.call {
 			ps.checkArity(s.tok, len(args))
+		}
+		if s.call {
 			fn = s.tok.text
 			if fn == term.FnExp {
 				ps.usesDH = true

@@ -37,7 +37,10 @@ type LongTerm struct {
 	Arity int
 	Type  string
 	Weak  bool // a password
-	Pos   Pos
+	// Unordered (secret k{X, Y}): k(a, b) is k(b, a); its one argument
+	// is the pair {a, b} (term.FnPair).
+	Unordered bool
+	Pos       Pos
 }
 
 // Template is a term over agent placeholders (Vars with IDs 0..Arity-1).

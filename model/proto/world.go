@@ -40,6 +40,9 @@ func NewWorld(p *Protocol, sc *Scenario) *World {
 		w.forTuples(lt.Arity, func(args []term.Term) {
 			for _, a := range args {
 				if !sc.Honest(a.(*term.Name).Text) {
+					if lt.Unordered {
+						args = []term.Term{term.Fn(term.FnPair, args...)}
+					}
 					w.Know = append(w.Know, &term.App{Fn: lt.Fn, Args: args})
 					return
 				}

@@ -83,6 +83,16 @@ func termHashInto(h *hasher, sub term.Subst, t term.Term) {
 			h.fp(fy)
 			return
 		}
+		if a.Fn == term.FnPair && len(a.Args) == 2 {
+			fx, fy := termHash(sub, a.Args[0]), termHash(sub, a.Args[1])
+			if fy[0] < fx[0] || fy[0] == fx[0] && fy[1] < fx[1] {
+				fx, fy = fy, fx
+			}
+			h.u64(5)
+			h.fp(fx)
+			h.fp(fy)
+			return
+		}
 		h.u64(3)
 		h.str(a.Fn)
 		h.u64(uint64(len(a.Args)))

@@ -48,13 +48,14 @@ func equalDH(x, y Term) (equal, both bool) {
 	return Equal(x1, x2) && Equal(y1, y2) || Equal(x1, y2) && Equal(y1, x2), true
 }
 
-// UsesDH reports whether t contains an exponentiation.
+// UsesDH reports whether t contains an exponentiation or an unordered
+// pair: a symbol with an equation, whose unification branches.
 func UsesDH(t Term) bool {
 	a, ok := t.(*App)
 	if !ok {
 		return false
 	}
-	if a.Fn == FnExp {
+	if a.Fn == FnExp || a.Fn == FnPair {
 		return true
 	}
 	for _, x := range a.Args {
@@ -93,6 +94,13 @@ func (m Matcher) unifyAll(s Subst, todo [][2]Term, out *[]Subst) {
 			continue
 		case a.Fn != b.Fn || len(a.Args) != len(b.Args):
 			return
+		case a.Fn == FnPair && len(a.Args) == 2:
+			// {x, y} = {u, v}: directly or swapped
+			swap := make([][2]Term, 0, 2+len(todo))
+			swap = append(swap, [2]Term{a.Args[0], b.Args[1]}, [2]Term{a.Args[1], b.Args[0]})
+			m.unifyAll(s.Clone(), append(swap, todo...), out)
+			todo = append([][2]Term{{a.Args[0], b.Args[0]}, {a.Args[1], b.Args[1]}}, todo...)
+			continue
 		case a.Fn != FnExp || len(a.Args) != 2:
 			// exponentiations below: argument by argument
 			pairs := make([][2]Term, 0, len(a.Args)+len(todo))
@@ -124,4 +132,10 @@ func composeDH(th *Theory, know []Term, t Term) bool {
 		return false
 	}
 	return Compose(th, know, Fn(FnExp, Generator(), y)) && Compose(th, know, x)
+}
+
+// equalPair reports whether two unordered pairs are equal.
+func equalPair(a, b *App) bool {
+	return Equal(a.Args[0], b.Args[0]) && Equal(a.Args[1], b.Args[1]) ||
+		Equal(a.Args[0], b.Args[1]) && Equal(a.Args[1], b.Args[0])
 }

@@ -32,6 +32,16 @@ func hashInto(h *uint64, t Term) {
 			*h = (*h ^ hy) * 1099511628211
 			return
 		}
+		if a.Fn == FnPair && len(a.Args) == 2 {
+			hx, hy := HashTerm(a.Args[0]), HashTerm(a.Args[1])
+			if hy < hx {
+				hx, hy = hy, hx
+			}
+			hashStr(h, FnPair)
+			*h = (*h ^ hx) * 1099511628211
+			*h = (*h ^ hy) * 1099511628211
+			return
+		}
 		hashStr(h, a.Fn)
 		*h = (*h ^ uint64(len(a.Args))) * 1099511628211
 		for _, x := range a.Args {

@@ -149,7 +149,7 @@ func MayUnify(s Subst, x, y Term) bool {
 			if a.Fn != b.Fn || len(a.Args) != len(b.Args) {
 				return false
 			}
-			if a.Fn == FnExp {
+			if a.Fn == FnExp || a.Fn == FnPair {
 				return true // may unify swapped (dh.go)
 			}
 			for i := range a.Args {

@@ -66,6 +66,25 @@ func (a *App) write(b *strings.Builder) {
 		// pairs print alike
 		a = Fn(FnExp, Fn(FnExp, Generator(), y), x)
 	}
+	if a.Fn == FnPair && len(a.Args) == 2 {
+		x, y := a.Args[0].String(), a.Args[1].String()
+		if y < x {
+			x, y = y, x
+		}
+		b.WriteString("{" + x + ", " + y + "}")
+		return
+	}
+	if len(a.Args) == 1 {
+		if p, ok := a.Args[0].(*App); ok && p.Fn == FnPair && len(p.Args) == 2 {
+			// k({a, b}) prints as written, k(a, b), its agents in order
+			x, y := p.Args[0].String(), p.Args[1].String()
+			if y < x {
+				x, y = y, x
+			}
+			b.WriteString(a.Fn + "(" + x + ", " + y + ")")
+			return
+		}
+	}
 	if a.Fn == FnTuple {
 		b.WriteByte('<')
 	} else {
@@ -108,6 +127,9 @@ func Equal(x, y Term) bool {
 			if eq, both := equalDH(a, b); both {
 				return eq
 			}
+		}
+		if a.Fn == FnPair && len(a.Args) == 2 {
+			return equalPair(a, b)
 		}
 		for i := range a.Args {
 			if !Equal(a.Args[i], b.Args[i]) {

@@ -11,6 +11,10 @@ const (
 	FnPK    = "pk"    // public key of a private key: pk(sk)
 	FnExp   = "exp"   // Diffie-Hellman exponentiation: exp(b, x) is b^x
 	FnBenc  = "benc"  // bijective (redundancy-free) symmetric encryption: benc(m, k)
+	// FnPair is the unordered pair {x, y} = {y, x}: the argument of a
+	// secret of two agents declared "secret k{X, Y}", so that k(a, b) is
+	// k(b, a). It cannot be written in a file.
+	FnPair = "{}"
 )
 
 // Prim is one row of the theory: everything the engine and the trace checker
@@ -85,6 +89,8 @@ func builtins() []*Prim {
 			Rule: "one-way; pk(sk) opens aenc(m, pk(sk)) for the holder of sk"},
 		{Name: FnExp, Arity: 2, Public: true, Type: "dh",
 			Rule: "exp(exp(g, x), y) = exp(exp(g, y), x); no logarithm"},
+		{Name: FnPair, Arity: 2, Public: true, Type: "msg",
+			Rule: "{x, y} = {y, x}: the agents of a secret shared by an unordered pair"},
 		{Name: FnBenc, Arity: 2, Public: true, Type: "msg", Bijective: true,
 			Open: &Opening{Parts: []int{0}, Key: func(a []Term) (Term, bool) { return a[1], true }},
 			Rule: "bdec(benc(m, k), k) = m; benc(bdec(m, k), k) = m: any key decrypts"},
