@@ -41,10 +41,12 @@ func genModel(t *rapid.T) (string, int) {
 	}
 	sendLine := 0
 	maxDepth := rapid.SampledFrom([]int{3, 6, MaxTermDepth}).Draw(t, "maxDepth")
+	budget := 0 // symbols left for the term being drawn (MaxTermSize)
 	var term func(pool []string, depth int) string
 	term = func(pool []string, depth int) string {
 		atom := func() string { return rapid.SampledFrom(pool).Draw(t, "atom") }
-		if depth >= maxDepth-3 { // aenc(x, pk(sk(B))) adds three levels
+		budget -= 5 // the most a constructor adds besides its arguments
+		if depth >= maxDepth-3 || budget < 0 { // aenc(x, pk(sk(B))) adds three levels
 			return atom()
 		}
 		switch rapid.IntRange(0, 7).Draw(t, "ctor") {
@@ -90,6 +92,7 @@ func genModel(t *rapid.T) (string, int) {
 			if sendLine == 0 {
 				sendLine = line
 			}
+			budget = MaxTermSize - 40
 			w("  send s%d: %s\n", m, term(pool, 1))
 		}
 		w("  event Done%d(A, B)\n  claim niagree Done%d(A, B)\n}\n", r, r)
