@@ -45,7 +45,7 @@ func genModel(t *rapid.T) (string, int) {
 	var term func(pool []string, depth int) string
 	term = func(pool []string, depth int) string {
 		atom := func() string { return rapid.SampledFrom(pool).Draw(t, "atom") }
-		budget -= 5 // the most a constructor adds besides its arguments
+		budget -= 5                            // the most a constructor adds besides its arguments
 		if depth >= maxDepth-3 || budget < 0 { // aenc(x, pk(sk(B))) adds three levels
 			return atom()
 		}
