@@ -15,7 +15,9 @@ import (
 // states than the full search. Every shipped model at its own bound but the
 // three slowest (all of them without -short); the composed models (every
 // phase in one model, names ending in _full or _full_hardened) at 2
-// sessions: the full search at their own bound takes minutes.
+// sessions: the full search at their own bound takes minutes. At their own
+// bound, TestComposedAtOwnBound compares them with the search of early
+// initiators and duplicate states alone.
 func TestReductionsKeepVerdicts(t *testing.T) {
 	slow := map[string]bool{"simp": true, "simp_hardened": true, "replay": true}
 	fewer := false
@@ -57,6 +59,30 @@ func TestReductionsKeepVerdicts(t *testing.T) {
 	}
 	if !fewer {
 		t.Error("the reductions never saved a state")
+	}
+}
+
+// TestComposedAtOwnBound: on the composed models at their own bound, every
+// reduction together gives the verdicts and shortest attack lengths of the
+// search with early initiators and duplicate states only (each of which
+// TestReductionsKeepVerdicts compares with the full search). Not in -short.
+func TestComposedAtOwnBound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the composed models at their own bound take seconds each")
+	}
+	for _, red := range shippedReports(t) {
+		p := red.p()
+		if !composed(p.Name) {
+			continue
+		}
+		base := checkModel(t, p, Options{Off: ReduceAll &^ (ReduceEarly | ReduceDedup)})
+		for i, s := range base.Scenarios {
+			for j, c := range s.Claims {
+				if got, want := summary(red.Scenarios[i].Claims[j]), summary(c); got != want {
+					t.Errorf("%s/%s#%s: all reductions %s, early+dedup %s", p.Name, s.Name, c.Claim.ID, got, want)
+				}
+			}
+		}
 	}
 }
 

@@ -112,7 +112,7 @@ func (e *engine) dhOpenings(st *state) []*state {
 	n := len(st.know)
 	e.closure(st, n)
 	var out []*state
-	for _, t := range st.clo[n].pending {
+	for _, t := range st.clo.get(n).pending {
 		a := t.(*term.App)
 		p := e.th.Prim(a.Fn)
 		k, ok := p.Open.Key(a.Args)

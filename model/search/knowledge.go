@@ -12,14 +12,14 @@ import (
 // variable. Opening under keys that need a variable fixed is a search step
 // of its own (see openings).
 func (e *engine) closure(st *state, n int) []term.Term {
-	if c, ok := st.clo[n]; ok {
+	if c := st.clo.get(n); c != nil {
 		return c.out
 	}
 	// continue from the longest cached shorter prefix (same substitution)
 	var base *closureSet
-	for m, c := range st.clo {
-		if m < n && (base == nil || m > base.n) {
-			base = c
+	for x := st.clo; x != nil; x = x.next {
+		if x.c.n < n && (base == nil || x.c.n > base.n) {
+			base = x.c
 		}
 	}
 	c := &closureSet{n: n}
@@ -39,11 +39,26 @@ func (e *engine) closure(st *state, n int) []term.Term {
 		c.head = make(map[uint64]int32, 2*n+8)
 	}
 	c.extend(e, st, from)
-	if st.clo == nil {
-		st.clo = map[int]*closureSet{}
-	}
-	st.clo[n] = c
+	st.clo = &cloCache{c: c, next: st.clo}
 	return c.out
+}
+
+// cloCache is a state's cached closures, a list shared with the clones
+// made before the substitution changes (invalidate drops it): adding one
+// makes a new head, so a clone copies a pointer.
+type cloCache struct {
+	c    *closureSet
+	next *cloCache
+}
+
+// get returns the cached closure of the first n observations, or nil.
+func (l *cloCache) get(n int) *closureSet {
+	for ; l != nil; l = l.next {
+		if l.c.n == n {
+			return l.c
+		}
+	}
+	return nil
 }
 
 // closureSet is the analysed knowledge of a prefix of observations: the

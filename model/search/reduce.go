@@ -156,7 +156,7 @@ func (e *engine) derivableBefore(st *state, n int, t term.Term) bool {
 		return ok && k <= n
 	}
 	e.closure(st, n)
-	if c := st.clo[n]; !c.varKeys {
+	if c := st.clo.get(n); !c.varKeys {
 		// no opening needed a key with a variable: the strict closure is
 		// the closure
 		return c.knownWith(e.th, st.sub.Resolve(t), varKnown)

@@ -66,7 +66,7 @@ type state struct {
 	moved    bool       // a step other than starting a send-first session happened
 	last     lastBlock  // the block that made this state (partial-order reduction)
 
-	clo    map[int]*closureSet // cached closures, by prefix length
+	clo    *cloCache           // cached closures, by prefix length (shared with clones)
 	strict map[int]*closureSet // cached strict closures (derivableBefore); not cloned
 }
 
@@ -86,14 +86,9 @@ func (st *state) clone() *state {
 		reveal:   st.reveal,
 		moved:    st.moved,
 		last:     st.last,
-	}
-	// The closures stay valid until the substitution changes; whoever
-	// changes it resets clo (see invalidate).
-	if len(st.clo) > 0 {
-		c.clo = make(map[int]*closureSet, len(st.clo))
-		for k, v := range st.clo {
-			c.clo[k] = v
-		}
+		// The closures stay valid until the substitution changes; whoever
+		// changes it resets clo (see invalidate).
+		clo: st.clo,
 	}
 	return c
 }
