@@ -11,6 +11,13 @@
 // (visited.go), instances, relevance and a partial-order reduction after
 // OFMC's constraint differentiation (reduce.go).
 //
+// Diffie-Hellman and unordered pairs add unification modulo their
+// equations, composition of exp the other way round and opening under an
+// exponentiated key (dh.go); scenarios' session-value reveals are steps of
+// their own, and "secret T unless revealed" is excused by them as
+// docs/model.md says (reveal.go). Every scenario is also run without the
+// attacker, to report which claims an honest run reaches (honest.go).
+//
 // Every attack is grounded (ground.go) and replayed by the independent
 // checker (model/check) before it is reported. A verdict "no attack" holds
 // only within the bound: it is not a proof.
