@@ -273,3 +273,23 @@ scenario s { users a, b  dishonest e  sessions 2 }
 		t.Errorf("directional: I_alive %s, want no attack", vs["I_alive"].Verdict)
 	}
 }
+
+// TestRevealAfterEvent: a reveal at an event that ends a role (no message
+// after it) is replayed by the checker: the Denning-Sacco attack of
+// nssk.imp with S's key revealed after an event that closes S's role.
+func TestRevealAfterEvent(t *testing.T) {
+	src := strings.Replace(shippedSource(t, "nssk"), "  send m2: senc(<Na, B, Kab, senc(<Kab, A>, k(B, S))>, k(A, S))\n}",
+		"  send m2: senc(<Na, B, Kab, senc(<Kab, A>, k(B, S))>, k(A, S))\n  event Issued(S, A, B, Kab)\n}", 1)
+	src = strings.Replace(src, "reveal Kab of S", "reveal Kab of S after Issued", 1)
+	rep, vs := verdicts(t, "nssk", src)
+	c := vs["R_key"]
+	if c.Verdict != VerdictAttack {
+		t.Fatalf("R_key: %s, want the Denning-Sacco attack", c.Verdict)
+	}
+	if err := CheckTrace(rep.p(), rep.sc("old_key"), c.Trace); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Scenarios[0].Rejected != 0 {
+		t.Errorf("%d traces rejected by the checker", rep.Scenarios[0].Rejected)
+	}
+}

@@ -28,9 +28,8 @@ type run struct {
 	env  []term.Term // nil for a variable not received yet
 	pc   int
 	id   int
-	// start is the trace index of the session's start; lastMsg the index
-	// in role.Actions of the last message it sent or received (-1: none)
-	start, lastMsg int
+	// start is the trace index of the session's start
+	start int
 }
 
 type checkedHit struct {
@@ -92,7 +91,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			if err != nil {
 				return badTrace(i, "%v", err)
 			}
-			r.start, r.lastMsg = i, -1
+			r.start = i
 			runs[s.Session] = r
 		case proto.StepSend:
 			r := runs[s.Session]
@@ -105,7 +104,6 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 				return badTrace(i, "session %d sends %v, not %v", r.id, t, s.Term)
 			}
 			know = append(know, t)
-			r.lastMsg = r.pc - 1
 			length++
 		case proto.StepRecv:
 			r := runs[s.Session]
@@ -122,7 +120,6 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			if !term.Deduce(p.Theory, know, s.Term) {
 				return badTrace(i, "the attacker cannot produce %v", s.Term)
 			}
-			r.lastMsg = r.pc - 1
 			length++
 		case proto.StepEvent:
 			r := runs[s.Session]

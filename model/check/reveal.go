@@ -32,7 +32,7 @@ func revealSession(sc *proto.Scenario, s proto.Step, r *run, done []sessionRevea
 		return nil, fmt.Errorf("session %d has not started", s.Session)
 	case r.role != rv.Role:
 		return nil, fmt.Errorf("session %d plays %s, not %s", r.id, r.role.Name, rv.Role.Name)
-	case r.lastMsg < rv.After:
+	case r.pc <= rv.After: // the trace has not gone past the point (a message or an event)
 		return nil, fmt.Errorf("session %d has not reached the point of reveal %s", r.id, rv.Text)
 	}
 	for _, d := range done {
