@@ -166,6 +166,9 @@ func newAttackView(id string, p *proto.Protocol, sc *proto.Scenario, s *model.Sc
 			}
 		case proto.StepReveal:
 			sv.Text = "reveal " + joinTerms(st) + " (after session " + strconv.Itoa(st.Session) + " reached " + st.Label + ")"
+			if st.Role != "" { // a session-value reveal of the scenario (docs/model.md, "Reveals")
+				sv.Text = "reveal " + joinTerms(st) + " (" + st.Label + ", session " + strconv.Itoa(st.Session) + ")"
+			}
 			for _, t := range st.Args {
 				k.add(t, origin{how: "observed", note: "revealed at step " + strconv.Itoa(i+1)})
 			}
