@@ -125,3 +125,26 @@ func TestGateInterrupted(t *testing.T) {
 		require.False(t, bytes.Contains(b, []byte(shimModeEnv+"=slow")), "shim %s left running", pid)
 	}
 }
+
+// TestGateNoPassByNotRunning: a shim that exits 89 at its fifth request
+// fails the gate (exit 1); one that advertises nothing, or a misspelt
+// variant, cannot start (exit 2).
+func TestGateNoPassByNotRunning(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds imcheck")
+	}
+	for _, tt := range []struct {
+		mode, say string
+		status    int
+	}{
+		{"exit-89-at-5", "89 means unsupported only in answer to hello or new-party", 1},
+		{"no-caps", "advertises no capabilities", 2},
+		{"bad-variant", `unknown variant "hardend"`, 2},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			g := runGate(t, tt.mode, "--run", "SIMP/R1/*")
+			require.Equal(t, tt.status, g.status, g.stdout+g.stderr)
+			require.Contains(t, g.stdout+g.stderr, tt.say)
+		})
+	}
+}
