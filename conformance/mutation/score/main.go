@@ -12,7 +12,10 @@
 // lists files (PKG/FILE, comma-separated) that are not part of any role:
 // code no implementation under test has, which the gate cannot observe
 // (the in-memory run driver behind `imcheck run`, the fingerprint for a
-// person). A second score leaves them out.
+// person). A second score leaves them out, and the lines that match
+// -unobservable in the sources under -src (by default the operation
+// counters behind `imcheck opcount`, which no implementation under test
+// has either).
 package main
 
 import (
@@ -21,7 +24,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -61,8 +66,10 @@ func killed(status string) bool { return status == "KILLED" || status == "TIMED 
 
 func main() {
 	min := flag.Float64("min", 90, "the lowest acceptable score of the gate relative to the unit tests (role code), in percent")
-	outsideF := flag.String("outside", "simp/run.go,simp/network.go,imke/run.go,imke/fingerprint.go",
+	outsideF := flag.String("outside", "simp/run.go,simp/network.go,simp/describe.go,imke/run.go,imke/describe.go,imke/fingerprint.go",
 		"files outside the roles (PKG/FILE, comma-separated), left out of the second score")
+	unobservable := flag.String("unobservable", `\bOps\.\w+\+\+`, "a regexp: source lines outside the roles, left out of the second score")
+	src := flag.String("src", "impl", "the directory that holds the packages' sources")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: score [-min P] DIR")
@@ -75,6 +82,25 @@ func main() {
 		os.Exit(2)
 	}
 	sort.Strings(units)
+	unobs, err := regexp.Compile(*unobservable)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "score: -unobservable:", err)
+		os.Exit(2)
+	}
+	sources := map[string][]string{}
+	lineOf := func(pkg, key string) string {
+		file, rest, _ := strings.Cut(key, ":")
+		n, _ := strconv.Atoi(strings.SplitN(rest, ":", 2)[0])
+		path := filepath.Join(*src, pkg, file)
+		if _, ok := sources[path]; !ok {
+			b, _ := os.ReadFile(path)
+			sources[path] = strings.Split(string(b), "\n")
+		}
+		if l := sources[path]; n >= 1 && n <= len(l) {
+			return l[n-1]
+		}
+		return ""
+	}
 	outside := map[string]bool{}
 	for _, f := range strings.Split(*outsideF, ",") {
 		if f != "" {
@@ -113,7 +139,7 @@ func main() {
 			if killed(us[k]) && killed(g) {
 				both++
 			}
-			if !outside[pkg+"/"+strings.SplitN(k, ":", 2)[0]] {
+			if !outside[pkg+"/"+strings.SplitN(k, ":", 2)[0]] && !unobs.MatchString(lineOf(pkg, k)) {
 				if killed(us[k]) {
 					ru++
 				}
@@ -133,7 +159,7 @@ func main() {
 	}
 	fmt.Printf("%-8s %8s %12d %12d %12d %9.1f%%\n", "total", "", tu, tg, tboth, pct(tboth, tu))
 	score := pct(rboth, ru)
-	fmt.Printf("roles    %8s %12d %12s %12d %9.1f%%   (without %s)\n", "", ru, "", rboth, score, *outsideF)
+	fmt.Printf("roles    %8s %12d %12s %12d %9.1f%%   (without %s and lines matching %s)\n", "", ru, "", rboth, score, *outsideF, *unobservable)
 	fmt.Printf("\nthe gate killed %d of the %d mutants it ran (%.1f%%)\n", tg, tgRun, pct(tg, tgRun))
 	fmt.Printf("\nmutants the gate did not kill (the unit tests killed them, or neither did):\n")
 	for _, m := range missed {
