@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"strings"
+
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
 )
@@ -283,7 +285,19 @@ func imkeExtra() []Case {
 	// bob as her own; the hardened c1 names (alice, bob) inside.
 	uks := append([]Step{{Act: &harness.Action{Party: "eve", Verb: harness.Login}}}, actSteps(script)...)
 	uks = append(uks, Step{Act: &harness.Action{Party: "eve", Verb: harness.Connect, Peer: "bob"}})
-	return []Case{
+	var refuse []Case
+	// A client does not ask for its own key or the server's as a peer's
+	// (§5 Peer request); the run then goes on.
+	for _, peer := range []string{"alice", defaultServer} {
+		what := map[string]string{"alice": "itself", defaultServer: "the-server"}[peer]
+		steps := actSteps(script[:2])
+		steps = append(steps, Step{Act: &harness.Action{Party: "alice", Verb: harness.Connect, Peer: peer}, Refuse: anyAlert()})
+		refuse = append(refuse, Case{ID: "IMKE/4.2-peer-request/no-request-for-" + what, Clause: "imke.md §5 (Peer request)",
+			Protocol: "imke", Party: "alice",
+			Summary: "the client refuses to ask S for " + strings.ReplaceAll(what, "-", " ") + " as a peer; the run then goes on",
+			Steps:   append(steps, actSteps(script[2:])...), Events: expectedEvents(script, "alice", defaultServer)})
+	}
+	return append(refuse, []Case{
 		{ID: "IMKE/c1/passed-off-by-insider", Clause: "imke.md §3.9, §11.1, §11.2 H1", Protocol: "imke", Party: "bob",
 			Variants: hardened, Users: []string{"alice", "bob", "eve"},
 			Summary:   "insider eve passes alice's c1 to bob as her own (unknown-key share): wrong_identity",
@@ -309,7 +323,7 @@ func imkeExtra() []Case {
 			Summary:    "a malicious server relays bob's 4.7 a second time under a fresh 4.3: its sequence number is a replay",
 			RefOptions: rogue("imke-rogue-re-relay"), Steps: actSteps(script),
 			Intercept: &Intercept{Label: "4.7 (4.3) again", Expect: Outcome{Reject: classes(role.Replay)}}},
-	}
+	}...)
 }
 
 func init() { topics = append(topics, imkeTable().generate) }

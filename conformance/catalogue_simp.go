@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
@@ -55,6 +56,8 @@ func simpTable() *protocolTable {
 	return &protocolTable{
 		Protocol: "simp", Prefix: "SIMP", Script: simpScript,
 		Roles: []struct{ Party, Name string }{{"S", "server"}, {"alice", "initiator"}, {"bob", "responder"}},
+		// §4 Limits: the largest m and the fewest and most rounds.
+		HonestOptions: []map[string]string{{"m": "4096"}, {"rounds": "1"}, {"rounds": "16"}},
 		Targets: []target{
 			// The server.
 			{Msg: "R1", Label: "R1", Party: "S", Clause: "simp.md §2, §5 Registration", Layout: simpR1,
@@ -255,6 +258,49 @@ func simpExtra() []Case {
 		Variants: hardened, Options: map[string]string{"m": "8"}, UniqueKeys: true,
 		Summary: "with m = 8 the initiator sends four E6 and refuses the fifth with keys_exhausted",
 		Steps:   sends(5)})
+	// §6 exhaustion of SK_AS: hardened, m = 8, a user logs in on 1, 3, 5,
+	// 7; the fifth login has no key (keys_exhausted: register again).
+	logins := []Step{{Act: &harness.Action{Party: "alice", Verb: harness.Register}}}
+	for i := 0; i < 5; i++ {
+		logins = append(logins, Step{Act: &harness.Action{Party: "alice", Verb: harness.Login}})
+	}
+	logins[len(logins)-1].Refuse = classes(role.KeysExhausted)
+	out = append(out, Case{ID: "SIMP/L1/keys-exhausted", Clause: "simp.md §6 exhaustion", Protocol: "simp", Party: "alice",
+		Variants: hardened, Options: map[string]string{"m": "8"},
+		Summary: "with m = 8 a user logs in four times (L1 on 1, 3, 5, 7) and refuses the fifth login with keys_exhausted",
+		Steps:   logins})
+	// §6: the responder's last key. With m = 8, bob confirms on 2 (E5) and
+	// sends E7 on 4, 6 and 8, the last index; a fourth E7 has no key. The
+	// initiator accepts index 8.
+	lastKey := actSteps(setupSteps)
+	for i := 0; i < 3; i++ {
+		lastKey = append(lastKey, Step{Act: &harness.Action{Party: "bob", Verb: harness.Send, Peer: "alice", Body: []byte(fmt.Sprintf("E7 %d", i+1))}})
+	}
+	var accepted []EventPattern
+	for i := 0; i < 3; i++ {
+		accepted = append(accepted, EventPattern{Kind: role.MessageAccepted, Peer: "bob", Body: []byte(fmt.Sprintf("E7 %d", i+1))})
+	}
+	out = append(out,
+		Case{ID: "SIMP/E7/keys-exhausted", Clause: "simp.md §6 exhaustion", Protocol: "simp", Party: "bob",
+			Variants: hardened, Options: map[string]string{"m": "8"}, UniqueKeys: true,
+			Summary: "with m = 8 the responder sends E7 on 4, 6 and 8, the last key, and refuses a fourth with keys_exhausted",
+			Steps: append(slices.Clone(lastKey), Step{Act: &harness.Action{Party: "bob", Verb: harness.Send, Peer: "alice", Body: []byte("no key left")},
+				Refuse: classes(role.KeysExhausted)})},
+		Case{ID: "SIMP/E7/last-key-accepted", Clause: "simp.md §6", Protocol: "simp", Party: "alice",
+			Variants: hardened, Options: map[string]string{"m": "8"},
+			Summary: "with m = 8 the initiator accepts E7 on 4, 6 and 8, the last index of the set",
+			Steps:   lastKey, Events: accepted})
+	// A client does not ask for a key exchange with itself or the server
+	// (§5 E1: ID_B ≠ ID_A and a logged-in user); the run then goes on.
+	for _, peer := range []string{"alice", defaultServer} {
+		full := simpScript(nil)
+		steps := actSteps(full[:4])
+		steps = append(steps, Step{Act: &harness.Action{Party: "alice", Verb: harness.Connect, Peer: peer}, Refuse: anyAlert()})
+		out = append(out, Case{ID: "SIMP/E1/no-exchange-with-" + map[string]string{"alice": "itself", defaultServer: "the-server"}[peer],
+			Clause: "simp.md §5 Key exchange", Protocol: "simp", Party: "alice",
+			Summary: "the client refuses to start a key exchange with " + map[string]string{"alice": "itself", defaultServer: "the server"}[peer] + "; the run then goes on",
+			Steps:   append(steps, actSteps(full[4:])...), Events: expectedEvents(full, "alice", defaultServer)})
+	}
 	// §2: a MessageBody text holds 0–16384 bytes; the longest is sent and
 	// accepted both ways.
 	longest := simpScript(nil)

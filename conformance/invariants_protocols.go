@@ -30,7 +30,9 @@ func simpInvariants(t *transcript, fields func(entry) map[string][]byte) error {
 	hardened := t.variant == "hardened"
 	var inc increasing
 	var seals nonces
-	sets := map[string]int{} // pair → key sets so far (R2 for SK_AS, E4 for SK_AB)
+	sets := map[string]int{}    // pair → key sets so far (R2 for SK_AS, E4 for SK_AB)
+	seen := map[string]uint64{} // as published: the highest index of each key set so far
+	lastL1 := map[string]uint64{}
 	for _, e := range t.entries {
 		f := fields(e)
 		if f == nil {
@@ -58,6 +60,14 @@ func simpInvariants(t *transcript, fields func(entry) map[string][]byte) error {
 				if v < 1 || v > m {
 					return failf("invariant: the IUT's index j = %d in %s is outside 1..%d (simp.md §6)", v, e, m)
 				}
+				set := fmt.Sprintf("%s set %d", pr, sets[pr])
+				switch {
+				case hardened:
+				case typ == 0x13 && v != lastL1[pr]:
+					return failf("invariant: as published, L2 reuses its L1's index (simp.md §5, A11), but %s has j = %d after L1's %d", e, v, lastL1[pr])
+				case typ != 0x13 && v <= seen[set]:
+					return failf("invariant: as published, a party sends on next, above every index it has used or seen (simp.md §6), but %s has j = %d after %d in that key set", e, v, seen[set])
+				}
 				if hardened {
 					odd := typ == 0x12 || typ == 0x14 || typ == 0x19 // user → S, initiator → responder
 					if (v%2 == 1) != odd {
@@ -67,6 +77,13 @@ func simpInvariants(t *transcript, fields func(entry) map[string][]byte) error {
 						return err
 					}
 				}
+			}
+		}
+		if indexed && (typ != 0x14 || hardened) {
+			set := fmt.Sprintf("%s set %d", pr, sets[pr])
+			seen[set] = max(seen[set], u16(j))
+			if typ == 0x12 {
+				lastL1[pr] = u16(j)
 			}
 		}
 		if sealed, ok := f["sealed"]; ok && indexed {
