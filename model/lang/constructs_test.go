@@ -3,6 +3,9 @@ package lang
 import (
 	"strings"
 	"testing"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
 )
 
 // nsskSrc is a Needham-Schroeder shared-key skeleton for the reveal tests:
@@ -152,5 +155,24 @@ scenario s { users a, b sessions 1 UNTYPED }
 	p, err = Parse("x.imp", strings.Replace(src, "UNTYPED", "", 1))
 	if err != nil || len(p.Warnings) != 0 {
 		t.Fatalf("typed: %v, warnings %q", err, p.Warnings)
+	}
+}
+
+// TestPublicAnyTerm: public takes any term, a tuple included, and the
+// attacker knows it for every agent.
+func TestPublicAnyTerm(t *testing.T) {
+	p, err := Parse("x.imp", "protocol p\nsecret sk(X)\npublic <X, pk(sk(X))>\nrole R(A: user) {\n  knows A\n  send A\n}\nscenario s { users a, b }\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := proto.NewWorld(p, p.Scenarios[0])
+	var got []string
+	for _, k := range w.Know {
+		if a, ok := k.(*term.App); ok && a.Fn == term.FnTuple {
+			got = append(got, k.String())
+		}
+	}
+	if strings.Join(got, " ") != "<a, pk(sk(a))> <b, pk(sk(b))>" {
+		t.Errorf("public tuples known: %q", got)
 	}
 }
