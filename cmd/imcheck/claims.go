@@ -78,6 +78,11 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 				pc.profile, v.variant, v.attackID(), sr.Bound(), verdict, concrete[v.attackID()])
 		}
 	}
+	b.WriteString("\n## Claims outside a Dolev-Yao model\n\n")
+	b.WriteString("| paper | section | paper's words | why outside a Dolev-Yao model | covered instead by |\n|---|---|---|---|---|\n")
+	for _, oc := range outsideClaims {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", oc.paper, oc.section, oc.words, oc.why, oc.covered)
+	}
 	b.WriteString("\n## Notes\n\n")
 	for _, n := range claimNotes {
 		b.WriteString("- " + n + "\n")

@@ -18,68 +18,68 @@ type claimRow struct {
 	model, scenario, claim, variant string
 }
 
-var paperClaims = []paperClaim{
-	// SIMP
+// paperClaims is every paper claim the models formalise, SIMP's then
+// IMKE's; outsideClaims (claims_outside.go) are those outside the model.
+var paperClaims = append(append([]paperClaim(nil), simpClaims...), imkeClaims...)
+
+// simpClaims are SIMP's claims (Kungpisdan and Moonviriyakit 2010). A row
+// on a composed model (simp-full, simp-full-hardened) stands beside the
+// split model's wherever the claim spans phases.
+var simpClaims = []paperClaim{
+	{"SIMP", "§5 Registration", "The above protocol is performed over a secure SSL tunnel", "A accepts R2's key set only from S (R2_from_S); the set {K_AS, DK_AS} stays secret (R2_keys_secret); with Pri-S exposed both fail, and with them every SK_ASj", "simp.md §5 Registration, A7", []claimRow{
+		{"simp-full", "default", "R2_from_S", "as published"}, {"simp-full", "default", "R2_keys_secret", "as published"},
+		{"simp-full-hardened", "default", "R2_from_S", "hardened"}, {"simp-full-hardened", "default", "R2_keys_secret", "hardened"}}},
 	{"SIMP", "§5 L1", "S can ensure that A originates this request", "S agrees with A on (n1, Pub-A): non-injective (L1_from_A) and injective (L1_fresh: \"n is a nonce to prevent replay\")", "simp.md §5, §6, §10 W1; H2, H4, H9", []claimRow{
 		{"simp-login", "default", "L1_from_A", "as published"}, {"simp-login", "default", "L1_fresh", "as published"},
-		{"simp-login-hardened", "default", "L1_from_A", "hardened"}, {"simp-login-hardened", "default", "L1_fresh", "hardened"}}},
+		{"simp-login-hardened", "default", "L1_from_A", "hardened"}, {"simp-login-hardened", "default", "L1_fresh", "hardened"},
+		{"simp-full", "default", "L1_from_A", "as published, composed"}, {"simp-full", "default", "L1_fresh", "as published, composed"},
+		{"simp-full-hardened", "default", "L1_from_A", "hardened, composed"}, {"simp-full-hardened", "default", "L1_fresh", "hardened, composed"}}},
 	{"SIMP", "§5 L2", "If they are matched, A successfully logins to S", "A agrees with S on (n1, n2) although L2 names nobody (L2_from_S)", "simp.md §5, §6; H3, H4", []claimRow{
-		{"simp-login", "default", "L2_from_S", "as published"}, {"simp-login-hardened", "default", "L2_from_S", "hardened"}}},
+		{"simp-login", "default", "L2_from_S", "as published"}, {"simp-login-hardened", "default", "L2_from_S", "hardened"},
+		{"simp-full", "default", "L2_from_S", "as published, composed"}, {"simp-full-hardened", "default", "L2_from_S", "hardened, composed"}}},
 	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two uses of one SK_j, whoever makes them; L1 and L2 share a label, so A's L1 and S's L2 are two uses (SK_used_once)", "simp.md §6, A11, §10 W2; H1, H3", []claimRow{
-		{"simp-login", "default", "SK_used_once", "as published"}, {"simp-login-hardened", "default", "SK_used_once", "hardened"}}},
+		{"simp-login", "default", "SK_used_once", "as published"}, {"simp-login-hardened", "default", "SK_used_once", "hardened"},
+		{"simp-full", "default", "SK_used_once", "as published, composed"}, {"simp-full-hardened", "default", "SK_used_once", "hardened, composed (L1, E1, L2)"}}},
 	{"SIMP", "§1, §7", "We solve the problem of reusing session keys by using each session key only once", "unique: no two B sessions accept the same SK_ABj (B_key_once)", "simp.md A13, §10 W7, W11; H1, H2, H11", []claimRow{
-		{"simp", "default", "B_key_once", "as published"}, {"simp-hardened", "default", "B_key_once", "hardened"}}},
-	{"SIMP", "§5 L1", "compares the hashed password h(ID_A, P_A, n1)", "weaksecret P_A: no offline test of a password guess from L1", "simp.md §5, A8", []claimRow{
-		{"simp-login", "default", "L1_pw_guessing", "as published"}, {"simp-login-hardened", "default", "L1_pw_guessing", "hardened"}}},
+		{"simp", "default", "B_key_once", "as published"}, {"simp-hardened", "default", "B_key_once", "hardened"},
+		{"simp-full", "default", "B_key_once", "as published, composed"}, {"simp-full-hardened", "default", "B_key_once", "hardened, composed"}}},
+	{"SIMP", "§5 L1", "compares the hashed password h(ID_A, P_A, n1)", "weaksecret P_A: no offline test of a password guess from L1 (and, composed, from R1/R2)", "simp.md §5, A8", []claimRow{
+		{"simp-login", "default", "L1_pw_guessing", "as published"}, {"simp-login-hardened", "default", "L1_pw_guessing", "hardened"},
+		{"simp-full", "default", "L1_pw_guessing", "as published, composed"}, {"simp-full-hardened", "default", "L1_pw_guessing", "hardened, composed"}}},
 	{"SIMP", "§5 E2, E3", "both A and B receive the public keys of each other", "A agrees with S that this E2 is S's answer about B (E2_from_S); B likewise for E3 (E3_from_S); B's E3 follows a request of A's (E3_requested_by_A)", "simp.md §3 (labels simp E2, simp E3), A12, §10 W3; H5, H10", []claimRow{
 		{"simp-keydist", "default", "E2_from_S", "as published"}, {"simp-keydist", "default", "E3_from_S", "as published"}, {"simp-keydist", "default", "E3_requested_by_A", "as published"},
 		{"simp-keydist-paper", "default", "E2_from_S", "paper's shape"}, {"simp-keydist-paper", "default", "E3_from_S", "paper's shape"},
-		{"simp-keydist-hardened", "default", "E2_from_S", "hardened"}, {"simp-keydist-hardened", "default", "E3_from_S", "hardened"}, {"simp-keydist-hardened", "default", "E3_requested_by_A", "hardened"}}},
+		{"simp-keydist-hardened", "default", "E2_from_S", "hardened"}, {"simp-keydist-hardened", "default", "E3_from_S", "hardened"}, {"simp-keydist-hardened", "default", "E3_requested_by_A", "hardened"},
+		{"simp-full", "default", "E2_from_S", "as published, composed"}, {"simp-full", "default", "E3_from_S", "as published, composed"}, {"simp-full", "default", "E3_requested_by_A", "as published, composed"},
+		{"simp-full-hardened", "default", "E2_from_S", "hardened, composed"}, {"simp-full-hardened", "default", "E3_from_S", "hardened, composed"}, {"simp-full-hardened", "default", "E3_requested_by_A", "hardened, composed"}}},
+	{"SIMP", "§5 Key Exchange", "After every user logins to the IM server, S stores public keys of each user ... both A and B receive the public keys of each other", "the key A gets in E2 is the one-time key B's current login announced in L1 (E2_key_of_B), and B's E3 key is A's (E3_key_of_A): the split models assume this", "simp.md §5 Login step 2, Key exchange steps 2-4", []claimRow{
+		{"simp-full", "default", "E2_key_of_B", "as published, composed"}, {"simp-full", "default", "E3_key_of_A", "as published, composed"},
+		{"simp-full-hardened", "default", "E2_key_of_B", "hardened, composed"}, {"simp-full-hardened", "default", "E3_key_of_A", "hardened, composed"}}},
 	{"SIMP", "§6.1", "A cannot generate this message by himself/herself because A cannot generate h(SK_BSj) ... this guarantees that S generated this message", "with A dishonest, a judge holding SK_ASj and SK_BSj who accepts an E2 (checking h(SK_BSj)) agrees with S that S sent A this E2 about B (NR_E2_origin)", "simp.md A9, A19 (not claimed)", []claimRow{
 		{"simp-nonrep", "a_dishonest", "NR_E2_origin", "as published"}, {"simp-nonrep-hardened", "a_dishonest", "NR_E2_origin", "hardened"}}},
 	{"SIMP", "§6.3", "S cannot deny that it did not originate this message as the possession of both SK_ASj and SK_BSj demonstrates clearly that only S can generate this message", "with A dishonest, the judge's accepted E2 carries a key S vouched for B, by E2 or E3 (NR_E2_key); fails if A can put a key of her choice into accepted evidence", "simp.md A19 (not claimed)", []claimRow{
 		{"simp-nonrep", "a_dishonest", "NR_E2_key", "as published"}, {"simp-nonrep-hardened", "a_dishonest", "NR_E2_key", "hardened"}}},
 	{"SIMP", "§6.2", "messages ... can be revealed only to an authorized party", "secrecy of SK_ABj at B (B_key_secret)", "simp.md A17, §10 W4; H6", []claimRow{
-		{"simp", "default", "B_key_secret", "as published"}, {"simp-hardened", "default", "B_key_secret", "hardened"}}},
+		{"simp", "default", "B_key_secret", "as published"}, {"simp-hardened", "default", "B_key_secret", "hardened"},
+		{"simp-full", "default", "B_key_secret", "as published, composed"}, {"simp-full-hardened", "default", "B_key_secret", "hardened, composed"}}},
 	{"SIMP", "§5 E4", "B ... is able to identify the sender of the message, that is A", "non-injective agreement of B with A on K_AB, DK_AB, m2 (B_agree_A)", "simp.md A17, A20, §10 W4; H6", []claimRow{
-		{"simp", "default", "B_agree_A", "as published"}, {"simp-hardened", "default", "B_agree_A", "hardened"}}},
+		{"simp", "default", "B_agree_A", "as published"}, {"simp-hardened", "default", "B_agree_A", "hardened"},
+		{"simp-full", "default", "B_agree_A", "as published, composed"}, {"simp-full-hardened", "default", "B_agree_A", "hardened, composed"}}},
 	{"SIMP", "§5 E5", "In order to ensure that A can generate the same set of session keys, B sends", "non-injective agreement of A with B (A_agree_B)", "simp.md A13, §10 W9; H7", []claimRow{
-		{"simp", "default", "A_agree_B", "as published"}, {"simp-hardened", "default", "A_agree_B", "hardened"}}},
+		{"simp", "default", "A_agree_B", "as published"}, {"simp-hardened", "default", "A_agree_B", "hardened"},
+		{"simp-full", "default", "A_agree_B", "as published, composed"}, {"simp-full-hardened", "default", "A_agree_B", "hardened, composed"}}},
 	{"SIMP", "§5 E6", "the nonce n4 and n5 ensure that the messages are fresh", "injective agreement on E6 across B sessions (B_msg_auth)", "simp.md A16, §10 W5; H2", []claimRow{
-		{"simp", "default", "B_msg_auth", "as published"}, {"simp-hardened", "default", "B_msg_auth", "hardened"}}},
+		{"simp", "default", "B_msg_auth", "as published"}, {"simp-hardened", "default", "B_msg_auth", "hardened"},
+		{"simp-full", "default", "B_msg_auth", "as published, composed"}, {"simp-full-hardened", "default", "B_msg_auth", "hardened, composed"}}},
 	{"SIMP", "§5 E6", "the nonce n4 and n5 ensure that the messages are fresh", "injective agreement on B's accepted E6 within one key exchange (B_E6_fresh: both receptions share the label)", "simp.md §6, A16, §10 W5; H2", []claimRow{
 		{"simp-msg", "default", "B_E6_fresh", "as published"}, {"simp-msg-hardened", "default", "B_E6_fresh", "hardened"}}},
 	{"SIMP", "§6.1, §6.4", "an IM message should contain evidence to identify its sender and intended recipient", "A's accepted E7 was sent by B (A_E7_auth)", "simp.md A15, §10 W6; H1, H4", []claimRow{
-		{"simp-msg", "default", "A_E7_auth", "as published"}, {"simp-msg-hardened", "default", "A_E7_auth", "hardened"}}},
-	// IMKE
-	{"IMKE", "§5.2 T6", "A and S believe that they share a (secret) session key", "secrecy of K_AS^s = f4(K_AS, R_S) at A", "imke.md §3.2–§3.4, §11.2 H6", []claimRow{
-		{"imke", "default", "T6_key_secret", "as published"}, {"imke-hardened", "default", "T6_key_secret", "hardened"}}},
-	{"IMKE", "§5.2 T2/T3", "A believes ... communicating ... with a party that knows S's private key", "non-injective agreement A<->S on K_AS, R_S", "imke.md §3.2–§3.4, §11.2 H6", []claimRow{
-		{"imke", "default", "T2_server_auth", "as published"}, {"imke", "default", "T3_client_auth", "as published"},
-		{"imke-hardened", "default", "T2_server_auth", "hardened"}, {"imke-hardened", "default", "T3_client_auth", "hardened"}}},
-	{"IMKE", "§3.2 G1", "without exposing clients' passwords to offline dictionary attacks", "weaksecret pw(A,S)", "imke.md §3.2, §10", []claimRow{
-		{"imke", "default", "G1_no_guessing", "as published"}, {"imke", "server_key_revealed", "G1_no_guessing", "as published"},
-		{"imke-hardened", "default", "G1_no_guessing", "hardened"}, {"imke-hardened", "server_key_revealed", "G1_no_guessing", "hardened"}}},
-	{"IMKE", "§3.2 G4, §5.3", "the disclosure of a client-server password ... does not compromise ... session keys", "fsecret f4(K_AS, R_S) reveal pw(A,S)", "imke.md §3.7", []claimRow{
-		{"imke", "default", "G4_forward_secrecy", "as published"}, {"imke-hardened", "default", "G4_forward_secrecy", "hardened"}}},
-	{"IMKE", "§5.2 (b1, b2)", "From messages b1 and b2, A and B get each other's public keys from S securely", "A agrees with S that S gave her KU_B as B's key, by b1 or b2 (A5_b1_from_S); stricter: the b1 she accepts answers her request (b1_is_answer)", "imke.md §3.8, §11.2 H3", []claimRow{
-		{"imke-b", "honest_server", "A5_b1_from_S", "as published"}, {"imke-b", "honest_server", "b1_is_answer", "as published"},
-		{"imke-b-hardened", "honest_server", "A5_b1_from_S", "hardened"}, {"imke-b-hardened", "honest_server", "b1_is_answer", "hardened"}}},
-	{"IMKE", "§3.2 G6, §5.2", "Replay of captured messages (from an ongoing session or older sessions) is also detected", "injective agreement on A's accepted b1 (G6_b1_fresh): an old b1, with a stale KU_B, is refused", "imke.md §3.8, §8, §11.1, §11.2 H3", []claimRow{
-		{"imke-b", "honest_server", "G6_b1_fresh", "as published"}, {"imke-b-hardened", "honest_server", "G6_b1_fresh", "hardened"}}},
-	{"IMKE", "§4.2 caveats", "a malicious IM server can launch a typical man-in-the-middle attack", "secrecy of K_AB at A with the server dishonest (T7_Kab_secret); the paper admits the attack", "imke.md §11.1 (last row: inherent)", []claimRow{
-		{"imke-b", "dishonest_server", "T7_Kab_secret", "as published"}, {"imke-b-hardened", "dishonest_server", "T7_Kab_secret", "hardened"},
-		{"imke-b", "honest_server", "T7_Kab_secret", "as published"}}},
-	{"IMKE", "§5.2 T5", "B believes that he shares K_AB with A", "non-injective agreement of B with A on K_AB, R_A, R_B", "imke.md §3.9–§3.11, §11.1, §11.2 H1/H2", []claimRow{
-		{"imke-c", "default", "T5_B_agree", "as published"}, {"imke-c-hardened", "default", "T5_B_agree", "hardened"}}},
-	{"IMKE", "§5.2 T4", "A believes that she shares K_AB with B", "non-injective agreement of A with B", "imke.md §3.9–§3.11, §11.1, §11.2 H1/H2", []claimRow{
-		{"imke-c", "default", "T4_A_agree", "as published"}, {"imke-c-hardened", "default", "T4_A_agree", "hardened"}}},
-	{"IMKE", "§5.2 T7", "A and B believe that they share a (secret) session key", "secrecy of K_AB^s at A and B", "imke.md §3.12", []claimRow{
-		{"imke-c", "default", "T7_B_key_secret", "as published"}, {"imke-c-hardened", "default", "T7_B_key_secret", "hardened"}}},
-	{"IMKE", "§3.2 G3", "Secure communications for messages directly sent between clients", "non-injective agreement on (4.7) data at A (reflection)", "imke.md §3.12, §11.1, §11.2 H4", []claimRow{
-		{"imke-c", "default", "G3_A_data_auth", "as published"}, {"imke-c-hardened", "default", "G3_A_data_auth", "hardened"}}},
-	{"IMKE", "§3.2 G3", "Secure communications for messages directly sent between clients", "non-injective agreement on (4.7) data at B (reflection)", "imke.md §3.12, §11.1, §11.2 H4", []claimRow{
-		{"imke-c", "default", "G3_B_data_auth", "as published"}, {"imke-c-hardened", "default", "G3_B_data_auth", "hardened"}}},
+		{"simp-msg", "default", "A_E7_auth", "as published"}, {"simp-msg-hardened", "default", "A_E7_auth", "hardened"},
+		{"simp-full", "default", "A_E7_auth", "as published, composed"}, {"simp-full-hardened", "default", "A_E7_auth", "hardened, composed"}}},
+	{"SIMP", "§1, §4", "As the new session keys are not transmitted over the network, it cannot be intercepted", "reading 1, no compromise: SK_ABj stays secret at A and B (A_key_secret, B_key_secret); reading 2, what a leak of a one-time private key gives: Pri-B of a finished login opens the recorded E4, whose K_AB, DK_AB, m2 give every SK_ABj (B_key_secret in one_time_key_revealed)", "simp.md §4, §5 E4", []claimRow{
+		{"simp-full", "default", "A_key_secret", "as published, composed"}, {"simp-full-hardened", "default", "A_key_secret", "hardened, composed"}}},
+	{"SIMP", "§1, §6.2", "The proposed protocol ensures data confidentiality", "secrecy of A's E6 message (A_msg_secret), with an honest and with a dishonest server (the paper trusts S; SIMP has the same server man in the middle as IMKE's §4.2 caveat)", "simp.md §5 E6, §10 H4, H8", []claimRow{
+		{"simp-full", "default", "A_msg_secret", "as published, composed"}, {"simp-full-hardened", "default", "A_msg_secret", "hardened, composed"}}},
 }
 
 // notes are printed under the table: formalisations and where a model
@@ -94,4 +94,7 @@ var claimNotes = []string{
 	"**IMKE c2 (hardened).** H1 alone bound identities into c1 and c2 but left R_B outside the c2 seal; the model found that the attacker can replace R_B in transit, so A derives a K_AB^s that B does not have (an agreement and key-confirmation failure, no secrecy loss). The profile's H7 binds h(R_B) into the seal's associated data, and `imke-c-hardened/default#T4_A_agree` now holds at 2 and 3 sessions. R_B itself must not go into the seal: c1 is unauthenticated, so an attacker who chose K_AB would read R_B.",
 	"**IMKE b1/b2 shape.** b1 and b2 have one shape, as published and hardened (H3 makes both peer-key items of a sequenced 4.3), so b1_is_answer fails in both: a user cannot tell S's answer to her request from S's notice that the peer asked for her. The key is right either way (A5_b1_from_S holds).",
 	"**Scenarios.** A claim is checked only in sessions whose listed agents are honest; in a scenario where a listed agent is dishonest (e.g. imke-b dishonest_server for A5_*) the claim is not applicable and is not cited.",
+	"**Composed models.** `simp-full`, `simp-full-hardened`, `imke-full` and `imke-full-hardened` put every phase of a protocol into one model, with values flowing between phases as on the wire (docs/model.md, \"Shipped models\"). Rows marked \"composed\" cite them; the split models stay as fast focused models. The server serves one pair of users per session, so the smallest honest run is three sessions (A, S, B): every claim of the composed models' `default` scenario is decided at 3 sessions (and none is reached at 2). The compromise scenarios run at 2 sessions (users a only where the claims are about the PAKE) and the dishonest server at 1, the smallest bounds at which their claims are reached.",
+	"**What the composed models cannot reach.** One session of the composed server serves one login of each of two users. An attack that needs one login of a user to serve two pairs needs five sessions there: the insider's unknown-key share (`imke-c` T5), SIMP's E4 re-encryption (`simp` B_key_secret, W4) and the stale b1 (`imke-b` G6_b1_fresh). Those rows of the composed models say \"no attack within the bound\" where the split models show the attack; the split models' verdicts stand.",
+	"**IMKE a2 and c2 (paper notation).** In the paper a2's {R_S}_E_A and c2's {R_B}_E_A have one shape, so the composed model without labels lets the attacker hand A her own a2's {R_S}_E_A as c2's {R_B}_E_A: A then derives K_AB^s from R_S, which B does not have (T4 fails, a key-confirmation failure, no secrecy loss). The profile encrypts them under distinct labels (\"imke a2 R_S\", \"imke c2 R_B\", imke.md §3.3, §3.10) in both variants, and `imke-full` follows it: T4 holds there. The split model `imke-c` could not see this, since it has no a2.",
 }
