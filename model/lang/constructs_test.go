@@ -81,6 +81,7 @@ func TestConstructErrors(t *testing.T) {
 		{"opens without the key", okHeader + "secret k(X, Y)\nrole R(B: user, A: user) {\n  var M: nonce\n  recv senc(M, k(A, B))\n}\n" + okScenario, 7, 16, "role R cannot check or open k(A, B)"},
 		{"checks a hash without the password", okHeader + "password pw(X, Y)\nrole R(B: user, A: user) {\n  var N: nonce\n  recv <N, h(pw(A, B), N)>\n}\n" + okScenario, 7, 14, "cannot build pw(A, B)"},
 		{"checks a signature of nobody", "protocol p\nsecret sk(X)\nrole R(B: user, A: user) {\n  var M: nonce\n  recv sign(M, sk(A))\n}\n" + okScenario, 5, 16, "cannot build sk(A)"},
+		{"form check without the password", okHeader + "password pw(X, Y)\nrole R(B: user, A: user) {\n  var N: nonce\n  recv h(pw(A, B), N)\n}\n" + okScenario, 7, 10, "cannot build pw(A, B)"},
 		{"caches what it cannot build", okHeader + "role R(B: user, A: user) {\n  cache c: sk(A)\n}\n" + okScenario, 5, 12, "role R caches sk(A)"},
 		{"checks what it cannot build", okHeader + "role R(B: user, A: user) {\n  check sk(A) = sk(A)\n}\n" + okScenario, 5, 9, "role R checks sk(A)"},
 	}

@@ -271,17 +271,34 @@ func (rc *roleCheck) openVars(t term.Term, acc []*term.Var) []*term.Var {
 // then t is checked for its form only (a value of shape even(J)) and
 // learned as a whole, since the role cannot recompute it.
 func (rc *roleCheck) formOnly(t *term.App, open []*term.Var) bool {
-	for _, v := range term.Vars(t, nil) {
+	unseen := func(v *term.Var) bool {
 		if v.ID < rc.r.Params || rc.ps.bound[v.ID] {
-			continue
+			return false
 		}
-		learned := false
 		for _, w := range open {
-			learned = learned || w.ID == v.ID
+			if w.ID == v.ID {
+				return false
+			}
 		}
-		if !learned {
-			return true
+		return true
+	}
+	form := false
+	for _, v := range term.Vars(t, nil) {
+		form = form || unseen(v)
+	}
+	if !form {
+		return false
+	}
+	// the rest of the term the role must still build: h(pw(A, S), N) with
+	// N seen nowhere else is no form check when the role lacks pw(A, S)
+	for _, x := range t.Args {
+		known := true
+		for _, v := range term.Vars(x, nil) {
+			known = known && !unseen(v)
+		}
+		if known && !rc.derivable(x) {
+			return false
 		}
 	}
-	return false
+	return true
 }
