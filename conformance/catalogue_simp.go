@@ -75,7 +75,7 @@ func simpTable() *protocolTable {
 			// §10 H2, H9: the hardened server rejects a replayed L1 (W1).
 			{Msg: "L1", Label: "L1", Party: "S", Clause: "simp.md §6, §10 H2 H9", Layout: simpL1, Variants: hardened, Supplement: true,
 				Replayed: reject(role.Replay), ReplayedLater: reject(role.Replay)},
-			{Msg: "E1", Label: "E1", Party: "S", Clause: "simp.md §5 Key exchange, §6", Layout: simpE1,
+			{Msg: "E1", Label: "E1", Party: "S", Clause: "simp.md §5 Key exchange, §6", Layout: simpE1, MayBeEmpty: []string{"tag"},
 				Fields: []fieldRule{
 					{Field: "ID_B", Reject: classes(role.UnknownPeer), Variants: asPublished},
 					{Field: "ID_B", Reject: classes(role.BadMAC), Variants: hardened},

@@ -50,6 +50,9 @@ type target struct {
 	// Supplement marks a row that only adds variant-specific cases to
 	// another row of the same message: no generic damage cases.
 	Supplement bool
+	// MayBeEmpty names the variable-length fields the profile lets be
+	// empty (no "empty" case for them).
+	MayBeEmpty []string
 }
 
 // fieldRule is the profile's answer to one tampered field.
@@ -245,6 +248,11 @@ func (t *protocolTable) targetCases(tg target) []Case {
 				out = append(out, base(f.Name+"-overrun",
 					fmt.Sprintf("%s whose %s claims one byte more than the message holds is a decode_error", tg.Msg, f.Name),
 					replace(GrowField(tg.Layout, f.Name), dec, true), nil))
+			}
+			if (f.Kind == Opaque16 || f.Kind == Opaque32) && !slices.Contains(tg.MayBeEmpty, f.Name) {
+				out = append(out, base(f.Name+"-empty",
+					fmt.Sprintf("%s whose %s is empty (a field the profile requires) is a decode_error and the run goes on", tg.Msg, f.Name),
+					replace(ShrinkField(tg.Layout, f.Name, 0), dec, true), nil))
 			}
 			if strings.HasPrefix(f.Name, "sealed") {
 				out = append(out, base(f.Name+"-too-short",
