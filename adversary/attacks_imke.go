@@ -203,13 +203,15 @@ func imkeForgeLogin(n *Network, as string, w []byte) error {
 	if err != nil {
 		return err
 	}
-	proof, err := (&imke.LoginProof{PublicKey: sk.Public().Bytes(), F1: ctx.Hash(imkeLabelF1, w)}).Marshal()
-	if err != nil {
-		return err
-	}
+	f1 := [][]byte{w}
 	var aad [][]byte
 	if n.Setup.Variant == string(imke.Hardened) {
 		aad = [][]byte{[]byte(as)}
+		f1 = append(f1, kas, sk.Public().Bytes()) // H8: f1 binds K_AS and KU_A
+	}
+	proof, err := (&imke.LoginProof{PublicKey: sk.Public().Bytes(), F1: ctx.Hash(imkeLabelF1, f1...)}).Marshal()
+	if err != nil {
+		return err
 	}
 	sealed, err := ctx.Seal(kas, imkeLabelSealA1, proof, aad...)
 	if err != nil {

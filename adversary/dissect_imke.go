@@ -41,10 +41,13 @@ type imkeDissector struct {
 	kit
 	derived map[string]bool
 	guessed map[string]bool
+	// f1bind is, by f1 value read from a hardened a1, what that f1 binds
+	// besides W (K_AS, KU_A: profile H8).
+	f1bind map[string][][]byte
 }
 
 func newIMKEDissector(t kit) *imkeDissector {
-	return &imkeDissector{kit: t, derived: map[string]bool{}, guessed: map[string]bool{}}
+	return &imkeDissector{kit: t, derived: map[string]bool{}, guessed: map[string]bool{}, f1bind: map[string][][]byte{}}
 }
 
 func (*imkeDissector) Protocol() string { return "imke" }
@@ -110,7 +113,8 @@ func (d *imkeDissector) Analyze(v []byte, k *Knowledge) []Fact {
 		if err != nil {
 			return nil
 		}
-		if kas, ok := d.decrypt(k, imkeLabelEncKAS, m.EncryptedKey); ok {
+		kas, haveKAS := d.decrypt(k, imkeLabelEncKAS, m.EncryptedKey)
+		if haveKAS {
 			out = append(out, fact(kas, "K_AS", "K_AS from a1"))
 		}
 		aads := noAAD
@@ -120,6 +124,9 @@ func (d *imkeDissector) Analyze(v []byte, k *Knowledge) []Fact {
 		if pt, _, ok := d.open(k, imkeLabelSealA1, m.SealedProof, aads); ok {
 			if p, err := imke.UnmarshalLoginProof(pt); err == nil {
 				out = append(out, fact(p.PublicKey, "pub "+m.ID, "KU_A from a1"), fact(p.F1, "f1 "+m.ID, "f1(P_A) from a1"))
+				if d.hardened && haveKAS {
+					d.f1bind[string(p.F1)] = [][]byte{kas, p.PublicKey}
+				}
 			}
 		}
 	case imke.TypeLoginChallenge:
@@ -302,18 +309,22 @@ func (d *imkeDissector) Derive(k *Knowledge) []Fact {
 		if len(f1s) == 0 {
 			continue
 		}
-		for _, pw := range k.Dictionary {
-			if d.guessed[u+"\x00"+pw] {
-				continue
+		for _, x := range f1s {
+			bind := d.f1bind[string(x)]
+			if d.hardened && bind == nil {
+				continue // H8: without that a1's K_AS and KU_A no guess can be tested
 			}
-			d.guessed[u+"\x00"+pw] = true
-			w := []byte(pw)
-			if image {
-				w = d.ctx.Hash(imkeLabelImage, []byte(u), w)
-			}
-			f1 := d.ctx.Hash(imkeLabelF1, w)
-			for _, x := range f1s {
-				if suite.Equal(x, f1) {
+			for _, pw := range k.Dictionary {
+				key := u + "\x00" + pw + "\x00" + string(x)
+				if d.guessed[key] {
+					continue
+				}
+				d.guessed[key] = true
+				w := []byte(pw)
+				if image {
+					w = d.ctx.Hash(imkeLabelImage, []byte(u), w)
+				}
+				if suite.Equal(x, d.ctx.Hash(imkeLabelF1, append([][]byte{w}, bind...)...)) {
 					out = append(out, fact([]byte(pw), "password "+u, "P_A guessed offline against f1(P_A)"), fact(w, "record "+u, "W_A of the guessed P_A"))
 				}
 			}
@@ -322,8 +333,8 @@ func (d *imkeDissector) Derive(k *Knowledge) []Fact {
 	return out
 }
 
-// PasswordEquivalents: f1(W_A), which logs in as A to S with any K_AS and
-// KU_A, and W_A itself when the server stores the image.
+// PasswordEquivalents: as published f1(W_A), which logs in as A to S with
+// any K_AS and KU_A, and W_A itself when the server stores the image.
 func (d *imkeDissector) PasswordEquivalents(setup harness.Setup) []Secret {
 	ctx := suite.NewCtx(setup.Suite, nil)
 	var out []Secret
@@ -333,7 +344,9 @@ func (d *imkeDissector) PasswordEquivalents(setup harness.Setup) []Secret {
 			w = ctx.Hash(imkeLabelImage, []byte(u), w)
 			out = append(out, Secret{What: "password-equivalent", Owner: u, Peer: setup.Server, Bytes: w})
 		}
-		out = append(out, Secret{What: "password-equivalent", Owner: u, Peer: setup.Server, Bytes: ctx.Hash(imkeLabelF1, w)})
+		if setup.Variant != string(imke.Hardened) { // H8: a hardened f1 binds one login's K_AS and KU_A
+			out = append(out, Secret{What: "password-equivalent", Owner: u, Peer: setup.Server, Bytes: ctx.Hash(imkeLabelF1, w)})
+		}
 	}
 	return out
 }

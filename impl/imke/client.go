@@ -124,7 +124,7 @@ func (c *Client) Login() (role.Output, error) {
 	if err != nil {
 		return role.Output{}, alert(role.InternalError, "a1", "encrypt K_AS: %v", err)
 	}
-	proof, err := (&LoginProof{PublicKey: ku, F1: c.fn.f1(c.credential())}).Marshal()
+	proof, err := (&LoginProof{PublicKey: ku, F1: c.fn.f1(c.credential(), f1Binding(c.cfg.Variant, kas, ku)...)}).Marshal()
 	if err != nil {
 		return role.Output{}, err
 	}
@@ -149,6 +149,26 @@ func (c *Client) Login() (role.Output, error) {
 func (c *Client) Reset() {
 	c.resetSession()
 	c.phase = clientIdle
+}
+
+// f1Binding is what f1 binds besides W: nothing as published, K_AS and
+// KU_A when hardened (H8), so that whoever learns K_AS (with KR_S) can
+// neither swap KU_A in a1 nor reuse f1(P_A) in another login.
+func f1Binding(v Variant, kas, ku []byte) [][]byte {
+	if v.hardened() {
+		return [][]byte{kas, ku}
+	}
+	return nil
+}
+
+// f2Binding is what f2 binds besides W: nothing as published, R_S when
+// hardened (H8), so that a2's two parts are bound together and no one
+// without W can give A an R_S of its own.
+func f2Binding(v Variant, rs []byte) [][]byte {
+	if v.hardened() {
+		return [][]byte{rs}
+	}
+	return nil
 }
 
 // a1Binding is the associated data of a1's and a2's seals: none as
@@ -258,7 +278,7 @@ func (c *Client) handleChallenge(msg []byte) step {
 	if err != nil {
 		return reject(alert(role.DecryptError, "a2", "cannot open f2(P_A) under K_AS"))
 	}
-	if !suite.Equal(f2, c.f2(c.credential())) && c.cfg.TestingOnlyDefect != testingOnlyF2Unchecked {
+	if !suite.Equal(f2, c.f2(c.credential(), f2Binding(c.cfg.Variant, rs)...)) && c.cfg.TestingOnlyDefect != testingOnlyF2Unchecked {
 		return c.disconnect("a2", "f2(P_A) does not match")
 	}
 	keys := &channelKeys{enc: c.fn.f4(c.kas, rs), mac: c.fn.f5(rs, c.kas)}

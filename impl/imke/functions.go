@@ -25,11 +25,17 @@ const (
 // transport, bound into f7, f8 and f9.
 type functions struct{ ctx *suite.Ctx }
 
-// f1 is f1(P_A) = SHA-256(Encode("imke f1", W)), W = P_A or its image.
-func (f functions) f1(w []byte) []byte { return f.ctx.Hash(labelF1, w) }
+// f1 is f1(P_A [, K_AS, KU_A]) = SHA-256(Encode("imke f1", W, bind...)),
+// W = P_A or its image; hardened binds K_AS and KU_A (H8).
+func (f functions) f1(w []byte, bind ...[]byte) []byte {
+	return f.ctx.Hash(labelF1, append([][]byte{w}, bind...)...)
+}
 
-// f2 is f2(P_A) = SHA-256(Encode("imke f2", W)).
-func (f functions) f2(w []byte) []byte { return f.ctx.Hash(labelF2, w) }
+// f2 is f2(P_A [, R_S]) = SHA-256(Encode("imke f2", W, bind...)); hardened
+// binds R_S (H8).
+func (f functions) f2(w []byte, bind ...[]byte) []byte {
+	return f.ctx.Hash(labelF2, append([][]byte{w}, bind...)...)
+}
 
 // f3 is f3(R_S) = SHA-256(Encode("imke f3", R_S)).
 func (f functions) f3(rs []byte) []byte { return f.ctx.Hash(labelF3, rs) }

@@ -179,7 +179,7 @@ func (s *Server) handleLoginRequest(from string, msg []byte) step {
 	if err != nil {
 		return reject(alert(role.DecodeError, "a1", "KU_A: %v", err))
 	}
-	if !suite.Equal(proof.F1, s.fn.f1(w)) {
+	if !suite.Equal(proof.F1, s.fn.f1(w, f1Binding(s.cfg.Variant, kas, proof.PublicKey)...)) {
 		return s.disconnect(m.ID, "a1", "f1(P_A) does not match")
 	}
 	rs, err := s.ctx.Random(secretSize)
@@ -190,7 +190,7 @@ func (s *Server) handleLoginRequest(from string, msg []byte) step {
 	if err != nil {
 		return reject(alert(role.InternalError, "a2", "encrypt R_S: %v", err))
 	}
-	sealed, err := s.ctx.Seal(kas, labelSealA2, s.f2(w), aad...)
+	sealed, err := s.ctx.Seal(kas, labelSealA2, s.f2(w, f2Binding(s.cfg.Variant, rs)...), aad...)
 	if err != nil {
 		return reject(alert(role.InternalError, "a2", "seal: %v", err))
 	}

@@ -30,20 +30,20 @@ const (
 const OptionTestingOnlyDefect = "testing-only-defect"
 
 // f2 is the client's f2, unless a defect replaces it.
-func (c *Client) f2(w []byte) []byte {
+func (c *Client) f2(w []byte, bind ...[]byte) []byte {
 	if c.cfg.TestingOnlyDefect == testingOnlyF1IsF2 {
-		return c.fn.f1(w)
+		return c.fn.f1(w, bind...)
 	}
-	return c.fn.f2(w)
+	return c.fn.f2(w, bind...)
 }
 
 // f2 is the server's f2, unless a defect replaces it.
-func (s *Server) f2(w []byte) []byte {
+func (s *Server) f2(w []byte, bind ...[]byte) []byte {
 	switch s.cfg.TestingOnlyDefect {
 	case testingOnlyF1IsF2:
-		return s.fn.f1(w)
+		return s.fn.f1(w, bind...)
 	case testingOnlyRogueWrongF2:
-		return s.fn.f2(append(clone(w), " not the password"...))
+		return s.fn.f2(append(clone(w), " not the password"...), bind...)
 	}
-	return s.fn.f2(w)
+	return s.fn.f2(w, bind...)
 }
