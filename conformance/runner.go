@@ -48,6 +48,9 @@ type Options struct {
 	// Version is the imcheck version the report records (default
 	// "devel").
 	Version string
+	// Keep, if set, keeps only the instances it returns true for (a
+	// sample, for tests).
+	Keep func(Instance) bool
 }
 
 // ErrCannotStart means the IUT could not be started at all.
@@ -79,7 +82,8 @@ func Instances(cases []Case, opts Options) ([]Instance, error) {
 				in := Instance{Case: c, Suite: s, Variant: v}
 				if keep(opts.Protocols, c.Protocol) && keep(opts.Roles, c.Role()) &&
 					keep(opts.Suites, s) && keep(opts.Variants, v) &&
-					(len(opts.Run) == 0 || matchAny(opts.Run, in)) && !matchAny(opts.Skip, in) {
+					(len(opts.Run) == 0 || matchAny(opts.Run, in)) && !matchAny(opts.Skip, in) &&
+					(opts.Keep == nil || opts.Keep(in)) {
 					out = append(out, in)
 				}
 			}
