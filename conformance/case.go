@@ -101,6 +101,10 @@ type Step struct {
 	// Refuse, with an Act of the IUT's party, means the IUT must refuse the
 	// action with an alert of one of these classes.
 	Refuse []role.AlertClass
+	// RefRejects: a reference party must reject a message of the IUT's in
+	// this step with one of these classes (the profile says so, e.g. the
+	// hardened server refusing a renewal start while its own is open).
+	RefRejects []role.AlertClass
 	// RefEvents must be emitted by the reference parties during the step,
 	// in this order: what the IUT did reached them as the profile says
 	// (a probe that the IUT's state is as it should be).
@@ -126,6 +130,9 @@ const (
 	// order, or of a type the IUT never handles, in the state the IUT is in
 	// just before the message.
 	Precede
+	// Hold keeps the message back until the end of the next step, then
+	// delivers it: two flows in flight at once (a simultaneous start).
+	Hold
 	// Judge delivers the message once, (changed) as the intercept says,
 	// with an expected outcome, and goes on with the run: a message the
 	// gate does not replace, e.g. a hostile user's request.

@@ -297,6 +297,34 @@ func imkeExtra() []Case {
 			Summary: "the client refuses to ask S for " + strings.ReplaceAll(what, "-", " ") + " as a peer; the run then goes on",
 			Steps:   append(steps, actSteps(script[2:])...), Events: expectedEvents(script, "alice", defaultServer)})
 	}
+	// §7.3: both sides start a renewal at once (S's start is held back
+	// until alice has sent hers). As published each takes the other's
+	// start as the answer; hardened the server wins: S refuses alice's
+	// start and alice answers S's as the responder. Either way both end
+	// with the same new keys.
+	for _, v := range []struct {
+		variant string
+		refuse  []role.AlertClass
+		how     string
+	}{{"as-published", nil, "each takes the other's start as the answer"},
+		{"hardened", classes(role.UnexpectedMessage), "the server wins: S refuses alice's start (unexpected_message) and alice answers S's"}} {
+		steps := actSteps(script[:2])
+		steps = append(steps,
+			Step{Act: &harness.Action{Party: defaultServer, Verb: harness.Renew, Peer: "alice"}, Intercept: &Intercept{Label: "4.5", Mode: Hold}},
+			Step{Act: &harness.Action{Party: "alice", Verb: harness.Renew, Peer: defaultServer}, RefRejects: v.refuse,
+				Events:    []EventPattern{{Kind: role.KeysRenewed, Peer: defaultServer}},
+				RefEvents: []EventPattern{{Kind: role.KeysRenewed, Role: defaultServer, Peer: "alice"}}})
+		// Under the new keys, a message each way.
+		toS := &harness.Action{Party: "alice", Verb: harness.Send, Peer: defaultServer, Body: []byte("after the renewal")}
+		toA := &harness.Action{Party: defaultServer, Verb: harness.Send, Peer: "alice", Body: []byte("after the renewal")}
+		steps = append(steps,
+			Step{Act: toS, RefEvents: []EventPattern{{Kind: role.MessageAccepted, Role: defaultServer, Peer: "alice", Body: toS.Body}}},
+			Step{Act: toA, Events: []EventPattern{{Kind: role.MessageAccepted, Peer: defaultServer, Body: toA.Body}}})
+		refuse = append(refuse, Case{ID: "IMKE/4.4/simultaneous-start", Clause: "imke.md §7.3", Protocol: "imke", Party: "alice",
+			Variants: []string{v.variant},
+			Summary:  "alice and S start a key renewal at once: " + v.how + "; both then use the same new keys",
+			Steps:    steps})
+	}
 	return append(refuse, []Case{
 		{ID: "IMKE/c1/passed-off-by-insider", Clause: "imke.md §3.9, §11.1, §11.2 H1", Protocol: "imke", Party: "bob",
 			Variants: hardened, Users: []string{"alice", "bob", "eve"},

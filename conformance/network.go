@@ -60,6 +60,14 @@ type caseRun struct {
 	lenientAt   int
 	// tr is what the transcript invariants read (invariants.go).
 	tr transcript
+	// step is the step running (from 1); held, a message a Hold intercept
+	// keeps back in step holdStep; refRejects, what the step lets a
+	// reference party reject of the IUT's, and refRejected whether one did.
+	step        int
+	held        *role.Message
+	holdStep    int
+	refRejects  []role.AlertClass
+	refRejected bool
 }
 
 // newSetup is the setup of an instance: the default setup with the case's
@@ -129,6 +137,7 @@ func (r *caseRun) execute(iut IUT) (err error) {
 			break
 		}
 		r.stepEvents, r.refEvents = nil, nil
+		r.step, r.refRejects, r.refRejected = i+1, s.RefRejects, false
 		if s.Act != nil {
 			err = r.act(s)
 			if s.Act.Verb == harness.Renew {
@@ -136,6 +145,9 @@ func (r *caseRun) execute(iut IUT) (err error) {
 			}
 		} else {
 			err = r.inject(s.Inject)
+		}
+		if err == nil && r.held != nil && r.holdStep < r.step {
+			err = r.release()
 		}
 		if err == nil {
 			err = r.checkStep(s)
@@ -190,6 +202,9 @@ func (r *caseRun) checkStep(s Step) error {
 		if slices.Contains(s.Absent, e.Kind) {
 			return failf("the IUT emitted %s, which it must not here", e)
 		}
+	}
+	if len(s.RefRejects) > 0 && !r.refRejected {
+		return failf("no reference party rejected the IUT's message with %s, as the profile says it must", classList(s.RefRejects))
 	}
 	if p, ok := containsInOrder(r.refEvents, s.RefEvents); !ok {
 		return failf("the reference parties did not reach %s: the IUT's state is not what the profile says (they emitted: %s)",
@@ -268,7 +283,18 @@ func (r *caseRun) act(s Step) error {
 	if s.Intercept != nil {
 		r.ic, r.icSeen, r.icDone = s.Intercept, 0, false
 	}
-	queue := out.Messages
+	if err := r.flow(out.Messages); err != nil || r.stopped {
+		return err
+	}
+	if s.Intercept != nil && !r.icDone {
+		return failf("no %s reached the IUT (the flow stopped before it)", s.Intercept.Label)
+	}
+	return nil
+}
+
+// flow delivers queue and everything it causes until the network is quiet,
+// applying the active intercept.
+func (r *caseRun) flow(queue []role.Message) error {
 	for n := 0; len(queue) > 0; n++ {
 		if n >= maxDeliveries {
 			return failf("more than %d deliveries in one step", maxDeliveries)
@@ -289,10 +315,16 @@ func (r *caseRun) act(s Step) error {
 		}
 		queue = append(queue, o.Messages...)
 	}
-	if s.Intercept != nil && !r.icDone {
-		return failf("no %s reached the IUT (the flow stopped before it)", s.Intercept.Label)
-	}
 	return nil
+}
+
+// release delivers a held message (Hold) once the step after the one
+// that held it is over: two flows were in flight at once.
+func (r *caseRun) release() error {
+	m := r.held
+	r.held, r.holdStep = nil, 0
+	r.logf("  release the held %s %s → %s", m.Label, m.From, m.To)
+	return r.flow([]role.Message{*m})
 }
 
 // matches reports whether m is the message the active intercept twists.
@@ -320,6 +352,10 @@ func (r *caseRun) twist(m role.Message) ([]role.Message, error) {
 	var next []role.Message
 	from := ic.From
 	switch ic.Mode {
+	case Hold:
+		r.logf("  hold %s %s → %s", m.Label, m.From, m.To)
+		r.held, r.holdStep = &m, r.step
+		return nil, nil
 	case Precede:
 		for i := range ic.Before {
 			if err := r.inject(&ic.Before[i]); err != nil {
@@ -412,6 +448,11 @@ func (r *caseRun) deliver(m role.Message) (role.Output, error) {
 		}
 	}
 	if err != nil {
+		if m.From == r.iutName && slices.Contains(r.refRejects, role.ClassOf(err)) {
+			r.logf("    the reference %s rejects it, as the profile says: %v", m.To, err)
+			r.refRejected = true
+			return role.Output{}, nil
+		}
 		if m.From == r.iutName {
 			if ierr := r.tr.check(); ierr != nil {
 				return o, failf("%v (and the reference %s rejected it: %v)", ierr, m.To, err)
