@@ -48,7 +48,7 @@ MUTATION_OUT  ?= mutation-out
 mutation:
 	@mkdir -p $(MUTATION_OUT)
 	$(GO) build -o $(MUTATION_OUT)/imcheck-gate ./cmd/imcheck
-	@set -e; for p in $(MUTATION_PKGS); do 	  echo "== impl/$$p: the gate"; 	  IMCHECK_GATE=$(abspath $(MUTATION_OUT))/imcheck-gate nice -n 19 $(GO) run $(GREMLINS) unleash 	    --tags imcheck_gate --workers 1 --timeout-coefficient 20 --output $(MUTATION_OUT)/gate-$$p.json ./impl/$$p; 	  echo "== impl/$$p: the unit tests"; 	  nice -n 19 $(GO) run $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 	    --output $(MUTATION_OUT)/unit-$$p.json ./impl/$$p; 	done
+	@set -e; for p in $(MUTATION_PKGS); do 	  echo "== impl/$$p: the gate"; 	  IMCHECK_GATE=$(abspath $(MUTATION_OUT))/imcheck-gate nice -n 19 $(GO) run $(GREMLINS) unleash 	    --tags imcheck_gate --workers 1 --timeout-coefficient 20 --output $(abspath $(MUTATION_OUT))/gate-$$p.json ./impl/$$p; 	  echo "== impl/$$p: the unit tests"; 	  nice -n 19 $(GO) run $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 	    --output $(abspath $(MUTATION_OUT))/unit-$$p.json ./impl/$$p; 	done
 	$(GO) run ./conformance/mutation/score $(MUTATION_OUT)
 
 # make bench: every benchmark once (figures, floors and ratios).
