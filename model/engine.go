@@ -61,14 +61,15 @@ type Options struct {
 	// parallel.go); 0 means GOMAXPROCS. The verdicts, traces and counts are
 	// the same for every value.
 	Jobs int
-	// MaxMemory stops a search when the heap holds more than this many
-	// bytes; 0 means DefaultMaxMemory, a negative value no limit.
+	// MaxMemory stops a search when its live heap reaches three quarters
+	// of this many bytes (model/search); 0 means DefaultMaxMemory, a
+	// negative value no limit.
 	MaxMemory int64
 }
 
 // DefaultMaxMemory is the heap a search may fill before it stops
 // (docs/limits.md, "Search").
-const DefaultMaxMemory = 2 << 30
+const DefaultMaxMemory = 1 << 30
 
 // Reduction names one of the search's reductions (model/search): each
 // keeps every verdict and the length of every shortest attack.

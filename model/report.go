@@ -30,7 +30,7 @@ type ScenarioResult struct {
 	Rejected  int // attack traces the checker refused (never printed)
 	Elapsed   time.Duration
 	// Stopped says why the search stopped before covering the bounded
-	// space ("timeout", "interrupted", "memory limit 2048 MiB", ...), ""
+	// space ("timeout", "interrupted", "memory limit 1024 MiB", ...), ""
 	// if it covered it.
 	Stopped string
 }

@@ -44,7 +44,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "text format: verdicts only, no attack traces")
 	scenario := fs.String("scenario", "", "check only the scenario of this name (--sessions then sets its bound alone)")
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "searches parts of a scenario on this many cores at once (the output is the same for every value)")
-	maxMem := fs.String("max-memory", "2GiB", "stop a search whose heap grows past this (e.g. 512MiB, 4GiB; 0 means no limit)")
+	maxMem := fs.String("max-memory", "1GiB", "stop a search whose heap grows past this (e.g. 512MiB, 4GiB; 0 means no limit)")
 	// --timeout bounds the whole command, reading the files included; a
 	// signal stops it the same way: the searches report what they decided
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -111,7 +111,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, w)
 		}
 	}
-	tuneGC(mem)
+	defer tuneGC(mem)()
 	opt := model.Options{Sessions: *sessions, Progress: stderr, Scenario: *scenario, Jobs: *jobs, MaxMemory: mem}
 	var reps []*model.Report
 	for _, p := range protos {
@@ -292,11 +292,21 @@ func parseSize(s string) (int64, error) {
 // short-lived states: the collector runs when the heap has grown by 400%
 // (not 100%), and harder as it nears the --max-memory limit. GOGC and
 // GOMEMLIMIT in the environment take precedence.
-func tuneGC(maxMem int64) {
+// It returns a function that restores the settings.
+func tuneGC(maxMem int64) (restore func()) {
+	gc, limit := -2, int64(-2)
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		gc = debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" && maxMem > 0 {
-		debug.SetMemoryLimit(maxMem)
+		limit = debug.SetMemoryLimit(maxMem)
+	}
+	return func() {
+		if gc != -2 {
+			debug.SetGCPercent(gc)
+		}
+		if limit != -2 {
+			debug.SetMemoryLimit(limit)
+		}
 	}
 }

@@ -69,8 +69,10 @@ type Options struct {
 	// Jobs is the number of tasks searched at once (parallel.go); it
 	// changes nothing but the time taken. 0 or 1: one.
 	Jobs int
-	// MaxMemory stops the search when the heap holds more than this many
-	// bytes (0: no limit).
+	// MaxMemory stops the search when the live heap (as of the last
+	// collection) holds more than three quarters of this many bytes: past
+	// that, with the runtime's memory limit at MaxMemory, the collector
+	// would run all the time (0: no limit).
 	MaxMemory uint64
 }
 

@@ -58,7 +58,7 @@ type shared struct {
 func newShared(ctx context.Context, opt Options, label string, claims int) *shared {
 	sh := &shared{ctx: ctx, opt: opt, label: label, start: time.Now(), decided: make([]atomic.Bool, claims)}
 	sh.last = sh.start
-	sh.memSample = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	sh.memSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	return sh
 }
 
@@ -100,7 +100,7 @@ func (e *engine) tick(depth int) {
 		metrics.Read(sh.memSample)
 		heap := sh.memSample[0].Value.Uint64()
 		sh.mu.Unlock()
-		if heap > sh.opt.MaxMemory {
+		if heap > sh.opt.MaxMemory/4*3 {
 			sh.halt(fmt.Sprintf("memory limit %d MiB", sh.opt.MaxMemory>>20))
 		}
 	}
