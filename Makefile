@@ -5,7 +5,7 @@ RAPIDCHECKS ?= 10000
 FUZZMINIMIZETIME ?= 1s
 SHELL   := /bin/bash
 
-.PHONY: test vet unit fuzz bench vectors claims fmt mutation mermaid
+.PHONY: test vet unit fuzz bench soak vectors claims fmt mutation mermaid
 
 # make test: what CI runs (.ci/run). Kept well under 15 minutes on 2 cores.
 test: vet unit
@@ -50,6 +50,11 @@ mutation:
 	$(GO) build -o $(MUTATION_OUT)/imcheck-gate ./cmd/imcheck
 	@set -e; for p in $(MUTATION_PKGS); do 	  echo "== impl/$$p: the gate"; 	  IMCHECK_GATE=$(abspath $(MUTATION_OUT))/imcheck-gate nice -n 19 $(GO) run $(GREMLINS) unleash 	    --tags imcheck_gate --workers 1 --timeout-coefficient 20 --output $(abspath $(MUTATION_OUT))/gate-$$p.json ./impl/$$p; 	  echo "== impl/$$p: the unit tests"; 	  nice -n 19 $(GO) run $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 	    --output $(abspath $(MUTATION_OUT))/unit-$$p.json ./impl/$$p; 	done
 	$(GO) run ./conformance/mutation/score $(MUTATION_OUT)
+
+# make soak: the reference server's full load test on loopback (docs/serve.md §7);
+# make test runs a small one.
+soak:
+	$(GO) test -count=1 -v -timeout 10m ./impl/netio/loadtest -soak
 
 # make bench: every benchmark once (figures, floors and ratios).
 bench:

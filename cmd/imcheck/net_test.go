@@ -274,3 +274,91 @@ func TestServeRefusesOtherDeployment(t *testing.T) {
 		t.Fatalf("exit %d: %s", st, errs)
 	}
 }
+
+// chatter is one interactive client driven through a pipe.
+type chatter struct {
+	in   *io.PipeWriter
+	out  *lockedBuf
+	errb *lockedBuf
+	done chan int
+}
+
+func startChatter(proto string, args ...string) *chatter {
+	r, w := io.Pipe()
+	c := &chatter{in: w, out: &lockedBuf{}, errb: &lockedBuf{}, done: make(chan int, 1)}
+	go func() {
+		if proto == "simp" {
+			c.done <- clientSIMP(args, r, c.out, c.errb)
+		} else {
+			c.done <- clientIMKECmd(args, r, c.out, c.errb)
+		}
+	}()
+	return c
+}
+
+func (c *chatter) say(t *testing.T, line string) {
+	t.Helper()
+	if _, err := io.WriteString(c.in, line+"\n"); err != nil {
+		t.Fatalf("typing %q: %v (stderr %s)", line, err, c.errb)
+	}
+}
+
+func (c *chatter) quit(t *testing.T) {
+	t.Helper()
+	c.say(t, "/quit")
+	select {
+	case st := <-c.done:
+		if st != exitOK {
+			t.Fatalf("exit %d: %s%s", st, c.out, c.errb)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("/quit did not end the client:\n%s", c.out)
+	}
+}
+
+// TestInteractiveChat drives two clients' line loops through pipes, for
+// both protocols: alice picks bob with /to, lines go both ways, lines
+// typed before the session is up are sent once it is, and /quit ends
+// both.
+func TestInteractiveChat(t *testing.T) {
+	for _, proto := range []string{"simp", "imke"} {
+		t.Run(proto, func(t *testing.T) {
+			var common []string
+			var loggedIn func(user string) string
+			if proto == "simp" {
+				addr, _, _ := simpTestServer(t, "hardened", store.Memory)
+				common = []string{"--server", addr, "--suite", "modern", "--variant", "hardened", "--state", t.TempDir(), "--m", "64", "--register"}
+				loggedIn = func(u string) string { return u + ": login-accepted S" }
+			} else {
+				addr, _, _ := imkeTestServer(t, imke.Hardened, imke.StorePassword, nil)
+				common = []string{"--server", addr, "--suite", "modern", "--variant", "hardened", "--relay"}
+				loggedIn = func(u string) string { return "logged in as " + u }
+			}
+			bob := startChatter(proto, append([]string{"--user", "bob"}, common...)...)
+			waitFor(t, bob.out, loggedIn("bob"))
+			alice := startChatter(proto, append([]string{"--user", "alice"}, common...)...)
+			waitFor(t, alice.out, loggedIn("alice"))
+			alice.say(t, "hello before the session") // no peer yet
+			waitFor(t, alice.out, "no peer yet")
+			alice.say(t, "/to bob")
+			alice.say(t, "hello bob") // queued until the session is up
+			waitFor(t, alice.out, "* secure session with bob")
+			waitFor(t, bob.out, "* secure session with alice")
+			waitFor(t, bob.out, "alice: hello bob\n")
+			bob.say(t, "hi alice") // bob's peer is alice since she started
+			waitFor(t, alice.out, "bob: hi alice\n")
+			alice.say(t, "/help")
+			waitFor(t, alice.out, "commands: /to NAME")
+			alice.say(t, "/to carol")
+			waitFor(t, alice.out, "carol: that user is not logged in")
+			alice.say(t, "/to bob")
+			alice.say(t, "second")
+			waitFor(t, bob.out, "alice: second\n")
+			if strings.Contains(bob.out.String(), "hello before the session") {
+				t.Fatal("a line typed with no peer was sent")
+			}
+			alice.quit(t)
+			bob.quit(t)
+		})
+	}
+}

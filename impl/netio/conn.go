@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/imcheck/imcheck/impl/wire"
@@ -24,7 +25,8 @@ type conn struct {
 	addr string // remote IP
 	id   string // bound identity; set once by the reader, under s.mu
 
-	out       chan []byte // encoded frames
+	out       chan []byte  // encoded frames
+	queued    atomic.Int64 // bytes in out
 	done      chan struct{}
 	closeOnce sync.Once
 	reason    string // why it closed; written once before done closes
@@ -50,17 +52,20 @@ func (c *conn) close(reason string) {
 }
 
 func frameBytes(e wire.Envelope) ([]byte, error) {
-	body, err := e.Marshal()
-	if err != nil {
-		return nil, err
+	if !wire.ValidIdentity(e.To) || (e.From != "" && !wire.ValidIdentity(e.From)) {
+		return nil, fmt.Errorf("netio: bad envelope identities %q, %q", e.To, e.From)
 	}
-	if len(body) > wire.MaxFrame {
-		return nil, fmt.Errorf("netio: frame of %d bytes exceeds %d", len(body), wire.MaxFrame)
+	n := 2 + len(e.To) + len(e.From) + len(e.Payload)
+	if n > wire.MaxFrame {
+		return nil, fmt.Errorf("netio: frame of %d bytes exceeds %d", n, wire.MaxFrame)
 	}
-	f := make([]byte, 4+len(body))
-	binary.BigEndian.PutUint32(f, uint32(len(body)))
-	copy(f[4:], body)
-	return f, nil
+	f := make([]byte, 0, 4+n)
+	f = binary.BigEndian.AppendUint32(f, uint32(n))
+	f = append(f, byte(len(e.To)))
+	f = append(f, e.To...)
+	f = append(f, byte(len(e.From)))
+	f = append(f, e.From...)
+	return append(f, e.Payload...), nil
 }
 
 // enqueue queues a frame for the client without ever blocking; a client
@@ -69,6 +74,11 @@ func (c *conn) enqueue(e wire.Envelope) {
 	f, err := frameBytes(e)
 	if err != nil {
 		c.s.log.Warn("frame not sent", "to", e.To, "err", err)
+		return
+	}
+	if q := c.queued.Add(int64(len(f))); q > int64(c.s.opts.QueueBytes) && q > int64(len(f)) {
+		c.queued.Add(-int64(len(f)))
+		c.close("outgoing queue full: the client is not reading")
 		return
 	}
 	select {
@@ -86,7 +96,9 @@ func (c *conn) writeLoop() {
 			return
 		case f := <-c.out:
 			c.nc.SetWriteDeadline(time.Now().Add(c.s.opts.WriteTimeout))
-			if _, err := c.nc.Write(f); err != nil {
+			_, err := c.nc.Write(f)
+			c.queued.Add(-int64(len(f)))
+			if err != nil {
 				c.close("write: " + errText(err))
 				return
 			}

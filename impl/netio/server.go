@@ -29,9 +29,12 @@ type ServerOptions struct {
 	FrameTimeout      time.Duration // a frame's header to its last byte; default 10 s
 	WriteTimeout      time.Duration // writing one frame to a client; default 5 s
 
-	// QueueLen is how many frames may wait for one client to read them;
-	// a client whose queue is full is disconnected. Default 64.
-	QueueLen int
+	// QueueLen is how many frames, and QueueBytes how many bytes, may
+	// wait for one client to read them; a client whose queue would pass
+	// either is disconnected (a frame always fits an empty queue).
+	// Defaults 64 and 512 KiB.
+	QueueLen   int
+	QueueBytes int
 	// MaxRejects closes a connection after this many rejected frames;
 	// default 256.
 	MaxRejects int
@@ -72,6 +75,7 @@ func (o *ServerOptions) defaults() {
 	def(&o.MaxConns, 1024)
 	def(&o.MaxConnsPerAddr, 64)
 	def(&o.QueueLen, 64)
+	def(&o.QueueBytes, 512<<10)
 	def(&o.MaxRejects, 256)
 	def(&o.BodyBudget, 32<<20)
 	defd(&o.FirstFrameTimeout, 10*time.Second)

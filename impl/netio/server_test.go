@@ -530,3 +530,23 @@ func TestLeaverToldWhenUserLeaves(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestFrameBytesIsTheEnvelope: the server's one-copy encoding is the
+// envelope's.
+func TestFrameBytesIsTheEnvelope(t *testing.T) {
+	for _, e := range []wire.Envelope{{To: "bob", From: "alice", Payload: []byte("x")}, {To: "S", From: "S"}, {To: "a", Payload: make([]byte, 1000)}} {
+		f, err := frameBytes(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := rawFrame(t, e.To, e.From, e.Payload); !bytes.Equal(f, want) {
+			t.Fatalf("%+v: %x, want %x", e, f, want)
+		}
+	}
+	if _, err := frameBytes(wire.Envelope{To: "a b"}); err == nil {
+		t.Fatal("bad identity encoded")
+	}
+	if _, err := frameBytes(wire.Envelope{To: "a", Payload: make([]byte, wire.MaxFrame)}); err == nil {
+		t.Fatal("oversized frame encoded")
+	}
+}
