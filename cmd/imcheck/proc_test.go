@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -20,35 +19,6 @@ import (
 
 // Tests that run the built imcheck binary as a child process.
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
-// imcheckBinary builds the command once per test run.
-func imcheckBinary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs the imcheck binary")
-	}
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "imcheck-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "imcheck")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
-
 // child is a running `imcheck serve`.
 type child struct {
 	cmd  *exec.Cmd
@@ -63,6 +33,9 @@ var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
 // until it listens.
 func startServe(t *testing.T, args ...string) *child {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the imcheck binary")
+	}
 	c := &child{log: &lockedBuf{}, done: make(chan error, 1)}
 	c.cmd = exec.Command(imcheckBinary(t), append(append([]string{"serve"}, args...), "--listen", "127.0.0.1:0")...)
 	c.cmd.Stderr = c.log
