@@ -82,6 +82,7 @@ const (
 	ReduceInstances = search.Instances
 	ReduceRelevance = search.Relevance
 	ReduceOrder     = search.Order
+	ReduceSymmetry  = search.Symmetry
 	ReduceAll       = search.All
 )
 

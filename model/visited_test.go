@@ -10,7 +10,7 @@ import (
 
 // TestReductionsKeepVerdicts: the search's reductions (model/search:
 // early initiators, duplicate states, instances, relevance, partial-order
-// reduction) change neither a verdict nor the length of a shortest attack,
+// reduction, symmetry) change neither a verdict nor the length of a shortest attack,
 // each one alone and all of them together, and together they explore fewer
 // states than the full search. Every shipped model at its own bound but the
 // three slowest (all of them without -short); the composed models (every

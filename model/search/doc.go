@@ -5,11 +5,12 @@
 // (solve.go), solved by unification with analysed knowledge
 // (knowledge.go) or composition with public primitives. Claims are checked
 // on every state (claims.go); receivers' replay caches prune impossible
-// states (state.go). Five reductions keep the space small without changing
+// states (state.go). Six reductions keep the space small without changing
 // a verdict or the length of a shortest attack, each switchable
 // (Options.Off): early initiators (search.go), duplicate states
-// (visited.go), instances, relevance and a partial-order reduction after
-// OFMC's constraint differentiation (reduce.go).
+// (visited.go), instances, relevance, a partial-order reduction after
+// OFMC's constraint differentiation, and symmetry of the first starts
+// (reduce.go). Parallel tasks, deterministic: parallel.go.
 //
 // Diffie-Hellman and unordered pairs add unification modulo their
 // equations, composition of exp the other way round and opening under an

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"slices"
+
 	"github.com/imcheck/imcheck/model/proto"
 	"github.com/imcheck/imcheck/model/term"
 )
@@ -28,15 +30,18 @@ const (
 	// Order: partial-order reduction of independent blocks, in the manner
 	// of OFMC's constraint differentiation (keepOrder).
 	Order
+	// Symmetry: sessions that start by sending and start before any other
+	// step start in the order of their roles and agents (outOfOrder).
+	Symmetry
 
 	// All is every reduction.
-	All = Early | Dedup | Instances | Relevance | Order
+	All = Early | Dedup | Instances | Relevance | Order | Symmetry
 )
 
 var reductionNames = []struct {
 	r    Reduction
 	name string
-}{{Early, "early"}, {Dedup, "dedup"}, {Instances, "instances"}, {Relevance, "relevance"}, {Order, "order"}}
+}{{Early, "early"}, {Dedup, "dedup"}, {Instances, "instances"}, {Relevance, "relevance"}, {Order, "order"}, {Symmetry, "symmetry"}}
 
 // Reductions lists every reduction with its name, in a fixed order.
 func Reductions() []Reduction {
@@ -394,4 +399,75 @@ func (e *engine) emitsInjEvent(b *state, nev int) bool {
 		}
 	}
 	return false
+}
+
+// Symmetry.
+//
+// Sessions that start by sending and start before any other step (all of
+// them, with early initiators) differ in the order they start in only by
+// their numbers: start A(a, e) then A(a, b), or A(a, b) then A(a, e), and
+// the two states are the same up to renaming the sessions (and their fresh
+// values), as are their futures, lengths and verdicts. Of the orders of one
+// set of such starts the search keeps the one that follows engine.configs,
+// if the agents' canonical order (canonical) allows it; if not, it keeps
+// every order. The renaming needs the starts to be alike but for their
+// numbers: a role that reaches a claim before its first reception is left
+// alone, since its claim would then come before or after another start's
+// events. The partial-order reduction never reorders starts (a start always
+// gets the highest number), so the two compose.
+
+// outOfOrder reports whether starting the send-first session of
+// configuration ci now is an order the symmetry reduction leaves out.
+func (e *engine) outOfOrder(st *state, ci int) bool {
+	if e.on&Symmetry == 0 || st.moved || len(st.sess) == 0 || e.claimBeforeRecv(ci) {
+		return false
+	}
+	seq := make([]int, 0, len(st.sess)+1)
+	for i := range st.sess {
+		if e.claimBeforeRecv(st.sess[i].cfg) {
+			return false
+		}
+		seq = append(seq, st.sess[i].cfg)
+	}
+	if ci >= seq[len(seq)-1] {
+		return false
+	}
+	seq = append(seq, ci)
+	slices.Sort(seq)
+	return e.canonicalSeq(seq)
+}
+
+// claimBeforeRecv reports whether the role of configuration ci reaches a
+// claim before its first reception.
+func (e *engine) claimBeforeRecv(ci int) bool {
+	r := e.roleByName(e.configs[ci][0].Text)
+	for _, a := range r.Actions {
+		if a.Kind == proto.ActRecv {
+			return false
+		}
+		if a.Kind == proto.ActClaim {
+			return true
+		}
+	}
+	return false
+}
+
+// canonicalSeq reports whether sessions of these configurations, started
+// in this order from the start, respect the agents' canonical order.
+func (e *engine) canonicalSeq(seq []int) bool {
+	used := map[string]bool{}
+	for _, ci := range seq {
+		for _, a := range e.configs[ci][1:] {
+			x := a.Text
+			if !used[x] {
+				for y, g := range e.groups {
+					if g == e.groups[x] && e.gorder[y] < e.gorder[x] && !used[y] {
+						return false
+					}
+				}
+			}
+			used[x] = true
+		}
+	}
+	return true
 }

@@ -172,14 +172,15 @@ func (e *engine) successors(st *state) []*state {
 		}
 	}
 	if len(st.sess) < e.sessions {
-		for _, c := range e.configs {
+		for ci, c := range e.configs {
 			r := e.roleByName(c[0].Text)
 			first := len(r.Actions) > 0 && r.Actions[0].Kind == proto.ActRecv
-			if !first && e.early && st.moved || !e.canonical(st, c[1:]) {
+			if !first && e.early && st.moved || !e.canonical(st, c[1:]) || !first && e.outOfOrder(st, ci) {
 				continue
 			}
 			s := st.clone()
 			e.newSession(s, r, c[1:])
+			s.sess[len(s.sess)-1].cfg = ci
 			i := len(s.sess) - 1
 			if first {
 				out = append(out, moved(e.receive(s, i))...)

@@ -12,6 +12,7 @@ type session struct {
 	env   []term.Term // role symbol -> term (agents, fresh names, run variables)
 	pc    int         // next action
 	start int         // index in the trace of its start step
+	cfg   int         // index in engine.configs of its role and agents
 }
 
 func (s *session) owner() string { return s.env[0].(*term.Name).Text }
