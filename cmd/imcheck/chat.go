@@ -38,6 +38,7 @@ type chat struct {
 	established map[string]bool     // sessions with peers
 	pending     map[string][]string // lines typed before the session was up
 	asked       string              // the last peer a key exchange was asked for
+	shown       bool                // a prompt is on the terminal's last line
 }
 
 const chatHelp = `commands: /to NAME (talk to NAME), /quit (leave), /help; any other line goes to the current peer`
@@ -54,13 +55,24 @@ func isTerminal(r io.Reader) bool {
 }
 
 func (ch *chat) note(format string, args ...any) {
+	ch.clearPrompt()
 	fmt.Fprintf(ch.out, "* "+format+"\n", args...)
 }
 
+// clearPrompt erases a prompt before a line that arrives while it is shown.
+func (ch *chat) clearPrompt() {
+	if ch.shown {
+		fmt.Fprint(ch.out, "\r\033[K")
+		ch.shown = false
+	}
+}
+
+// showPrompt prints the prompt unless it is already on the last line.
 func (ch *chat) showPrompt() {
-	if !ch.prompt {
+	if !ch.prompt || ch.shown {
 		return
 	}
+	ch.shown = true
 	if ch.peer == "" {
 		fmt.Fprintf(ch.out, "%s> ", ch.c.Name())
 	} else {
@@ -99,6 +111,7 @@ func (ch *chat) run(in io.Reader, first string) error {
 			if !ok {
 				return nil
 			}
+			ch.shown = false // the terminal moved to a new line
 			if strings.TrimSpace(l) == "/quit" {
 				return nil
 			}
@@ -210,6 +223,7 @@ func (ch *chat) event(e role.Event) error {
 			}
 		}
 	case role.MessageAccepted:
+		ch.clearPrompt()
 		fmt.Fprintf(ch.out, "%s: %s\n", e.Peer, e.Body)
 	case role.Disconnected:
 		ch.note("%s ended the session: %s", e.Peer, e.Note)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -60,7 +61,7 @@ func testServer(t *testing.T, serve func(ctx context.Context, ln net.Listener, o
 	log = &lockedBuf{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	opts := netio.ServerOptions{Log: slog.New(slog.NewTextHandler(log, nil)),
+	opts := netio.ServerOptions{Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Logins: &netio.LoginLimiter{Failures: 3}, LoginAccount: imkeLoginAccount}
 	go func() { done <- serve(ctx, ln, opts) }()
 	var once sync.Once
@@ -142,6 +143,7 @@ func TestSIMPLoopbackChat(t *testing.T) {
 					t.Fatalf("bob did not receive alice's message:\n%s", bob.out)
 				}
 			}
+			noKeyMaterial(t, srvLog.String())
 		})
 	}
 }
@@ -180,6 +182,7 @@ func TestIMKELoopbackChat(t *testing.T) {
 				if !strings.Contains(aout, "session key established with bob") || !strings.Contains(aout, "bob: hi alice\n") {
 					t.Fatalf("alice's output:\n%s", aout)
 				}
+				noKeyMaterial(t, srvLog.String())
 			})
 		}
 	}
@@ -360,5 +363,26 @@ func TestInteractiveChat(t *testing.T) {
 			alice.quit(t)
 			bob.quit(t)
 		})
+	}
+}
+
+// longHex is a run of hex long enough to be key material (the server
+// key's fingerprint is printed in groups of four).
+var longHex = regexp.MustCompile(`[0-9a-fA-F]{16,}`)
+
+// noKeyMaterial fails if a debug-level server log holds anything that
+// looks like a key, or a message body.
+func noKeyMaterial(t *testing.T, log string) {
+	t.Helper()
+	if !strings.Contains(log, "level=DEBUG") {
+		t.Fatalf("not a debug log:\n%s", log)
+	}
+	if m := longHex.FindString(log); m != "" {
+		t.Fatalf("the server log holds %q:\n%s", m, log)
+	}
+	for _, body := range []string{"hello bob", "hi alice"} {
+		if strings.Contains(log, body) {
+			t.Fatalf("the server log holds a message body %q", body)
+		}
 	}
 }
