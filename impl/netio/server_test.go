@@ -124,6 +124,20 @@ func echoRoundTrip(t *testing.T, c *Client, name string, d time.Duration) {
 	}
 }
 
+// servedMeanwhile checks that a user gets 20 answers in turn, none
+// slower than 2 s.
+func servedMeanwhile(t *testing.T, addr string) {
+	t.Helper()
+	alice, err := Dial(addr, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	for range 20 {
+		echoRoundTrip(t, alice, "alice", 2*time.Second)
+	}
+}
+
 // TestRelayFloodToStalledReader: a victim that never reads while another
 // user relays 32 KiB frames to it is disconnected; every other user goes on
 // being served meanwhile.
@@ -148,14 +162,7 @@ func TestRelayFloodToStalledReader(t *testing.T) {
 			}
 		}
 	}()
-	alice, err := Dial(addr, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	for range 20 {
-		echoRoundTrip(t, alice, "alice", 2*time.Second)
-	}
+	servedMeanwhile(t, addr)
 	if !closedByServer(victim, 10*time.Second) {
 		t.Fatal("the stalled victim was never disconnected")
 	}
@@ -181,14 +188,7 @@ func TestReplayFloodFromStalledReader(t *testing.T) {
 			}
 		}
 	}()
-	alice, err := Dial(addr, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	for range 20 {
-		echoRoundTrip(t, alice, "alice", 2*time.Second)
-	}
+	servedMeanwhile(t, addr)
 	waitLog(t, log, "msg=disconnected user=mallory")
 }
 
