@@ -70,6 +70,46 @@ func TestRunningKeyAgreement(t *testing.T) {
 	}
 }
 
+// TestRunningKeyAgreementRelayed: the same with c1-c3 relayed through S
+// (paper §4.2 caveat): bob's running key is read from the c1 inside the
+// 4.3 he accepted and the c2 inside the 4.2 he sent, so alice's key agrees
+// when her relayed c3 is dropped, in both variants.
+func TestRunningKeyAgreementRelayed(t *testing.T) {
+	for _, variant := range []string{"as-published", "hardened"} {
+		t.Run(variant, func(t *testing.T) {
+			n, err := NewRun(Spec{Protocol: "imke", Suite: "modern", Variant: variant, Seed: 7, Options: map[string]string{"relay": "true"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := n.Do(login("alice"), login("bob")); err != nil {
+				t.Fatal(err)
+			}
+			if err := n.Need(n.Act(connect("alice", "bob"))); err != nil {
+				t.Fatal(err)
+			}
+			c3, err := n.SettleExcept("c3 (4.2)", "alice", n.Setup.Server)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c3 == nil {
+				t.Fatal("alice sent no relayed c3")
+			}
+			n.Drop(c3.ID)
+			if n.Last("c2 (4.2)", "bob", n.Setup.Server) == nil {
+				t.Fatal("bob relayed no c2")
+			}
+			if got, _ := n.runningKeys("bob", "alice"); len(got) == 0 {
+				t.Fatal("the observer read no running key of bob's")
+			}
+			for _, v := range n.Check(Scope{}) {
+				if v.Property == Agreement && v.What == "session-key" {
+					t.Errorf("false agreement violation: %v", v)
+				}
+			}
+		})
+	}
+}
+
 func mustTerm(t *testing.T, s string) *mterm {
 	t.Helper()
 	m, err := parseTerm(s)
