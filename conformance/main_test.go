@@ -2,7 +2,9 @@ package conformance
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -102,7 +104,10 @@ func testShim(mode string) int {
 				resp.Capabilities[i].Variants = []string{"hardend"}
 			}
 		case mode == "huge-reason" && resp.Alert != nil:
-			resp.Alert.Reason = strings.Repeat("x", 15<<20)
+			if writeHugeReason(bw, resp) != nil {
+				return 0
+			}
+			continue
 		case mode == "long-reason" && resp.Alert != nil:
 			resp.Alert.Reason = strings.Repeat("y", 200<<10)
 		case mode == "unsupported-handle" && op == "handle":
@@ -118,6 +123,43 @@ func testShim(mode string) int {
 			return 0
 		}
 	}
+}
+
+// hugeReason is the length of the reason the "huge-reason" shim sends:
+// 15 times the gate's line limit (maxShimLine).
+const hugeReason = 15 * maxShimLine
+
+// writeHugeReason writes resp with a reason of hugeReason bytes, streamed
+// in chunks: the shim neither builds nor encodes the whole line, so the
+// gate sees its first maxShimLine bytes at once, however loaded the
+// machine (building and encoding 15 MiB took longer than a short case
+// timeout under load, and the gate then rightly reported a hang instead).
+// The gate stops reading after maxShimLine bytes and kills the shim; the
+// write then fails.
+func writeHugeReason(bw *bufio.Writer, resp shimResponse) error {
+	const mark = "\x00reason\x00"
+	a := *resp.Alert
+	a.Reason = mark
+	resp.Alert = &a
+	b, err := json.Marshal(resp)
+	if err != nil {
+		return err
+	}
+	m, _ := json.Marshal(mark)
+	i := bytes.Index(b, m)
+	if i < 0 {
+		return errors.New("conformance: no reason in the encoded response")
+	}
+	bw.Write(b[:i+1]) // up to the reason's opening quote
+	chunk := bytes.Repeat([]byte("x"), 64<<10)
+	for n := 0; n < hugeReason; n += len(chunk) {
+		if _, err := bw.Write(chunk); err != nil {
+			return err
+		}
+	}
+	bw.Write(b[i+len(m)-1:]) // from the reason's closing quote
+	bw.WriteByte('\n')
+	return bw.Flush()
 }
 
 type misbehave struct {
