@@ -5,9 +5,11 @@ package conformance
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,7 +27,8 @@ type gateRun struct {
 	stderr  string
 	report  Report
 	elapsed time.Duration
-	maxRSS  int64 // bytes
+	maxRSS  int64 // bytes: the gate's peak, or a shim's if larger (wait4's rusage)
+	gateHWM int64 // bytes: the gate's own peak (VmHWM), 0 where /proc has none
 }
 
 func runGate(t *testing.T, mode string, extra ...string) gateRun {
@@ -39,8 +42,15 @@ func runGate(t *testing.T, mode string, extra ...string) gateRun {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
-	err := cmd.Run()
-	g := gateRun{stdout: out.String(), stderr: errb.String(), elapsed: time.Since(start)}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	hwm := make(chan int64)
+	done := make(chan struct{})
+	go func() { hwm <- watchHWM(cmd.Process.Pid, done) }()
+	err := cmd.Wait()
+	close(done)
+	g := gateRun{stdout: out.String(), stderr: errb.String(), elapsed: time.Since(start), gateHWM: <-hwm}
 	if ee, ok := err.(*exec.ExitError); ok {
 		g.status = ee.ExitCode()
 	} else if err != nil {
@@ -57,37 +67,82 @@ func runGate(t *testing.T, mode string, extra ...string) gateRun {
 	return g
 }
 
+// watchHWM reads the process's peak resident set (VmHWM in
+// /proc/PID/status) every 10 ms until done is closed, and returns the last
+// value read: the peak only grows, so that is the peak up to the last read.
+func watchHWM(pid int, done <-chan struct{}) int64 {
+	var last int64
+	path := fmt.Sprintf("/proc/%d/status", pid)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, err := os.ReadFile(path); err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				if kb, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+					if n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB")), 10, 64); err == nil {
+						last = n << 10
+					}
+				}
+			}
+		}
+		select {
+		case <-done:
+			return last
+		case <-tick.C:
+		}
+	}
+}
+
 // TestGateHostileShims: a shim that hangs on every request, hangs on
 // reset, or answers with 15 MiB reasons costs one timeout, not one per
-// case, stays under 200 MB and is reported for what it did.
+// case, stays under 200 MB and is reported for what it did; one that
+// leaves a process behind holding its output delays nothing, and the
+// process is ended with the shim's process group.
 func TestGateHostileShims(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds imcheck and runs the SIMP catalogue against hostile shims")
 	}
 	for _, tt := range []struct {
 		mode, run, say  string
+		status          int
 		timeout, within time.Duration
 	}{
-		{"hang-all", "", "did not answer request 2 (new-party", 3 * time.Second, 2 * time.Minute},
-		{"hang-reset", "", "did not answer request", 3 * time.Second, 2 * time.Minute},
-		// This shim does not hang: a short timeout would only race its
-		// verdict on a loaded machine.
-		{"huge-reason", "SIMP/R1/*", "wrote garbage in answer to request", 10 * time.Second, 2 * time.Minute},
+		{"hang-all", "", "did not answer request 2 (new-party", 1, 3 * time.Second, 2 * time.Minute},
+		{"hang-reset", "", "did not answer request", 1, 3 * time.Second, 2 * time.Minute},
+		// The shims below do not hang: a short timeout would only race
+		// their verdicts on a loaded machine.
+		{"huge-reason", "SIMP/R1/*", "wrote garbage in answer to request", 1, 10 * time.Second, 2 * time.Minute},
+		{"grandchild", "SIMP/R1/*", " 0 fail,", 0, 10 * time.Second, 2 * time.Minute},
 	} {
 		t.Run(tt.mode, func(t *testing.T) {
+			pidFile := filepath.Join(t.TempDir(), "pid")
+			t.Setenv(shimPidFileEnv, pidFile)
 			args := []string{"--timeout", tt.timeout.String()}
 			if tt.run != "" {
 				args = append(args, "--run", tt.run)
 			}
 			g := runGate(t, tt.mode, args...)
-			t.Logf("%s: exit %d in %s, max RSS %d MB, %v", tt.mode, g.status, g.elapsed.Round(time.Millisecond), g.maxRSS>>20, g.report.Counts)
-			require.Equal(t, 1, g.status, g.stderr)
+			t.Logf("%s: exit %d in %s, gate peak RSS %d MB (gate and shims: %d MB), %v", tt.mode, g.status,
+				g.elapsed.Round(time.Millisecond), g.gateHWM>>20, g.maxRSS>>20, g.report.Counts)
+			require.Equal(t, tt.status, g.status, g.stdout+g.stderr)
 			require.Less(t, g.elapsed, tt.within)
-			require.True(t, g.maxRSS < 200<<20, "the gate took %d MB", g.maxRSS>>20)
+			require.True(t, g.gateHWM < 200<<20, "the gate took %d MB", g.gateHWM>>20)
+			require.True(t, g.maxRSS < 200<<20, "the gate or a shim took %d MB", g.maxRSS>>20)
 			require.Contains(t, g.stdout, tt.say)
-			if tt.mode != "huge-reason" {
+			if strings.HasPrefix(tt.mode, "hang") {
 				require.True(t, g.report.Counts[NotRun] > 0, "after a hang the rest is not run")
 				require.Contains(t, g.stdout, "not run: the IUT hung earlier")
+			}
+			if tt.mode == "grandchild" {
+				b, err := os.ReadFile(pidFile)
+				require.NoError(t, err)
+				pid, err := strconv.Atoi(string(b))
+				require.NoError(t, err)
+				// SIGKILL was sent before the gate exited; dying takes a moment.
+				for i := 0; i < 50 && processAlive(pid); i++ {
+					time.Sleep(100 * time.Millisecond)
+				}
+				require.False(t, processAlive(pid), "the process the last shim left behind outlived the gate")
 			}
 		})
 	}
