@@ -32,6 +32,15 @@
 //     direction, one nonce per key;
 //   - the limits on what a shim may make the gate hold or wait for
 //     (limits.go; docs/limits.md, section "Gate");
+//   - the cases of the adversary's attacks, in the subpackage attacks
+//     (PROTOCOL/attack/ID; docs/adversary.md): every attack the profile's
+//     H-table says the hardened variant stops at a party's check runs its
+//     script on the adversary's network with reference parties around the
+//     IUT as that party, which must reject the declared message with the
+//     declared alert, and the attack must not reach its goal. It imports
+//     this package and registers its cases with RegisterCases when
+//     imported (cmd/imcheck imports it): the catalogue of this package
+//     alone has no attack cases;
 //   - deliberately broken IUTs (mutants.go), with which the gate tests
 //     itself: each must fail at least one case; and, in the subpackage
 //     mutation, the gate as the test command of a mutation-testing tool
