@@ -94,7 +94,7 @@ func imcheckBinary(t testing.TB) string {
 // TestCatalogueShim: the reference implementation behind `imcheck shim`
 // passes every case out of process. The transport does not depend on the
 // suite, so make test runs the modern suite alone; BenchmarkCatalogueShim
-// and imcheck conform run them all.
+// (conformance/attacks) and imcheck conform run them all.
 func TestCatalogueShim(t *testing.T) {
 	bin := imcheckBinary(t)
 	o := catalogueOptions()
