@@ -78,8 +78,9 @@ func watchHWM(pid int, done <-chan struct{}) int64 {
 	for {
 		if b, err := os.ReadFile(path); err == nil {
 			for _, l := range strings.Split(string(b), "\n") {
-				if kb, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-					if n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB")), 10, 64); err == nil {
+				// "VmHWM:     24728 kB"
+				if f := strings.Fields(l); len(f) == 3 && f[0] == "VmHWM:" && f[2] == "kB" {
+					if n, err := strconv.ParseInt(f[1], 10, 64); err == nil {
 						last = n << 10
 					}
 				}
