@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/imcheck/imcheck/impl/netio"
 	"github.com/imcheck/imcheck/impl/role"
@@ -27,25 +30,42 @@ type chatClient interface {
 }
 
 type chat struct {
-	c      chatClient
-	conn   *netio.Client
-	server string
-	out    io.Writer
-	prompt bool         // print a prompt (a terminal)
-	save   func() error // before anything is sent; nil: nothing to save
+	c       chatClient
+	conn    *netio.Client
+	server  string
+	out     io.Writer
+	prompt  bool          // print a prompt (a terminal)
+	save    func() error  // before anything is sent; nil: nothing to save
+	timeout time.Duration // how long a key exchange may take
+	now     func() time.Time
 
-	peer        string              // where typed lines go
-	established map[string]bool     // sessions with peers
-	pending     map[string][]string // lines typed before the session was up
-	asked       string              // the last peer a key exchange was asked for
-	shown       bool                // a prompt is on the terminal's last line
+	peer        string               // where typed lines go
+	established map[string]bool      // sessions with peers
+	exchanges   map[string]*exchange // key exchanges this user started, until the session is up
+	asked       []string             // peers requested from the server and not answered yet, in order
+	request     string               // the label of a peer request (SIMP E1, IMKE 4.2)
+	shown       bool                 // a prompt is on the terminal's last line
 }
 
-const chatHelp = `commands: /to NAME (talk to NAME), /quit (leave), /help; any other line goes to the current peer`
+// exchange is one key exchange this user started with a peer, from the
+// request to the server until the session is up. It outlives a failed
+// attempt, so that the lines typed meanwhile are kept for the next one.
+type exchange struct {
+	since  time.Time       // when the current attempt started
+	keyed  bool            // the server answered the request: the peer's key arrived
+	failed string          // why the last attempt failed; "" while one is in flight
+	sent   map[string]bool // labels of the messages this attempt sent to the peer
+	lines  []string        // typed before the session was up, in order
+}
 
-func newChat(c chatClient, conn *netio.Client, server string, out io.Writer, prompt bool, save func() error) *chat {
-	return &chat{c: c, conn: conn, server: server, out: out, prompt: prompt, save: save,
-		established: map[string]bool{}, pending: map[string][]string{}}
+// maxQueued bounds the lines kept for one peer without a session.
+const maxQueued = 64
+
+const chatHelp = `commands: /to NAME (talk to NAME), /drop (discard the lines waiting for the current peer), /quit (leave), /help; any other line goes to the current peer`
+
+func newChat(c chatClient, conn *netio.Client, server string, out io.Writer, prompt bool, save func() error, timeout time.Duration) *chat {
+	return &chat{c: c, conn: conn, server: server, out: out, prompt: prompt, save: save, timeout: timeout, now: time.Now,
+		established: map[string]bool{}, exchanges: map[string]*exchange{}}
 }
 
 // isTerminal reports whether r is a terminal (term_unix.go).
@@ -98,6 +118,8 @@ func (ch *chat) run(in io.Reader, first string) error {
 			}
 		}
 	}()
+	tick := time.NewTicker(min(max(ch.timeout/4, 10*time.Millisecond), time.Second))
+	defer tick.Stop()
 	ch.note("%s", chatHelp)
 	if first != "" {
 		if err := ch.line("/to " + first); err != nil {
@@ -109,10 +131,12 @@ func (ch *chat) run(in io.Reader, first string) error {
 		select {
 		case l, ok := <-lines:
 			if !ok {
+				ch.leave()
 				return nil
 			}
 			ch.shown = false // the terminal moved to a new line
 			if strings.TrimSpace(l) == "/quit" {
+				ch.leave()
 				return nil
 			}
 			if err := ch.line(l); err != nil {
@@ -128,6 +152,8 @@ func (ch *chat) run(in io.Reader, first string) error {
 			if err := ch.frame(f); err != nil {
 				return err
 			}
+		case <-tick.C:
+			ch.expire()
 		}
 		ch.showPrompt()
 	}
@@ -141,6 +167,9 @@ func (ch *chat) line(l string) error {
 	case l == "/help":
 		ch.note("%s", chatHelp)
 		return nil
+	case l == "/drop":
+		ch.drop()
+		return nil
 	case strings.HasPrefix(l, "/to"):
 		name := strings.TrimSpace(strings.TrimPrefix(l, "/to"))
 		if !wire.ValidIdentity(name) || name == ch.c.Name() || name == ch.server {
@@ -152,6 +181,14 @@ func (ch *chat) line(l string) error {
 			ch.note("talking to %s", name)
 			return nil
 		}
+		if x := ch.exchanges[name]; x != nil && x.failed == "" {
+			msg := fmt.Sprintf("%s: the secure session is still being set up (%s so far)", name, ch.age(x))
+			if n := len(x.lines); n > 0 {
+				msg += fmt.Sprintf("; %d %s waiting", n, plural(n, "line", "lines"))
+			}
+			ch.note("%s", msg)
+			return nil
+		}
 		return ch.connect(name)
 	case strings.HasPrefix(l, "/"):
 		ch.note("unknown command %q; %s", l, chatHelp)
@@ -160,21 +197,124 @@ func (ch *chat) line(l string) error {
 		ch.note("no peer yet: /to NAME first")
 		return nil
 	case !ch.established[ch.peer]:
-		ch.pending[ch.peer] = append(ch.pending[ch.peer], l)
-		return nil
+		return ch.queue(ch.peer, l)
 	}
 	return ch.send(ch.peer, l)
 }
 
-func (ch *chat) connect(peer string) error {
-	out, err := ch.c.RequestPeer(peer)
-	if err != nil {
-		ch.note("cannot start a session with %s: %v", peer, err)
+// queue keeps a line for a peer without a session. While a key exchange
+// is in flight it says so; when the last one failed, it tries again.
+func (ch *chat) queue(peer, l string) error {
+	x := ch.exchanges[peer]
+	if x == nil {
+		x = &exchange{failed: "no key exchange yet"}
+		ch.exchanges[peer] = x
+	}
+	if len(x.lines) >= maxQueued {
+		ch.note("%s: not queued: %d lines already wait for a secure session (/drop discards them)", peer, len(x.lines))
 		return nil
 	}
-	ch.asked = peer
+	x.lines = append(x.lines, l)
+	if x.failed == "" {
+		ch.note("%s: the secure session is still being set up (%s so far); line queued%s, sent once it is up", peer, ch.age(x), waiting(x))
+		return nil
+	}
+	ch.note("%s: no secure session (%s); line queued%s, trying again", peer, x.failed, waiting(x))
+	return ch.connect(peer)
+}
+
+// connect starts a key exchange with peer: a request to the server.
+func (ch *chat) connect(peer string) error {
+	x := ch.exchanges[peer]
+	if x == nil {
+		x = &exchange{}
+		ch.exchanges[peer] = x
+	}
+	out, err := ch.c.RequestPeer(peer)
+	if err != nil {
+		ch.fail(peer, x, fmt.Sprintf("cannot start a key exchange: %v", err))
+		return nil
+	}
+	x.since, x.keyed, x.failed, x.sent = ch.now(), false, "", map[string]bool{}
+	ch.asked = append(ch.asked, peer)
+	if len(out.Messages) > 0 {
+		ch.request = out.Messages[0].Label
+	}
 	ch.note("starting a secure session with %s…", peer)
 	return ch.emit(out)
+}
+
+// fail records why the attempt with peer failed and says so.
+func (ch *chat) fail(peer string, x *exchange, why string) {
+	x.failed = why
+	if len(x.lines) > 0 {
+		ch.note("%s: %s; %d %s waiting: type to %s or /to %s to try again, /drop to discard", peer, why,
+			len(x.lines), plural(len(x.lines), "line", "lines"), peer, peer)
+		return
+	}
+	ch.note("%s: %s", peer, why)
+}
+
+// expire fails every attempt that has taken longer than the timeout.
+func (ch *chat) expire() {
+	for _, peer := range sortedKeys(ch.exchanges) {
+		x := ch.exchanges[peer]
+		if x.failed != "" || ch.now().Sub(x.since) < ch.timeout {
+			continue
+		}
+		who := "the server"
+		if x.keyed {
+			who = peer + "'s client"
+		}
+		ch.fail(peer, x, fmt.Sprintf("no secure session after %s: %s did not answer", ch.timeout, who))
+	}
+}
+
+// drop discards the lines waiting for the current peer.
+func (ch *chat) drop() {
+	x := ch.exchanges[ch.peer]
+	if x == nil || len(x.lines) == 0 {
+		ch.note("no lines waiting")
+		return
+	}
+	ch.note("%s: %d %s discarded", ch.peer, len(x.lines), plural(len(x.lines), "line", "lines"))
+	x.lines = nil
+}
+
+// leave says which lines were never sent.
+func (ch *chat) leave() {
+	for _, peer := range sortedKeys(ch.exchanges) {
+		if n := len(ch.exchanges[peer].lines); n > 0 {
+			ch.note("%s: %d %s never sent (no secure session)", peer, n, plural(n, "line", "lines"))
+		}
+	}
+}
+
+func (ch *chat) age(x *exchange) string {
+	return ch.now().Sub(x.since).Truncate(time.Second).String()
+}
+
+func waiting(x *exchange) string {
+	if len(x.lines) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d waiting)", len(x.lines))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (ch *chat) send(peer, text string) error {
@@ -196,6 +336,11 @@ func (ch *chat) emit(out role.Output) error {
 	if err := ch.conn.Send(out.Messages...); err != nil {
 		return err
 	}
+	for _, m := range out.Messages {
+		if x := ch.exchanges[m.To]; x != nil && x.sent != nil {
+			x.sent[m.Label] = true
+		}
+	}
 	for _, e := range out.Events {
 		if err := ch.event(e); err != nil {
 			return err
@@ -206,6 +351,14 @@ func (ch *chat) emit(out role.Output) error {
 
 func (ch *chat) event(e role.Event) error {
 	switch e.Kind {
+	case role.KeyExchangeStarted:
+		// The server answered a request for e.Peer with its key.
+		if i := slices.Index(ch.asked, e.Peer); i >= 0 {
+			ch.asked = slices.Delete(ch.asked, i, i+1)
+		}
+		if x := ch.exchanges[e.Peer]; x != nil {
+			x.keyed = true
+		}
 	case role.SessionKeyEstablished:
 		if e.Peer == ch.server || ch.established[e.Peer] {
 			return nil
@@ -215,8 +368,11 @@ func (ch *chat) event(e role.Event) error {
 		if ch.peer == "" {
 			ch.peer = e.Peer
 		}
-		queued := ch.pending[e.Peer]
-		delete(ch.pending, e.Peer)
+		var queued []string
+		if x := ch.exchanges[e.Peer]; x != nil {
+			queued = x.lines
+			delete(ch.exchanges, e.Peer)
+		}
 		for _, text := range queued {
 			if err := ch.send(e.Peer, text); err != nil {
 				return err
@@ -231,15 +387,41 @@ func (ch *chat) event(e role.Event) error {
 	return nil
 }
 
+// alertPeer is the peer whose key exchange an alert frame is about, or "".
+// The server answers one connection's frames in order, so an alert on a
+// peer request is about the oldest request it has not answered. An alert
+// on a message to a peer (E4, c1, …; under IMKE's relay also 4.2 once no
+// request is outstanding) is put down to the one attempt in flight that
+// sent such a message, if there is exactly one.
+func (ch *chat) alertPeer(a *netio.ServerAlert) string {
+	if a.Label == "" {
+		return ""
+	}
+	if a.Label == ch.request && len(ch.asked) > 0 {
+		peer := ch.asked[0]
+		ch.asked = ch.asked[1:]
+		return peer
+	}
+	var found []string
+	for _, peer := range sortedKeys(ch.exchanges) {
+		x := ch.exchanges[peer]
+		if x.failed == "" && x.keyed && (x.sent[a.Label] || a.Label == ch.request) {
+			found = append(found, peer)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	return ""
+}
+
 func (ch *chat) frame(f netio.Frame) error {
 	if f.Alert != nil {
 		msg := explainAlert(f.Alert)
-		if (f.Alert.Label == "E1" || f.Alert.Label == "4.2") && ch.asked != "" {
-			msg = ch.asked + ": " + msg
-			if n := len(ch.pending[ch.asked]); n > 0 {
-				msg += fmt.Sprintf(" (%d unsent lines dropped)", n)
-				delete(ch.pending, ch.asked)
-			}
+		peer := ch.alertPeer(f.Alert)
+		if x := ch.exchanges[peer]; x != nil && !ch.established[peer] {
+			ch.fail(peer, x, msg)
+			return nil
 		}
 		ch.note("%s", msg)
 		return nil

@@ -232,7 +232,7 @@ func clientIMKECmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	relay := fs.Bool("relay", false, "send c1–c3 and 4.7 through the server")
 	recv := fs.Int("recv", 0, "script: wait for this many messages from peers and print them")
 	reply := fs.String("reply", "", "script: after --recv, answer each peer that wrote with this text")
-	timeout := fs.Duration("timeout", 10*time.Second, "give up waiting after this long")
+	timeout := fs.Duration("timeout", 10*time.Second, "give up waiting after this long (in the chat: on each key exchange)")
 	if st, ok := parseFlags(fs, args, false); !ok {
 		return st
 	}
@@ -298,7 +298,7 @@ func clientIMKECmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		return exitFailure
 	}
 	if len(sends) == 0 && !flagSet(fs, "recv") {
-		if err := newChat(c, conn, imke.DefaultServer, stdout, isTerminal(stdin), nil).run(stdin, *peer); err != nil {
+		if err := newChat(c, conn, imke.DefaultServer, stdout, isTerminal(stdin), nil, *timeout).run(stdin, *peer); err != nil {
 			fmt.Fprintf(stderr, "imcheck client imke: %s: %s\n", *user, describeErr(err))
 			return exitFailure
 		}

@@ -173,7 +173,7 @@ func clientSIMP(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	keyFile := fs.String("server-key", "", "file with Pub-S in hex, as serve --public-key writes it (default: the key of a server started with --seed)")
 	peerName := fs.String("peer", "", "start a key exchange with this user (the chat's first peer)")
 	recv := fs.Int("recv", 0, "script: number of messages to wait for (default 0 with --peer, 1 without)")
-	wait := fs.Duration("wait", 10*time.Second, "how long to wait for each step")
+	wait := fs.Duration("wait", 10*time.Second, "how long to wait for each step (in the chat: for each key exchange)")
 	var sends stringList
 	fs.Var(&sends, "send", "script: a message to send to the peer (repeatable)")
 	if st, ok := parseFlags(fs, args, false); !ok {
@@ -265,7 +265,7 @@ func clientSIMP(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	if !script {
-		ch := newChat(c, conn, simp.DefaultServerID, stdout, isTerminal(stdin), save)
+		ch := newChat(c, conn, simp.DefaultServerID, stdout, isTerminal(stdin), save, *wait)
 		if err := ch.run(stdin, *peerName); err != nil {
 			fmt.Fprintf(stderr, "imcheck client simp: %s: %s\n", *user, describeErr(err))
 			return exitFailure

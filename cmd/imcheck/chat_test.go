@@ -1,0 +1,181 @@
+package main
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imcheck/imcheck/impl/imke"
+	"github.com/imcheck/imcheck/impl/netio"
+	"github.com/imcheck/imcheck/impl/simp"
+	"github.com/imcheck/imcheck/impl/store"
+	"github.com/imcheck/imcheck/impl/suite"
+)
+
+// waitForN polls until buf contains want at least n times or fails the
+// test after 20 s.
+func waitForN(t *testing.T, buf *lockedBuf, want string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for strings.Count(buf.String(), want) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%q fewer than %d times in:\n%s", want, n, buf)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// silentPeer logs user in (registering first under SIMP) on a connection
+// of its own and then reads nothing more, so that a key exchange with it
+// gets the server's answer and never the peer's.
+func silentPeer(t *testing.T, proto, addr, user string) {
+	t.Helper()
+	st, _ := suite.ByName("modern")
+	var server string
+	if proto == "simp" {
+		server = simp.DefaultServerID
+	} else {
+		server = imke.DefaultServer
+	}
+	conn, err := netio.DialWith(netio.DialConfig{Addr: addr, Name: user, Server: server})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if proto == "simp" {
+		key, err := simp.ServerKey(st, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := simp.NewClient(simp.ClientConfig{Suite: st, Variant: simp.Hardened, ID: user, Server: server,
+			ServerKey: key.Public(), Password: simp.Password(1, user), M: 64, Rounds: simp.DefaultRounds})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Label = simp.Label
+		s := &simpSession{c: c, conn: conn, wait: 10 * time.Second, out: io.Discard, err: io.Discard}
+		if err := s.start(true); err != nil {
+			t.Fatalf("%s: %v", user, err)
+		}
+		return
+	}
+	pub, err := imkeServerKey(st, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := imke.NewClient(imke.ClientConfig{Suite: st, Variant: imke.Hardened, Identity: user, Password: []byte("pw-" + user),
+		Storage: imke.StorePassword, ServerKey: pub, Relay: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Label = imke.Label
+	if err := loginIMKE(c, conn, 10*time.Second, io.Discard, io.Discard); err != nil {
+		t.Fatalf("%s: %v", user, err)
+	}
+}
+
+// TestChatExchangeInFlight drives the chat's line loop through a pipe
+// while key exchanges fail and hang, for both protocols. Each peer's
+// exchange is followed on its own: a refused request is put down to the
+// peer it asked for even with another request behind it; a line typed
+// while an exchange is in flight is queued and the user told so; an
+// exchange the peer never answers fails after the client's wait; a line
+// typed to a peer whose exchange failed tries again, and once the peer
+// is there every kept line arrives, in order; /drop discards the kept
+// lines and /quit names those never sent.
+func TestChatExchangeInFlight(t *testing.T) {
+	for _, proto := range []string{"simp", "imke"} {
+		t.Run(proto, func(t *testing.T) {
+			var addr string
+			var common []string
+			var loggedIn func(user string) string
+			users := []string{"alice", "bob", "carol"}
+			if proto == "simp" {
+				addr, _, _ = simpTestServer(t, "hardened", store.Memory)
+				common = []string{"--server", addr, "--suite", "modern", "--variant", "hardened", "--state", t.TempDir(),
+					"--m", "64", "--register", "--wait", "2s"}
+				loggedIn = func(u string) string { return u + ": login-accepted S" }
+			} else {
+				accounts := userList{}
+				for _, u := range append(users, "erin") {
+					accounts[u] = "pw-" + u
+				}
+				addr, _, _ = imkeTestServer(t, imke.Hardened, imke.StorePassword, accounts)
+				common = []string{"--server", addr, "--suite", "modern", "--variant", "hardened", "--relay", "--timeout", "2s"}
+				loggedIn = func(u string) string { return "logged in as " + u }
+			}
+			as := func(u string) []string {
+				args := append([]string{"--user", u}, common...)
+				if proto == "imke" {
+					args = append(args, "--password", "pw-"+u)
+				}
+				return args
+			}
+			silentPeer(t, proto, addr, "bob")
+			alice := startChatter(proto, as("alice")...)
+			waitFor(t, alice.out, loggedIn("alice"))
+
+			// Two requests in flight: carol is not logged in, bob is.
+			alice.say(t, "/to carol")
+			alice.say(t, "/to bob")
+			waitFor(t, alice.out, "* carol: that user is not logged in\n")
+			alice.say(t, "anyone there?")
+			waitFor(t, alice.out, "* bob: the secure session is still being set up (")
+			waitFor(t, alice.out, "line queued (1 waiting), sent once it is up")
+			alice.say(t, "/to bob")
+			waitForN(t, alice.out, "* bob: the secure session is still being set up (", 2)
+			waitFor(t, alice.out, " so far); 1 line waiting\n")
+			waitFor(t, alice.out, "* bob: no secure session after 2s: bob's client did not answer; 1 line waiting: type to bob or /to bob to try again, /drop to discard\n")
+			if strings.Contains(alice.out.String(), "bob: that user is not logged in") {
+				t.Fatalf("carol's refusal was put down to bob:\n%s", alice.out)
+			}
+			if n := strings.Count(alice.out.String(), "starting a secure session with bob"); n != 1 {
+				t.Fatalf("%d requests for bob while one was in flight:\n%s", n, alice.out)
+			}
+
+			// carol's failed: a line typed to her tries again and is kept.
+			alice.say(t, "/to carol")
+			waitForN(t, alice.out, "* carol: that user is not logged in\n", 2)
+			alice.say(t, "hello carol")
+			waitFor(t, alice.out, "* carol: no secure session (that user is not logged in); line queued (1 waiting), trying again\n")
+			waitFor(t, alice.out, "* carol: that user is not logged in; 1 line waiting: type to carol or /to carol to try again, /drop to discard\n")
+			carol := startChatter(proto, as("carol")...)
+			waitFor(t, carol.out, loggedIn("carol"))
+			alice.say(t, "are you there now?")
+			waitFor(t, alice.out, "line queued (2 waiting), trying again")
+			waitFor(t, alice.out, "* secure session with carol\n")
+			waitFor(t, carol.out, "alice: hello carol\nalice: are you there now?\n")
+			alice.say(t, "direct")
+			waitFor(t, carol.out, "alice: direct\n")
+
+			// bob's line is still kept; /to bob tries again; /drop discards it.
+			alice.say(t, "/to bob")
+			waitForN(t, alice.out, "starting a secure session with bob", 2)
+			alice.say(t, "/drop")
+			waitFor(t, alice.out, "* bob: 1 line discarded\n")
+			alice.say(t, "/drop")
+			waitFor(t, alice.out, "* no lines waiting\n")
+
+			// A line kept for a user who never comes is named at the end.
+			alice.say(t, "/to erin")
+			waitFor(t, alice.out, "* erin: that user is not logged in\n")
+			alice.say(t, "later, erin")
+			waitFor(t, alice.out, "* erin: that user is not logged in; 1 line waiting")
+			alice.quit(t)
+			out := alice.out.String()
+			if !strings.Contains(out, "* erin: 1 line never sent (no secure session)\n") || strings.Contains(out, "bob: 1 line never sent") {
+				t.Fatalf("at /quit:\n%s", out)
+			}
+			carol.quit(t)
+			for _, l := range []string{"anyone there?", "later, erin"} {
+				if strings.Contains(carol.out.String(), l) {
+					t.Fatalf("carol got %q:\n%s", l, carol.out)
+				}
+			}
+			if n := strings.Count(carol.out.String(), "alice: "); n != 3 {
+				t.Fatalf("carol got %d lines from alice, want 3:\n%s", n, carol.out)
+			}
+		})
+	}
+}
