@@ -132,6 +132,30 @@ type counters struct {
 	replayFloods, relayFloods, refusedDials atomic.Int64
 	peakConns                               atomic.Int64
 	firstFailure                            atomic.Value
+
+	mu      sync.Mutex
+	slowest map[string]time.Duration // the longest valid step of each kind
+}
+
+// step records how long a valid user's step took.
+func (c *counters) step(kind string, d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.slowest == nil {
+		c.slowest = map[string]time.Duration{}
+	}
+	c.slowest[kind] = max(c.slowest[kind], d)
+}
+
+// slowestSteps lists the longest valid step of each kind.
+func (c *counters) slowestSteps() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var parts []string
+	for _, k := range []string{"registration", "login", "key exchange"} {
+		parts = append(parts, fmt.Sprintf("%s %v", k, c.slowest[k].Round(time.Millisecond)))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (c *counters) fail(err error) {
@@ -219,8 +243,14 @@ sample:
 	t.Logf("server: RSS %d kB before, peak %d kB, %d kB after the load; fds %d before, peak %d, %d after",
 		rssBefore, rssPeak, rssAfterLoad, fdsBefore, peakFds, fdsAfter)
 
+	t.Logf("slowest valid steps: %s", c.slowestSteps())
+
 	if n := c.pairFailures.Load(); n > 0 {
-		t.Errorf("%d valid pair rounds failed; first: %v", n, c.firstFailure.Load())
+		first, _ := c.firstFailure.Load().(string)
+		t.Errorf("%d valid pair rounds failed; first: %v", n, first)
+		if name, _, ok := strings.Cut(first, ":"); ok {
+			t.Errorf("the server's log of %s:\n%s", name, linesWith(srv.log.String(), "user="+name+" "))
+		}
 	}
 	if c.pairRounds.Load() < int64(sc.pairs) {
 		t.Errorf("only %d valid pair rounds completed", c.pairRounds.Load())
@@ -248,4 +278,15 @@ sample:
 	if strings.Contains(srv.log.String(), "level=ERROR") {
 		t.Errorf("the server logged errors:\n%s", srv.log)
 	}
+}
+
+// linesWith is the lines of log that contain s.
+func linesWith(log, s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(log, "\n") {
+		if strings.Contains(l, s) {
+			b.WriteString(l + "\n")
+		}
+	}
+	return b.String()
 }

@@ -106,6 +106,20 @@ func (u *user) wait(k role.EventKind, peer string, n int) error {
 			}
 		case a := <-u.alerts:
 			return fmt.Errorf("%s: waiting for %s: %w", u.c.Name(), k, a)
+		case <-u.done:
+			// The connection ended: the events it delivered are all queued.
+			for n > 0 {
+				select {
+				case e := <-u.events:
+					if e.Kind == k && (peer == "" || e.Peer == peer) {
+						n--
+					}
+					continue
+				default:
+				}
+				return fmt.Errorf("%s: waiting for %s: the connection ended (%v)", u.c.Name(), k, u.conn.Err())
+			}
+			return nil
 		case <-timer.C:
 			return fmt.Errorf("%s: no %s within %v", u.c.Name(), k, waitStep)
 		}
@@ -137,7 +151,7 @@ func validPair(ctx context.Context, addr string, i int, c *counters) {
 			if round > 0 {
 				a, b = restarted(a), restarted(b)
 			}
-			if err := pairRound(addr, a, b, round == 0); err != nil {
+			if err := pairRound(addr, a, b, round == 0, c); err != nil {
 				c.fail(err)
 				return
 			}
@@ -146,33 +160,44 @@ func validPair(ctx context.Context, addr string, i int, c *counters) {
 	}
 }
 
-func pairRound(addr string, a, b *simp.Client, register bool) error {
-	ua, err := connect(addr, a)
-	if err != nil {
-		return err
-	}
-	defer ua.close()
-	ub, err := connect(addr, b)
-	if err != nil {
-		return err
-	}
-	defer ub.close()
-	for _, u := range []*user{ua, ub} {
+// pairRound is one round of a pair: each user connects, as a client
+// process does, only when it is about to speak (the server closes a
+// connection whose first frame does not come within 10 s), registers if
+// asked and logs in; then they exchange keys and chat.
+func pairRound(addr string, a, b *simp.Client, register bool, c *counters) error {
+	var users []*user
+	defer func() {
+		for _, u := range users {
+			u.close()
+		}
+	}()
+	for _, cl := range []*simp.Client{a, b} {
+		u, err := connect(addr, cl)
+		if err != nil {
+			return err
+		}
+		users = append(users, u)
 		if register {
+			start := time.Now()
 			if err := u.act(u.c.Register); err != nil {
 				return err
 			}
 			if err := u.wait(role.Registered, "", 1); err != nil {
 				return err
 			}
+			c.step("registration", time.Since(start))
 		}
+		start := time.Now()
 		if err := u.act(u.c.Login); err != nil {
 			return err
 		}
 		if err := u.wait(role.LoginAccepted, "S", 1); err != nil {
 			return err
 		}
+		c.step("login", time.Since(start))
 	}
+	ua, ub := users[0], users[1]
+	start := time.Now()
 	if err := ua.act(func() (role.Output, error) { return a.RequestPeer(b.Name()) }); err != nil {
 		return err
 	}
@@ -182,6 +207,7 @@ func pairRound(addr string, a, b *simp.Client, register bool) error {
 	if err := ub.wait(role.SessionKeyEstablished, a.Name(), 1); err != nil {
 		return err
 	}
+	c.step("key exchange", time.Since(start))
 	for k := range 3 {
 		if err := ua.act(func() (role.Output, error) { return a.Send(b.Name(), fmt.Appendf(nil, "a%d", k)) }); err != nil {
 			return err
