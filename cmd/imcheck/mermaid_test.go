@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,13 +43,13 @@ type parsed struct {
 
 // TestMermaidDiagramsParse parses every diagram that check, attack replay
 // and run produce for the shipped models and attacks, and every diagram
-// in docs/claims.md, with the real Mermaid parser, and checks that each is
+// in the documentation (docs/), with the real Mermaid parser, and checks that each is
 // a sequence diagram whose participants all have a label.
 func TestMermaidDiagramsParse(t *testing.T) {
 	dir := installMermaid(t)
 	ds := append(checkDiagrams(t), replayDiagrams(t)...)
 	ds = append(ds, runDiagrams(t)...)
-	ds = append(ds, claimsDiagrams(t)...)
+	ds = append(ds, docsDiagrams(t)...)
 	in, _ := json.Marshal(ds)
 	cmd := exec.Command("node", "parse.mjs")
 	cmd.Dir = dir
@@ -182,17 +183,33 @@ func runDiagrams(t *testing.T) []diagram {
 
 var fenced = regexp.MustCompile("(?s)```mermaid\n(.*?)```")
 
-// claimsDiagrams: every fenced Mermaid block of docs/claims.md.
-func claimsDiagrams(t *testing.T) []diagram {
-	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "claims.md"))
+// docsDiagrams: every fenced Mermaid block of the Markdown files under
+// docs/ (docs/claims.md has at least one).
+func docsDiagrams(t *testing.T) []diagram {
+	root := filepath.Join("..", "..", "docs")
+	var ds []diagram
+	claims := 0
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(filepath.Join("..", ".."), p)
+		for i, m := range fenced.FindAllSubmatch(b, -1) {
+			ds = append(ds, diagram{fmt.Sprintf("%s diagram %d", filepath.ToSlash(rel), i+1), string(m[1])})
+			if filepath.Base(p) == "claims.md" {
+				claims++
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ds []diagram
-	for i, m := range fenced.FindAllSubmatch(b, -1) {
-		ds = append(ds, diagram{fmt.Sprintf("docs/claims.md diagram %d", i+1), string(m[1])})
-	}
-	if len(ds) == 0 {
+	if claims == 0 {
 		t.Fatal("docs/claims.md has no Mermaid diagram")
 	}
 	return ds
