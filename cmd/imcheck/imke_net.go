@@ -123,6 +123,7 @@ func runServeIMKE(args []string, stdout, stderr io.Writer) int {
 	}
 	log, _ := newLogger(stderr, *sf.logLevel, *sf.logFormat)
 	cfg := imkeServeConfig{suite: s, variant: v, storage: st, seed: *o.seed, users: users, remove: remove, db: *sf.db, publicKey: *sf.publicKey}
+	defer sf.limitMemory()()
 	return listenAndServe("serve imke", *sf.listen, stderr, func(ctx context.Context, ln net.Listener) error {
 		return serveIMKE(ctx, ln, cfg, sf.options(log, s, imkeLoginAccount))
 	})

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 // serveFlags are the flags of both serve commands.
 type serveFlags struct {
 	listen, db, logLevel, logFormat, publicKey *string
+	maxMemory                                  *string
 	maxConns, maxPerAddr, loginFailures        *int
 	idle, loginWindow                          *time.Duration
 }
@@ -36,6 +38,7 @@ func addServeFlags(fs *flag.FlagSet, proto string) serveFlags {
 		logLevel:      fs.String("log-level", "info", "log level: debug, info, warn or error"),
 		logFormat:     fs.String("log-format", "text", "log format: text or json"),
 		publicKey:     fs.String("public-key", "", "write the server's public key (hex) to this file for clients' --server-key"),
+		maxMemory:     fs.String("max-memory", "64MiB", "soft limit of the server's memory: the collector works harder near it (e.g. 32MiB, 1GiB; 0 means none; GOMEMLIMIT takes precedence)"),
 		maxConns:      fs.Int("max-conns", 1024, "connections open at once"),
 		maxPerAddr:    fs.Int("max-conns-per-addr", 64, "connections open at once from one IP address"),
 		loginFailures: fs.Int("login-failures", 5, "failed logins per account within --login-window before its logins are refused"),
@@ -58,6 +61,9 @@ func (f serveFlags) check() (problem string) {
 	case *f.idle < time.Second:
 		return "--idle-timeout must be at least 1s"
 	}
+	if _, err := parseSize(*f.maxMemory); err != nil {
+		return fmt.Sprintf("--max-memory %q: %v", *f.maxMemory, err)
+	}
 	if _, err := newLogger(io.Discard, *f.logLevel, *f.logFormat); err != nil {
 		return err.Error()
 	}
@@ -72,6 +78,19 @@ func (f serveFlags) options(log *slog.Logger, s *suite.Suite, loginAccount func(
 		Logins:       &netio.LoginLimiter{Failures: *f.loginFailures, Window: *f.loginWindow},
 		LoginAccount: loginAccount,
 	}
+}
+
+// limitMemory sets the runtime's soft memory limit to --max-memory, unless
+// GOMEMLIMIT is set, and returns what puts the old one back. A
+// long-running server's heap otherwise grows to twice what is live before
+// the collector runs, and its RSS with it.
+func (f serveFlags) limitMemory() (restore func()) {
+	n, err := parseSize(*f.maxMemory)
+	if err != nil || n <= 0 || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	old := debug.SetMemoryLimit(n)
+	return func() { debug.SetMemoryLimit(old) }
 }
 
 // newLogger builds the server's structured log on w.

@@ -80,6 +80,7 @@ func runServeSIMP(args []string, stdout, stderr io.Writer) int {
 	}
 	log, _ := newLogger(stderr, *sf.logLevel, *sf.logFormat)
 	cfg := simpServer{suite: st, variant: v, seed: *o.seed, m: *o.m, rounds: *o.rounds, db: *sf.db, publicKey: *sf.publicKey, remove: remove}
+	defer sf.limitMemory()()
 	return listenAndServe("serve simp", *sf.listen, stderr, func(ctx context.Context, ln net.Listener) error {
 		return serveSIMP(ctx, ln, cfg, sf.options(log, st, simpLoginAccount))
 	})

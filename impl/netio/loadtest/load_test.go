@@ -127,11 +127,11 @@ func (s *server) fds() int {
 
 // counters are what the load did, for the report.
 type counters struct {
-	pairRounds, pairFailures                atomic.Int64
-	churned, idle, announced, garbage       atomic.Int64
-	replayFloods, relayFloods, refusedDials atomic.Int64
-	peakConns                               atomic.Int64
-	firstFailure                            atomic.Value
+	pairRounds, pairFailures, pairsRegistered atomic.Int64
+	churned, idle, announced, garbage         atomic.Int64
+	replayFloods, relayFloods, refusedDials   atomic.Int64
+	peakConns                                 atomic.Int64
+	firstFailure                              atomic.Value
 
 	mu      sync.Mutex
 	slowest map[string]time.Duration // the longest valid step of each kind
@@ -237,8 +237,8 @@ sample:
 		time.Sleep(100 * time.Millisecond)
 		fdsAfter = srv.fds()
 	}
-	t.Logf("scale %s, %v: valid pair rounds %d (failures %d); churned %d, idle %d, announced 1 MiB %d, garbage streams %d, replay floods %d, relay floods %d, dials refused %d",
-		sc.name, sc.duration, c.pairRounds.Load(), c.pairFailures.Load(), c.churned.Load(), c.idle.Load(), c.announced.Load(),
+	t.Logf("scale %s, %v: valid pairs registered %d, valid pair rounds %d (failures %d); churned %d, idle %d, announced 1 MiB %d, garbage streams %d, replay floods %d, relay floods %d, dials refused %d",
+		sc.name, sc.duration, c.pairsRegistered.Load(), c.pairRounds.Load(), c.pairFailures.Load(), c.churned.Load(), c.idle.Load(), c.announced.Load(),
 		c.garbage.Load(), c.replayFloods.Load(), c.relayFloods.Load(), c.refusedDials.Load())
 	t.Logf("server: RSS %d kB before, peak %d kB, %d kB after the load; fds %d before, peak %d, %d after",
 		rssBefore, rssPeak, rssAfterLoad, fdsBefore, peakFds, fdsAfter)

@@ -156,6 +156,9 @@ func validPair(ctx context.Context, addr string, i int, c *counters) {
 				return
 			}
 			c.pairRounds.Add(1)
+			if round == 0 {
+				c.pairsRegistered.Add(1)
+			}
 		}
 	}
 }
