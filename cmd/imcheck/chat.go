@@ -108,11 +108,14 @@ func (ch *chat) run(in io.Reader, first string) error {
 	defer close(stop)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 4096), 64<<10)
-		for sc.Scan() {
+		r := bufio.NewReaderSize(in, 4096)
+		for {
+			l, err := readLine(r, maxLine)
+			if err != nil && l == "" {
+				return
+			}
 			select {
-			case lines <- sc.Text():
+			case lines <- l:
 			case <-stop:
 				return
 			}
@@ -159,7 +162,49 @@ func (ch *chat) run(in io.Reader, first string) error {
 	}
 }
 
+// maxLine bounds a typed line; the rest of a longer one is discarded.
+const maxLine = 64 << 10
+
+// tooLong stands for a line longer than maxLine (it has a newline, which
+// no line read has).
+const tooLong = "\n"
+
+// readLine reads one line without its newline. A line longer than max is
+// read to its end and returned as tooLong. At the end of r, a last line
+// without a newline is returned with the error.
+func readLine(r *bufio.Reader, max int) (string, error) {
+	var b []byte
+	over := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !over {
+			if len(b)+len(chunk) > max+1 {
+				over, b = true, nil
+			} else {
+				b = append(b, chunk...)
+			}
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err != nil:
+			if over {
+				return tooLong, err
+			}
+			return string(b), err
+		}
+		if over {
+			return tooLong, nil
+		}
+		return strings.TrimSuffix(string(b), "\n"), nil
+	}
+}
+
 func (ch *chat) line(l string) error {
+	if l == tooLong {
+		ch.note("line not sent: longer than %d KiB", maxLine>>10)
+		return nil
+	}
 	l = strings.TrimRight(l, "\r")
 	switch {
 	case strings.TrimSpace(l) == "":

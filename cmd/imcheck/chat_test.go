@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,6 +148,8 @@ func TestChatExchangeInFlight(t *testing.T) {
 			waitFor(t, alice.out, "line queued (2 waiting), trying again")
 			waitFor(t, alice.out, "* secure session with carol\n")
 			waitFor(t, carol.out, "alice: hello carol\nalice: are you there now?\n")
+			alice.say(t, strings.Repeat("x", 70<<10))
+			waitFor(t, alice.out, "* line not sent: longer than 64 KiB\n")
 			alice.say(t, "direct")
 			waitFor(t, carol.out, "alice: direct\n")
 
@@ -173,8 +177,45 @@ func TestChatExchangeInFlight(t *testing.T) {
 					t.Fatalf("carol got %q:\n%s", l, carol.out)
 				}
 			}
+			if strings.Contains(carol.out.String(), "xxxx") {
+				t.Fatal("carol got the line that was too long")
+			}
 			if n := strings.Count(carol.out.String(), "alice: "); n != 3 {
 				t.Fatalf("carol got %d lines from alice, want 3:\n%s", n, carol.out)
+			}
+		})
+	}
+}
+
+func TestReadLine(t *testing.T) {
+	long := strings.Repeat("y", 20)
+	for _, c := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"lines", "a\nbc\n\nd\n", []string{"a", "bc", "", "d"}},
+		{"last without newline", "a\nbc", []string{"a", "bc"}},
+		{"at the limit", strings.Repeat("y", 16) + "\nz\n", []string{strings.Repeat("y", 16), "z"}},
+		{"one over", strings.Repeat("y", 17) + "\nz\n", []string{tooLong, "z"}},
+		{"long, across buffers", long + long + "\nz\n", []string{tooLong, "z"}},
+		{"long at the end", long + long, []string{tooLong}},
+		{"empty", "", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := bufio.NewReaderSize(strings.NewReader(c.in), 16)
+			var got []string
+			for {
+				l, err := readLine(r, 16)
+				if err != nil && l == "" {
+					break
+				}
+				got = append(got, l)
+				if err != nil {
+					break
+				}
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("lines %q, want %q", got, c.want)
 			}
 		})
 	}
