@@ -9,7 +9,7 @@ import (
 )
 
 // explainAlert says in words why the server refused one of this client's
-// messages (docs/serve.md §"Alerts"). Label is the refused message's
+// messages (docs/serve.md §5). Label is the refused message's
 // label in the client's protocol.
 func explainAlert(a *netio.ServerAlert) string {
 	on := a.Label

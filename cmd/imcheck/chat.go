@@ -16,11 +16,12 @@ import (
 	"github.com/imcheck/imcheck/impl/wire"
 )
 
-// The interactive chat of `imcheck client simp|imke` (docs/serve.md
-// §"Chat"): lines typed go to the current peer, incoming messages are
-// printed as they arrive, /to NAME picks the peer (starting a key
-// exchange when there is no session with it yet), /quit or end of input
-// leaves.
+// The interactive chat of `imcheck client simp|imke` (docs/serve.md §1):
+// lines typed go to the current peer, incoming messages are printed as
+// they arrive, /to NAME picks the peer (starting a key exchange when there
+// is no session with it yet), /drop discards the lines kept for it, /quit
+// or end of input leaves. Each key exchange the user starts is followed
+// until its session is up, and lines typed meanwhile are kept for it.
 
 // chatClient is what both protocols' users offer the chat.
 type chatClient interface {
