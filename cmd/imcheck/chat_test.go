@@ -119,13 +119,14 @@ func TestChatExchangeInFlight(t *testing.T) {
 			waitFor(t, alice.out, loggedIn("alice"))
 
 			// Two requests in flight: carol is not logged in, bob is.
+			// Typed at once, so that all of it comes well within the wait.
 			alice.say(t, "/to carol")
 			alice.say(t, "/to bob")
-			waitFor(t, alice.out, "* carol: that user is not logged in\n")
 			alice.say(t, "anyone there?")
+			alice.say(t, "/to bob")
+			waitFor(t, alice.out, "* carol: that user is not logged in\n")
 			waitFor(t, alice.out, "* bob: the secure session is still being set up (")
 			waitFor(t, alice.out, "line queued (1 waiting), sent once it is up")
-			alice.say(t, "/to bob")
 			waitForN(t, alice.out, "* bob: the secure session is still being set up (", 2)
 			waitFor(t, alice.out, " so far); 1 line waiting\n")
 			waitFor(t, alice.out, "* bob: no secure session after 2s: bob's client did not answer; 1 line waiting: type to bob or /to bob to try again, /drop to discard\n")
