@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/imcheck/imcheck/impl/imke"
 	"github.com/imcheck/imcheck/impl/netio"
+	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
 	"github.com/imcheck/imcheck/impl/store"
 	"github.com/imcheck/imcheck/impl/suite"
@@ -217,6 +219,76 @@ func TestReadLine(t *testing.T) {
 			}
 			if !slices.Equal(got, c.want) {
 				t.Fatalf("lines %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// nameOnly is a chat client for tests of the chat's bookkeeping alone.
+type nameOnly struct{ name string }
+
+func (n nameOnly) Name() string { return n.name }
+func (n nameOnly) Handle(string, []byte) (role.Output, error) {
+	return role.Output{}, errors.New("main: not expected")
+}
+func (n nameOnly) RequestPeer(string) (role.Output, error) {
+	return role.Output{}, errors.New("main: not expected")
+}
+func (n nameOnly) Send(string, []byte) (role.Output, error) {
+	return role.Output{}, errors.New("main: not expected")
+}
+
+// TestChatAlertPeer: which exchange an alert frame is put down to. A
+// refused request goes to the oldest request not answered; a message to a
+// peer refused goes to the one exchange in flight that sent one, and to
+// none when two did.
+func TestChatAlertPeer(t *testing.T) {
+	inFlight := func(keyed bool, sent ...string) *exchange {
+		x := &exchange{since: time.Unix(0, 0), keyed: keyed, sent: map[string]bool{}, lines: []string{"hi"}}
+		for _, l := range sent {
+			x.sent[l] = true
+		}
+		return x
+	}
+	for _, c := range []struct {
+		name      string
+		exchanges map[string]*exchange
+		asked     []string
+		alert     netio.ServerAlert
+		want      string // the note
+		failed    string // the exchange that failed, if one did
+	}{
+		{"request, oldest first", map[string]*exchange{"carol": inFlight(false), "dave": inFlight(false)}, []string{"dave", "carol"},
+			netio.ServerAlert{Code: netio.CodeOf(role.UnknownPeer), Label: "E1"},
+			"* dave: that user is not logged in; 1 line waiting: type to dave or /to dave to try again, /drop to discard\n", "dave"},
+		{"a peer left", map[string]*exchange{"bob": inFlight(true, "E4"), "carol": inFlight(false)}, []string{"carol"},
+			netio.ServerAlert{Code: netio.Offline, Label: "E4"},
+			"* bob: not delivered: the recipient is not connected; 1 line waiting: type to bob or /to bob to try again, /drop to discard\n", "bob"},
+		{"two could have", map[string]*exchange{"bob": inFlight(true, "E4"), "carol": inFlight(true, "E4")}, nil,
+			netio.ServerAlert{Code: netio.Offline, Label: "E4"},
+			"* not delivered: the recipient is not connected\n", ""},
+		{"the request label, no request outstanding (as IMKE relays in 4.2)", map[string]*exchange{"bob": inFlight(true)}, nil,
+			netio.ServerAlert{Code: netio.CodeOf(role.UnknownPeer), Label: "E1"},
+			"* bob: that user is not logged in; 1 line waiting: type to bob or /to bob to try again, /drop to discard\n", "bob"},
+		{"no label", map[string]*exchange{"bob": inFlight(true, "E4")}, nil,
+			netio.ServerAlert{Code: netio.Offline},
+			"* not delivered: the recipient is not connected\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out strings.Builder
+			ch := newChat(nameOnly{"alice"}, nil, "S", &out, false, nil, time.Second)
+			ch.exchanges, ch.asked, ch.request = c.exchanges, c.asked, "E1"
+			alert := c.alert
+			if err := ch.frame(netio.Frame{From: "S", Alert: &alert}); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != c.want {
+				t.Fatalf("note %q, want %q", out.String(), c.want)
+			}
+			for peer, x := range ch.exchanges {
+				if failed := x.failed != ""; failed != (peer == c.failed) {
+					t.Fatalf("%s failed %v (%q), want only %q to fail", peer, failed, x.failed, c.failed)
+				}
 			}
 		})
 	}
