@@ -293,3 +293,29 @@ func TestChatAlertPeer(t *testing.T) {
 		})
 	}
 }
+
+// TestChatExpire: an exchange fails once it has taken the timeout, said
+// once, naming who did not answer.
+func TestChatExpire(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	now := t0.Add(10 * time.Second)
+	var out strings.Builder
+	ch := newChat(nameOnly{"alice"}, nil, "S", &out, false, nil, 10*time.Second)
+	ch.now = func() time.Time { return now }
+	ch.exchanges = map[string]*exchange{
+		"bob":   {since: t0, keyed: true},
+		"carol": {since: t0, lines: []string{"hi", "there"}},
+		"dave":  {since: t0.Add(5 * time.Second)},
+		"erin":  {since: t0, failed: "that user is not logged in"},
+	}
+	ch.expire()
+	ch.expire()
+	want := "* bob: no secure session after 10s: bob's client did not answer\n" +
+		"* carol: no secure session after 10s: the server did not answer; 2 lines waiting: type to carol or /to carol to try again, /drop to discard\n"
+	if out.String() != want {
+		t.Fatalf("notes %q, want %q", out.String(), want)
+	}
+	if ch.exchanges["dave"].failed != "" || ch.exchanges["erin"].failed != "that user is not logged in" {
+		t.Fatalf("dave %q, erin %q", ch.exchanges["dave"].failed, ch.exchanges["erin"].failed)
+	}
+}
