@@ -47,6 +47,7 @@ func TestSIMPBadArguments(t *testing.T) {
 		{[]string{"opcount", "simp", "--rounds", "99"}, "rounds = 99 outside"},
 		{[]string{"serve", "simp"}, "--listen is required"},
 		{[]string{"serve", "simp", "--listen", "127.0.0.1:1", "--variant", "x"}, "unknown variant"},
+		{[]string{"serve", "simp", "--listen", "127.0.0.1:1", "--max-memory", "64MB"}, `--max-memory "64MB": not a size`},
 		{[]string{"client", "simp", "--user", "alice"}, "--server is required"},
 		{[]string{"client", "simp", "--server", "127.0.0.1:1"}, "--user is required"},
 		{[]string{"client", "simp", "--server", "x", "--user", "a", "--peer", "a"}, "--peer must be another user"},
