@@ -44,6 +44,8 @@ type chat struct {
 	established map[string]bool      // sessions with peers
 	exchanges   map[string]*exchange // key exchanges this user started, until the session is up
 	asked       []string             // peers requested from the server and not answered yet, in order
+	lastSent    map[string]time.Time // when a line last went to each peer with a session
+	lineLabels  map[string]bool      // the labels of the messages that carried lines
 	request     string               // the label of a peer request (SIMP E1, IMKE 4.2)
 	shown       bool                 // a prompt is on the terminal's last line
 }
@@ -66,7 +68,8 @@ const chatHelp = `commands: /to NAME (talk to NAME), /drop (discard the lines wa
 
 func newChat(c chatClient, conn *netio.Client, server string, out io.Writer, prompt bool, save func() error, timeout time.Duration) *chat {
 	return &chat{c: c, conn: conn, server: server, out: out, prompt: prompt, save: save, timeout: timeout, now: time.Now,
-		established: map[string]bool{}, exchanges: map[string]*exchange{}}
+		established: map[string]bool{}, exchanges: map[string]*exchange{},
+		lastSent: map[string]time.Time{}, lineLabels: map[string]bool{}}
 }
 
 // isTerminal reports whether r is a terminal (term_unix.go).
@@ -369,7 +372,31 @@ func (ch *chat) send(peer, text string) error {
 		ch.note("not sent: %v", err)
 		return nil
 	}
+	ch.lastSent[peer] = ch.now()
+	for _, m := range out.Messages {
+		ch.lineLabels[ch.label(m)] = true
+	}
 	return ch.emit(out)
+}
+
+// ended forgets the session with a peer who left: its login, and the
+// session keys of its client, ended with its connection.
+func (ch *chat) ended(peer, why string) {
+	delete(ch.established, peer)
+	delete(ch.lastSent, peer)
+	ch.exchanges[peer] = &exchange{failed: peer + " left"}
+	ch.note("%s: %s; the secure session with %s has ended: the next line to %s, or /to %s, starts a new one", peer, why, peer, peer, peer)
+}
+
+// label is what an alert frame about m names it: the label of its type
+// byte (an IMKE message relayed in a 4.2 is a 4.2).
+func (ch *chat) label(m role.Message) string {
+	if ch.conn != nil && ch.conn.Label != nil && len(m.Bytes) > 0 {
+		if l := ch.conn.Label(m.Bytes[0]); l != "" {
+			return l
+		}
+	}
+	return m.Label
 }
 
 // emit saves, sends out's messages and shows its events.
@@ -384,7 +411,7 @@ func (ch *chat) emit(out role.Output) error {
 	}
 	for _, m := range out.Messages {
 		if x := ch.exchanges[m.To]; x != nil && x.sent != nil {
-			x.sent[m.Label] = true
+			x.sent[ch.label(m)] = true
 		}
 	}
 	for _, e := range out.Events {
@@ -433,20 +460,23 @@ func (ch *chat) event(e role.Event) error {
 	return nil
 }
 
-// alertPeer is the peer whose key exchange an alert frame is about, or "".
-// The server answers one connection's frames in order, so an alert on a
-// peer request is about the oldest request it has not answered. An alert
-// on a message to a peer (E4, c1, …; under IMKE's relay also 4.2 once no
-// request is outstanding) is put down to the one attempt in flight that
-// sent such a message, if there is exactly one.
-func (ch *chat) alertPeer(a *netio.ServerAlert) string {
+// blame is the peer an alert frame is about, or "" when it cannot be
+// told. The server answers one connection's frames in order, so a refused
+// peer request is about the oldest request it has not answered. Other
+// frames it answers only when it refuses them, so a refused message to a
+// peer (SIMP E4, IMKE c1, a chat line) is put down to the one peer that
+// can have been sent such a message lately: a key exchange in flight that
+// sent one, or a peer with a session that was sent a line within the
+// timeout. Under IMKE's --relay both travel as 4.2, the request's label.
+// request says the alert is about a peer request.
+func (ch *chat) blame(a *netio.ServerAlert) (peer string, request bool) {
 	if a.Label == "" {
-		return ""
+		return "", false
 	}
 	if a.Label == ch.request && len(ch.asked) > 0 {
 		peer := ch.asked[0]
 		ch.asked = ch.asked[1:]
-		return peer
+		return peer, true
 	}
 	var found []string
 	for _, peer := range sortedKeys(ch.exchanges) {
@@ -455,26 +485,48 @@ func (ch *chat) alertPeer(a *netio.ServerAlert) string {
 			found = append(found, peer)
 		}
 	}
-	if len(found) == 1 {
-		return found[0]
+	if ch.lineLabels[a.Label] {
+		for _, peer := range sortedKeys(ch.lastSent) {
+			if ch.established[peer] && ch.now().Sub(ch.lastSent[peer]) <= ch.timeout {
+				found = append(found, peer)
+			}
+		}
 	}
-	return ""
+	if len(found) == 1 {
+		return found[0], false
+	}
+	return "", false
 }
 
 func (ch *chat) frame(f netio.Frame) error {
 	if f.Alert != nil {
 		msg := explainAlert(f.Alert)
-		peer := ch.alertPeer(f.Alert)
-		if x := ch.exchanges[peer]; x != nil && !ch.established[peer] {
+		peer, request := ch.blame(f.Alert)
+		switch x := ch.exchanges[peer]; {
+		case ch.established[peer]:
+			if !request {
+				ch.ended(peer, msg)
+				return nil
+			}
+			ch.note("%s: %s", peer, msg)
+		case x != nil:
 			ch.fail(peer, x, msg)
-			return nil
+		case peer != "":
+			ch.note("%s: %s", peer, msg)
+		default:
+			ch.note("%s", msg)
 		}
-		ch.note("%s", msg)
 		return nil
 	}
 	out, err := ch.c.Handle(f.From, f.Payload)
 	if err != nil {
-		ch.note("rejected a message from %s: %v", f.From, err)
+		msg := fmt.Sprintf("rejected a message from %s: %v", f.From, err)
+		if x := ch.exchanges[f.From]; f.From != ch.server && !ch.established[f.From] && (x == nil || x.failed != "") {
+			// Likely a session from this user's earlier login, which
+			// ended with it: only a new key exchange mends it.
+			msg += fmt.Sprintf(" (no secure session with %s here; /to %s starts a new one)", f.From, f.From)
+		}
+		ch.note("%s", msg)
 		return nil
 	}
 	return ch.emit(out)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -92,11 +93,12 @@ func TestChatExchangeInFlight(t *testing.T) {
 	for _, proto := range []string{"simp", "imke"} {
 		t.Run(proto, func(t *testing.T) {
 			var addr string
+			var srvLog *lockedBuf
 			var common []string
 			var loggedIn func(user string) string
 			users := []string{"alice", "bob", "carol"}
 			if proto == "simp" {
-				addr, _, _ = simpTestServer(t, "hardened", store.Memory)
+				addr, srvLog, _ = simpTestServer(t, "hardened", store.Memory)
 				common = []string{"--server", addr, "--suite", "modern", "--variant", "hardened", "--state", t.TempDir(),
 					"--m", "64", "--register", "--wait", "2s"}
 				loggedIn = func(u string) string { return u + ": login-accepted S" }
@@ -105,7 +107,7 @@ func TestChatExchangeInFlight(t *testing.T) {
 				for _, u := range append(users, "erin") {
 					accounts[u] = "pw-" + u
 				}
-				addr, _, _ = imkeTestServer(t, imke.Hardened, imke.StorePassword, accounts)
+				addr, srvLog, _ = imkeTestServer(t, imke.Hardened, imke.StorePassword, accounts)
 				common = []string{"--server", addr, "--suite", "modern", "--variant", "hardened", "--relay", "--timeout", "2s"}
 				loggedIn = func(u string) string { return "logged in as " + u }
 			}
@@ -163,19 +165,36 @@ func TestChatExchangeInFlight(t *testing.T) {
 			waitFor(t, alice.out, "* bob: 1 line discarded\n")
 			alice.say(t, "/drop")
 			waitFor(t, alice.out, "* no lines waiting\n")
+			waitForN(t, alice.out, "* bob: no secure session after 2s: bob's client did not answer", 2)
 
 			// A line kept for a user who never comes is named at the end.
 			alice.say(t, "/to erin")
 			waitFor(t, alice.out, "* erin: that user is not logged in\n")
 			alice.say(t, "later, erin")
 			waitFor(t, alice.out, "* erin: that user is not logged in; 1 line waiting")
+			// carol leaves: the line that finds her gone ends the session,
+			// and the next one tries a new key exchange.
+			carol.quit(t)
+			waitFor(t, srvLog, "msg=disconnected user=carol")
+			alice.say(t, "/to carol")
+			waitFor(t, alice.out, "* talking to carol\n")
+			alice.say(t, "still there?")
+			// SIMP's E6 is relayed by the connections; IMKE's 4.7 goes through
+			// the server role here (--relay), which knows who is logged in.
+			gone := map[string]string{"simp": "not delivered: the recipient is not connected", "imke": "that user is not logged in"}[proto]
+			waitFor(t, alice.out, "* carol: "+gone+"; the secure session with carol has ended: the next line to carol, or /to carol, starts a new one\n")
+			alice.say(t, "again?")
+			waitFor(t, alice.out, "* carol: no secure session (carol left); line queued (1 waiting), trying again\n")
+			waitForN(t, alice.out, "* carol: that user is not logged in; 1 line waiting", 2)
+
 			alice.quit(t)
 			out := alice.out.String()
-			if !strings.Contains(out, "* erin: 1 line never sent (no secure session)\n") || strings.Contains(out, "bob: 1 line never sent") {
-				t.Fatalf("at /quit:\n%s", out)
+			for _, want := range []string{"* carol: 1 line never sent (no secure session)\n", "* erin: 1 line never sent (no secure session)\n"} {
+				if !strings.Contains(out, want) || strings.Contains(out, "bob: 1 line never sent") {
+					t.Fatalf("at /quit, no %q:\n%s", want, out)
+				}
 			}
-			carol.quit(t)
-			for _, l := range []string{"anyone there?", "later, erin"} {
+			for _, l := range []string{"anyone there?", "later, erin", "still there?", "again?"} {
 				if strings.Contains(carol.out.String(), l) {
 					t.Fatalf("carol got %q:\n%s", l, carol.out)
 				}
@@ -254,30 +273,49 @@ func TestChatAlertPeer(t *testing.T) {
 		name      string
 		exchanges map[string]*exchange
 		asked     []string
+		sessions  []string // peers with a session, sent a line just now
 		alert     netio.ServerAlert
 		want      string // the note
 		failed    string // the exchange that failed, if one did
 	}{
-		{"request, oldest first", map[string]*exchange{"carol": inFlight(false), "dave": inFlight(false)}, []string{"dave", "carol"},
+		{"request, oldest first", map[string]*exchange{"carol": inFlight(false), "dave": inFlight(false)}, []string{"dave", "carol"}, []string{"erin"},
 			netio.ServerAlert{Code: netio.CodeOf(role.UnknownPeer), Label: "E1"},
 			"* dave: that user is not logged in; 1 line waiting: type to dave or /to dave to try again, /drop to discard\n", "dave"},
-		{"a peer left", map[string]*exchange{"bob": inFlight(true, "E4"), "carol": inFlight(false)}, []string{"carol"},
+		{"a peer left", map[string]*exchange{"bob": inFlight(true, "E4"), "carol": inFlight(false)}, []string{"carol"}, []string{"erin"},
 			netio.ServerAlert{Code: netio.Offline, Label: "E4"},
 			"* bob: not delivered: the recipient is not connected; 1 line waiting: type to bob or /to bob to try again, /drop to discard\n", "bob"},
-		{"two could have", map[string]*exchange{"bob": inFlight(true, "E4"), "carol": inFlight(true, "E4")}, nil,
+		{"two could have", map[string]*exchange{"bob": inFlight(true, "E4"), "carol": inFlight(true, "E4")}, nil, nil,
 			netio.ServerAlert{Code: netio.Offline, Label: "E4"},
 			"* not delivered: the recipient is not connected\n", ""},
-		{"the request label, no request outstanding (as IMKE relays in 4.2)", map[string]*exchange{"bob": inFlight(true)}, nil,
+		{"the request label, no request outstanding (as IMKE relays in 4.2)", map[string]*exchange{"bob": inFlight(true)}, nil, nil,
 			netio.ServerAlert{Code: netio.CodeOf(role.UnknownPeer), Label: "E1"},
 			"* bob: that user is not logged in; 1 line waiting: type to bob or /to bob to try again, /drop to discard\n", "bob"},
-		{"no label", map[string]*exchange{"bob": inFlight(true, "E4")}, nil,
+		{"no label", map[string]*exchange{"bob": inFlight(true, "E4")}, nil, []string{"erin"},
 			netio.ServerAlert{Code: netio.Offline},
 			"* not delivered: the recipient is not connected\n", ""},
+		{"a line to a peer who left", map[string]*exchange{"bob": inFlight(true, "E4")}, nil, []string{"erin"},
+			netio.ServerAlert{Code: netio.Offline, Label: "E6"},
+			"* erin: not delivered: the recipient is not connected; the secure session with erin has ended: the next line to erin, or /to erin, starts a new one\n", "erin"},
+		{"lines to two peers", nil, nil, []string{"erin", "frank"},
+			netio.ServerAlert{Code: netio.Offline, Label: "E6"},
+			"* not delivered: the recipient is not connected\n", ""},
+		{"a line and a relayed exchange (IMKE's --relay)", map[string]*exchange{"bob": inFlight(true)}, nil, []string{"erin"},
+			netio.ServerAlert{Code: netio.CodeOf(role.UnknownPeer), Label: "E1"},
+			"* that user is not logged in\n", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var out strings.Builder
 			ch := newChat(nameOnly{"alice"}, nil, "S", &out, false, nil, time.Second)
 			ch.exchanges, ch.asked, ch.request = c.exchanges, c.asked, "E1"
+			if ch.exchanges == nil {
+				ch.exchanges = map[string]*exchange{}
+			}
+			now := time.Unix(100, 0)
+			ch.now = func() time.Time { return now }
+			ch.lineLabels = map[string]bool{"E6": true, "E1": true}
+			for _, p := range c.sessions {
+				ch.established[p], ch.lastSent[p] = true, now
+			}
 			alert := c.alert
 			if err := ch.frame(netio.Frame{From: "S", Alert: &alert}); err != nil {
 				t.Fatal(err)
@@ -288,6 +326,11 @@ func TestChatAlertPeer(t *testing.T) {
 			for peer, x := range ch.exchanges {
 				if failed := x.failed != ""; failed != (peer == c.failed) {
 					t.Fatalf("%s failed %v (%q), want only %q to fail", peer, failed, x.failed, c.failed)
+				}
+			}
+			for _, p := range c.sessions {
+				if ch.established[p] == (p == c.failed) {
+					t.Fatalf("session with %s: %v, want it ended only if %q", p, ch.established[p], c.failed)
 				}
 			}
 		})
@@ -317,5 +360,26 @@ func TestChatExpire(t *testing.T) {
 	}
 	if ch.exchanges["dave"].failed != "" || ch.exchanges["erin"].failed != "that user is not logged in" {
 		t.Fatalf("dave %q, erin %q", ch.exchanges["dave"].failed, ch.exchanges["erin"].failed)
+	}
+}
+
+// TestChatRejectedHint: a message from a user without a session here (its
+// session is from this user's earlier login) is rejected with how to mend
+// it; one from the server or from a peer with a session is not.
+func TestChatRejectedHint(t *testing.T) {
+	for _, c := range []struct {
+		from string
+		hint bool
+	}{{"bob", true}, {"S", false}, {"carol", false}} {
+		var out strings.Builder
+		ch := newChat(nameOnly{"alice"}, nil, "S", &out, false, nil, time.Second)
+		ch.established["carol"] = true
+		if err := ch.frame(netio.Frame{From: c.from, Payload: []byte{0x16}}); err != nil {
+			t.Fatal(err)
+		}
+		hint := fmt.Sprintf("(no secure session with %s here; /to %s starts a new one)", c.from, c.from)
+		if !strings.HasPrefix(out.String(), "* rejected a message from "+c.from+": main: not expected") || strings.Contains(out.String(), hint) != c.hint {
+			t.Errorf("from %s: %q, hint %v", c.from, out.String(), c.hint)
+		}
 	}
 }
