@@ -529,5 +529,23 @@ func (ch *chat) frame(f netio.Frame) error {
 		ch.note("%s", msg)
 		return nil
 	}
-	return ch.emit(out)
+	return ch.emit(ch.unasked(out))
+}
+
+// unasked drops the key transport a role starts on its own when the
+// server hands it a peer's key this user did not ask for now: a request
+// the server refused leaves the role waiting for the key (an alert frame
+// changes no protocol state, spec/wire.md §5), and IMKE's b2 (the peer's
+// request answered) looks like b1 (this user's). Sent, it would cross the
+// c1 of the peer who asked, and neither exchange would finish; dropped,
+// this user answers the peer's c1 as the responder.
+func (ch *chat) unasked(out role.Output) role.Output {
+	for _, e := range out.Events {
+		if e.Kind == role.KeyExchangeStarted && !slices.Contains(ch.asked, e.Peer) {
+			out.Messages = nil
+			out.Events = slices.DeleteFunc(slices.Clone(out.Events), func(e role.Event) bool { return e.Kind == role.KeyExchangeStarted })
+			return out
+		}
+	}
+	return out
 }

@@ -186,13 +186,22 @@ func TestChatExchangeInFlight(t *testing.T) {
 			alice.say(t, "again?")
 			waitFor(t, alice.out, "* carol: no secure session (carol left); line queued (1 waiting), trying again\n")
 			waitForN(t, alice.out, "* carol: that user is not logged in; 1 line waiting", 2)
+			// carol comes back and starts the session: the kept line arrives.
+			again := startChatter(proto, slices.DeleteFunc(as("carol"), func(a string) bool { return a == "--register" })...)
+			waitFor(t, again.out, loggedIn("carol"))
+			again.say(t, "/to alice")
+			waitFor(t, again.out, "* secure session with alice\n")
+			waitForN(t, alice.out, "* secure session with carol\n", 2)
+			waitFor(t, again.out, "alice: again?\n")
 
 			alice.quit(t)
 			out := alice.out.String()
-			for _, want := range []string{"* carol: 1 line never sent (no secure session)\n", "* erin: 1 line never sent (no secure session)\n"} {
-				if !strings.Contains(out, want) || strings.Contains(out, "bob: 1 line never sent") {
-					t.Fatalf("at /quit, no %q:\n%s", want, out)
-				}
+			if !strings.Contains(out, "* erin: 1 line never sent (no secure session)\n") || strings.Contains(out, "bob: 1 line never sent") || strings.Contains(out, "carol: 1 line never sent") {
+				t.Fatalf("at /quit:\n%s", out)
+			}
+			again.quit(t)
+			if strings.Contains(again.out.String(), "still there?") {
+				t.Fatalf("carol got a line sent while she was away:\n%s", again.out)
 			}
 			for _, l := range []string{"anyone there?", "later, erin", "still there?", "again?"} {
 				if strings.Contains(carol.out.String(), l) {
@@ -381,5 +390,23 @@ func TestChatRejectedHint(t *testing.T) {
 		if !strings.HasPrefix(out.String(), "* rejected a message from "+c.from+": main: not expected") || strings.Contains(out.String(), hint) != c.hint {
 			t.Errorf("from %s: %q, hint %v", c.from, out.String(), c.hint)
 		}
+	}
+}
+
+// TestChatUnasked: a key transport the role starts for a peer this user
+// has no request out for is not sent; one answering a request is.
+func TestChatUnasked(t *testing.T) {
+	out := role.Output{Messages: []role.Message{{To: "carol", Label: "c1", Bytes: []byte{0x28}}},
+		Events: []role.Event{{Kind: role.PeerKeyAccepted, Peer: "carol"}, {Kind: role.KeyExchangeStarted, Peer: "carol"}}}
+	ch := newChat(nameOnly{"alice"}, nil, "S", io.Discard, false, nil, time.Second)
+	if got := ch.unasked(out); len(got.Messages) != 0 || len(got.Events) != 1 || got.Events[0].Kind != role.PeerKeyAccepted {
+		t.Fatalf("not asked: %+v", got)
+	}
+	if len(out.Events) != 2 {
+		t.Fatal("the role's output was changed in place")
+	}
+	ch.asked = []string{"bob", "carol"}
+	if got := ch.unasked(out); len(got.Messages) != 1 || len(got.Events) != 2 {
+		t.Fatalf("asked: %+v", got)
 	}
 }
