@@ -219,7 +219,7 @@ func (ch *chat) line(l string) error {
 	case l == "/drop":
 		ch.drop()
 		return nil
-	case strings.HasPrefix(l, "/to"):
+	case l == "/to" || strings.HasPrefix(l, "/to "):
 		name := strings.TrimSpace(strings.TrimPrefix(l, "/to"))
 		if !wire.ValidIdentity(name) || name == ch.c.Name() || name == ch.server {
 			ch.note("/to needs another user's name")
@@ -287,7 +287,7 @@ func (ch *chat) connect(peer string) error {
 	x.since, x.keyed, x.failed, x.sent = ch.now(), false, "", map[string]bool{}
 	ch.asked = append(ch.asked, peer)
 	if len(out.Messages) > 0 {
-		ch.request = out.Messages[0].Label
+		ch.request = ch.label(out.Messages[0])
 	}
 	ch.note("starting a secure session with %s…", peer)
 	return ch.emit(out)
