@@ -109,6 +109,13 @@ func (lx *lexer) next() (token, *Error) {
 			}
 			return t, &Error{p, fmt.Sprintf("unexpected character %q", c)}
 		}
+		if t.kind != tPunct && j-lx.i > MaxTokenLen {
+			what := "name"
+			if t.kind == tInt {
+				what = "number"
+			}
+			return t, &Error{lx.pos(lx.line, lx.col), fmt.Sprintf("%s of more than %d characters (docs/limits.md)", what, MaxTokenLen)}
+		}
 		t.text = src[lx.i:j]
 		lx.advance(j - lx.i)
 		return t, nil

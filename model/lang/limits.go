@@ -42,7 +42,14 @@ const (
 	// MaxClaims is the number of claim statements of one file: every
 	// claim is checked on every state of the search.
 	MaxClaims = 1024
+	// MaxTokenLen is the longest name or number, in bytes: error
+	// messages quote names, and stay one short line.
+	MaxTokenLen = 256
 )
+
+// maxHintNames is how many names an error message lists as a hint (the
+// events of the file, for a claim that names none of them).
+const maxHintNames = 16
 
 // ReadFile reads a protocol file from disk, never more than MaxFileSize+1
 // bytes: a larger file is an *Error at FILE:1:1, whatever its size.

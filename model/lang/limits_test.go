@@ -17,6 +17,7 @@ import (
 const (
 	hostileTime  = 5 * time.Second // generous: a loaded 2-core machine
 	hostileBytes = 64 << 20        // allocated while parsing, all inputs
+	maxErrorLen  = 512             // one line a person reads
 )
 
 func role(body string) string {
@@ -65,7 +66,52 @@ func hostile(short bool) []struct {
 		{"claims", "protocol p\n" + claims(8, 200), 2 + 5*202 + 1 + MaxClaims - 5*200, 3, "more than 1024 claims"},
 		{"public terms", "protocol p\n" + strings.Repeat("public h(X)\n", 2*MaxNames), 2 + MaxNames, 8, "more than 4096 names"},
 		{"roles", "protocol p\n" + roles(2*MaxRoles), 2 + 3*MaxRoles, 6, "more than 64 roles"},
+		{"half-megabyte name", "protocol p\nconst " + strings.Repeat("a", 1<<19) + "\n", 2, 7, "name of more than 256 characters"},
+		{"long number", "protocol p\nfun q/" + strings.Repeat("9", 1<<19) + "\n", 2, 7, "number of more than 256 characters"},
+		{"16,000 events, a claim names none", events(64, 250, "  claim niagree Nope(A)\n"), 2 + 64*252 - 1, 17, "no role emits event Nope (events: E0_0, E0_1,"},
+		// duplicates at the name limit: each found by a map lookup
+		{"duplicate constant", "protocol p\nconst " + list(MaxNames-1, "c") + ", c0\n", 2, 7 + len(list(MaxNames-1, "c")) + 2, `"c0" is already a constant`},
+		{"duplicate fresh name", role("fresh " + list(MaxNames-3, "n") + ", n0"), 3, 9 + len(list(MaxNames-3, "n")) + 2, `"n0" is already declared in role R`},
+		{"duplicate let", role("fresh N\n  " + lets(MaxStatements-2) + "let l0 = N"), 4 + MaxStatements - 2, 7, `"l0" is already defined`},
+		{"duplicate function", "protocol p\n" + funs(MaxNames-1) + "fun f0/1\n", 2 + MaxNames - 1, 5, `"f0" is already a function`},
+		{"duplicate role", "protocol p\n" + roles(MaxRoles) + "role R0(A: user) {\n  send A\n}\n", 2 + 3*MaxRoles, 6, "role R0 is declared twice"},
 	}
+}
+
+// events returns n roles of k events each, E<role>_<event>(A); the last
+// role ends with extra.
+func events(n, k int, extra string) string {
+	var b strings.Builder
+	b.WriteString("protocol p\n")
+	for r := 0; r < n; r++ {
+		fmt.Fprintf(&b, "role R%d(A: user) {\n", r)
+		for e := 0; e < k; e++ {
+			fmt.Fprintf(&b, "  event E%d_%d(A)\n", r, e)
+		}
+		if r == n-1 {
+			b.WriteString(extra)
+		}
+		b.WriteString("}\n")
+	}
+	return b.String() + "scenario s { users a }\n"
+}
+
+// lets returns n statements let l<i> = N, each on its own line.
+func lets(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "let l%d = N\n  ", i)
+	}
+	return b.String()
+}
+
+// funs returns n declarations fun f<i>/1, one a line.
+func funs(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "fun f%d/1\n", i)
+	}
+	return b.String()
 }
 
 func TestHostileModelFiles(t *testing.T) {
@@ -84,6 +130,9 @@ func TestHostileModelFiles(t *testing.T) {
 			}
 			if pe.Pos.Line != tc.line || pe.Pos.Col != tc.col || !strings.Contains(pe.Msg, tc.msg) {
 				t.Fatalf("got %v\nwant x.imp:%d:%d: ...%s...", err, tc.line, tc.col, tc.msg)
+			}
+			if len(err.Error()) > maxErrorLen {
+				t.Errorf("an error of %d bytes: want one short line (at most %d)", len(err.Error()), maxErrorLen)
 			}
 			t.Logf("%d bytes in, %d bytes allocated, %v", len(tc.src), after.TotalAlloc-before.TotalAlloc, took.Round(time.Microsecond))
 			if took > hostileTime {

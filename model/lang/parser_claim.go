@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -147,17 +148,26 @@ func (ps *parser) checkClaimEvents() {
 	for _, ce := range ps.claimEvents {
 		n, ok := ps.events[ce.name.text]
 		if !ok {
+			// The hint names the first few events in the order of the
+			// file; a map keeps it linear in the number of events.
 			var known []string
+			seen := map[string]bool{}
 			for _, r := range ps.p.Roles {
 				for _, a := range r.Actions {
-					if a.Kind == proto.ActEvent && !contains(known, a.Event) {
-						known = append(known, a.Event)
+					if a.Kind == proto.ActEvent && !seen[a.Event] {
+						seen[a.Event] = true
+						if len(known) < maxHintNames {
+							known = append(known, a.Event)
+						}
 					}
 				}
 			}
 			hint := "no role emits any event"
 			if len(known) > 0 {
 				hint = "events: " + strings.Join(known, ", ")
+				if more := len(seen) - len(known); more > 0 {
+					hint += fmt.Sprintf(" and %d more", more)
+				}
 			}
 			ps.fail(ps.at(ce.name), "no role emits event %s (%s)", ce.name.text, hint)
 		}
@@ -165,13 +175,4 @@ func (ps *parser) checkClaimEvents() {
 			ps.fail(ps.at(ce.name), "event %s has %d arguments where roles emit it, not %d", ce.name.text, n, ce.arity)
 		}
 	}
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
