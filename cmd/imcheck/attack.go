@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/imcheck/imcheck/adversary"
 	"github.com/imcheck/imcheck/impl/harness"
@@ -34,7 +36,7 @@ func init() {
 			{exitOK, "the implementation blocked the attack where declared, and no property was violated"},
 			{exitFailure, "the run violated a property, or the attack was not blocked where declared"},
 			{exitUsage, "bad arguments or an unreadable trace or report"},
-			{exitUndecided, "REPORT.json: no attack reproduced, and γ could not run some model attack on the code"},
+			{exitUndecided, "REPORT.json: no attack reproduced, and γ could not run some model attack on the code; or --timeout reached"},
 		},
 		run: runAttackReplay,
 	})
@@ -97,12 +99,17 @@ func runAttackReplay(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the verdict as JSON")
 	traceOut := fs.String("trace", "", "write the run's trace as JSON to this file")
 	mermaidOut := fs.String("mermaid", "", "write the run's trace as a Mermaid sequence diagram to this file")
+	timeout := fs.Duration("timeout", 0, "stop the whole command (reading the file included) after this long; 0 means no limit")
 	pos, st, ok := parseInterleaved(fs, args)
 	if !ok {
 		return st
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: imcheck attack replay ID|TRACE.json [--variant NAME] [--suite NAME] [--seed N]")
+		fmt.Fprintln(stderr, "usage: imcheck attack replay ID|TRACE.json [--variant NAME] [--suite NAME] [--seed N] [--timeout D]")
+		return exitUsage
+	}
+	if *timeout < 0 {
+		fmt.Fprintf(stderr, "imcheck attack replay: --timeout %v: must not be negative (0 means no limit)\n", *timeout)
 		return exitUsage
 	}
 	outs, err := createOutputs(*traceOut, *mermaidOut)
@@ -111,46 +118,54 @@ func runAttackReplay(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer outs.close()
+	return withDeadline("attack replay", *timeout, stdout, stderr, func(stdout, stderr io.Writer, _ func(func())) int {
+		return attackReplay(pos[0], *variant, *suiteName, *seed, *asJSON, *traceOut, *mermaidOut, outs, stdout, stderr)
+	})
+}
+
+// attackReplay is attack replay's work once its flags are checked.
+func attackReplay(arg, variant, suiteName string, seed uint64, asJSON bool, traceOut, mermaidOut string, outs *outputs, stdout, stderr io.Writer) int {
 	var v *adversary.Verdict
-	if strings.HasSuffix(pos[0], ".json") {
-		b, rerr := os.ReadFile(pos[0])
+	var err error
+	if strings.HasSuffix(arg, ".json") {
+		b, rerr := adversary.ReadFile(arg)
 		if rerr != nil {
-			fmt.Fprintln(stderr, "imcheck attack replay:", rerr)
+			printInputErr(stderr, "imcheck attack replay:", rerr)
 			return exitUsage
 		}
 		if adversary.IsModelReport(b) {
-			return replayModelReport(b, *suiteName, *variant, *seed, stdout, stderr)
+			return replayModelReport(arg, b, suiteName, variant, seed, stdout, stderr)
 		}
 		t, terr := adversary.ReadTrace(b)
 		if terr != nil {
-			fmt.Fprintln(stderr, "imcheck attack replay:", terr)
+			printInputErr(stderr, "imcheck attack replay:", adversary.Locate(arg, b, terr))
 			return exitUsage
 		}
-		v, err = adversary.ReplayTrace(t, *suiteName, *variant, *seed)
+		v, err = adversary.ReplayTrace(t, suiteName, variant, seed)
 	} else {
-		a, lerr := adversary.LookupAttack(pos[0])
+		a, lerr := adversary.LookupAttack(arg)
 		if lerr != nil {
 			fmt.Fprintln(stderr, "imcheck attack replay:", lerr)
 			return exitUsage
 		}
-		v, err = a.Run(orDefault(*suiteName, "modern"), orDefault(*variant, "as-published"), max(*seed, 1))
+		v, err = a.Run(orDefault(suiteName, "modern"), orDefault(variant, "as-published"), max(seed, 1))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "imcheck attack replay:", err)
 		return exitUsage
 	}
-	if f := outs.get(*traceOut); f != nil {
+	if f := outs.get(traceOut); f != nil {
 		err = v.Trace.WriteJSON(f)
 	}
 	if err == nil {
-		err = outs.write(*mermaidOut, []byte(v.Trace.Mermaid()))
+		err = outs.write(mermaidOut, []byte(v.Trace.Mermaid()))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "imcheck attack replay:", err)
 		return exitFailure
 	}
 	outs.done()
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(struct {
@@ -164,6 +179,17 @@ func runAttackReplay(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// printInputErr prints an input error on one line: a located one
+// (adversary: FILE:LINE:COL: ...) as it is, any other after prefix.
+func printInputErr(w io.Writer, prefix string, err error) {
+	var fe *adversary.FileError
+	if errors.As(err, &fe) {
+		fmt.Fprintln(w, fe)
+		return
+	}
+	fmt.Fprintln(w, prefix, err)
 }
 
 func orDefault(s, d string) string {
@@ -207,10 +233,10 @@ func printVerdict(w io.Writer, v *adversary.Verdict) {
 // --variant), and reports step by step what it did and the verdict of the
 // claim's own oracle. Exit 1 if any attack reproduced on the code or a
 // replay was not blocked where the profile declares.
-func replayModelReport(b []byte, suiteName, variant string, seed uint64, stdout, stderr io.Writer) int {
+func replayModelReport(file string, b []byte, suiteName, variant string, seed uint64, stdout, stderr io.Writer) int {
 	traces, err := adversary.ReadModelTraces(b)
 	if err != nil {
-		fmt.Fprintln(stderr, "imcheck attack replay:", err)
+		printInputErr(stderr, "imcheck attack replay:", adversary.Locate(file, b, err))
 		return exitUsage
 	}
 	// An attack reproduced decides; a trace γ could not run leaves the
@@ -233,7 +259,7 @@ func init() {
 	register(command{
 		name:    "attack claims",
 		summary: "fill docs/claims.md's concrete verdict column by replaying each model attack on the code",
-		exits:   []exitHelp{{exitOK, "the table was updated"}, {exitFailure, "the table could not be written"}, {exitUsage, "bad arguments or no table to read"}},
+		exits:   []exitHelp{{exitOK, "the table was updated"}, {exitFailure, "the table could not be written"}, {exitUsage, "bad arguments or no table to read"}, {exitUndecided, "--timeout reached: the table was left as it was"}},
 		run:     runAttackClaims,
 	})
 }
@@ -247,8 +273,21 @@ func init() {
 func runAttackClaims(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("attack claims", stderr)
 	file := fs.String("o", "docs/claims.md", "the claims table to update")
+	timeout := fs.Duration("timeout", 0, "stop after this long, leaving the table as it was; 0 means no limit")
 	if st, ok := parseFlags(fs, args, false); !ok {
 		return st
+	}
+	if *timeout < 0 {
+		fmt.Fprintf(stderr, "imcheck attack claims: --timeout %v: must not be negative (0 means no limit)\n", *timeout)
+		return exitUsage
+	}
+	start := time.Now()
+	late := func() bool {
+		if *timeout > 0 && time.Since(start) > *timeout {
+			fmt.Fprintf(stderr, "imcheck attack claims: stopped: --timeout %v reached; %s left as it was (undecided)\n", *timeout, *file)
+			return true
+		}
+		return false
 	}
 	b, err := os.ReadFile(*file)
 	if err != nil {
@@ -262,6 +301,9 @@ func runAttackClaims(args []string, stdout, stderr io.Writer) int {
 		if !ok {
 			continue
 		}
+		if late() {
+			return exitUndecided
+		}
 		c := adversary.ConcreteVerdict(id.Model, id.Scenario, id.Claim)
 		if c == "" {
 			continue
@@ -271,6 +313,9 @@ func runAttackClaims(args []string, stdout, stderr io.Writer) int {
 		lines[i] = strings.Join(cells, "|") + "|"
 		filled++
 		fmt.Fprintf(stderr, "%s/%s#%s: %s\n", id.Model, id.Scenario, id.Claim, c)
+	}
+	if late() {
+		return exitUndecided
 	}
 	if err := os.WriteFile(*file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 		fmt.Fprintln(stderr, "imcheck attack claims:", err)

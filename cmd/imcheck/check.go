@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -99,6 +100,17 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	for _, f := range files {
+		if ctx.Err() != nil {
+			// --timeout (or a signal) while reading the files: each file
+			// parses in well under a second (docs/limits.md), so this
+			// stops within one file of the deadline
+			why := "interrupted"
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				why = fmt.Sprintf("--timeout %v reached", *timeout)
+			}
+			fmt.Fprintf(stderr, "imcheck check: stopped: %s before reading %s (undecided)\n", why, f)
+			return exitUndecided
+		}
 		p, err := model.LoadFile(f)
 		if err != nil {
 			fmt.Fprintln(stderr, err)

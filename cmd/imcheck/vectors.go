@@ -32,7 +32,7 @@ func init() {
 			{exitOK, "every test passed (unsupported ones aside)"},
 			{exitFailure, "a test failed"},
 			{exitUsage, "bad arguments, or a file that is malformed, over a limit (docs/limits.md) or fails its schema"},
-			{exitUndecided, "nothing was run: the target supports none of the tests"},
+			{exitUndecided, "nothing was run: the target supports none of the tests; or --timeout reached"},
 		},
 		run: runVectorsCheck,
 	})
@@ -74,7 +74,7 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 	shim := fs.String("shim", "", "check a shim (docs/spec/shim.md) started with this command instead of the reference implementation")
 	quiet := fs.Bool("quiet", false, "report failures and the summary only")
 	asJSON := fs.Bool("json", false, "one JSON object per test, then one with the summary (JSON lines)")
-	timeout := fs.Duration("timeout", 10*time.Second, "with --shim: the longest a shim may take to answer one request")
+	timeout := fs.Duration("timeout", 10*time.Second, "stop the whole command (reading the files included) after this long; with --shim, also the longest a shim may take to answer one request (default: no limit on the command, 10s a request)")
 	files, status, ok := vectorsArgs(fs, args)
 	if !ok {
 		return status
@@ -96,6 +96,22 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 			return usageErr("--shim %q: empty command (leave --shim out to check the reference implementation)", *shim)
 		}
 	}
+	var whole time.Duration // the whole command: only when --timeout is given
+	if flagSet(fs, "timeout") {
+		whole = *timeout
+	}
+	return withDeadline("vectors check", whole, stdout, stderr, func(stdout, stderr io.Writer, onStop func(func())) int {
+		return vectorsCheck(files, argv, *timeout, *quiet, *asJSON, onStop, stdout, stderr)
+	})
+}
+
+// vectorsCheck is vectors check's work once its flags are checked; onStop
+// registers what --timeout must end (the shim).
+func vectorsCheck(files, argv []string, timeout time.Duration, quiet, asJSON bool, onStop func(func()), stdout, stderr io.Writer) int {
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "imcheck vectors check: "+format+"\n", a...)
+		return exitUsage
+	}
 	inputs, err := vectorInputs(files)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -103,21 +119,22 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	var target vectors.Target = vectors.Reference{}
 	if argv != nil {
-		t, err := newShimTarget(argv, *timeout)
+		t, err := newShimTarget(argv, timeout)
 		if err != nil {
 			return usageErr("%v", err)
 		}
 		defer t.close()
+		onStop(func() { t.iut.Abort(); t.close() }) // Abort first: a request in flight holds the shim
 		target = t
 	}
 	var total vectors.Summary
 	enc := json.NewEncoder(stdout)
 	for _, in := range inputs {
 		sum, err := vectors.Check(in.Name, in.Data, target, func(r vectors.TestResult) {
-			if *quiet && r.Verdict != vectors.Fail {
+			if quiet && r.Verdict != vectors.Fail {
 				return
 			}
-			if *asJSON {
+			if asJSON {
 				enc.Encode(r)
 				return
 			}
@@ -144,7 +161,7 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 		total.Fail += sum.Fail
 		total.Unsupported += sum.Unsupported
 	}
-	if *asJSON {
+	if asJSON {
 		names := make([]string, len(inputs))
 		for i, in := range inputs {
 			names[i] = in.Name

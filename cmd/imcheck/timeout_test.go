@@ -1,0 +1,152 @@
+//go:build linux
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runBinary runs the built imcheck with args under GNU time (when
+// installed) and returns the exit status, stderr without GNU time's line,
+// the time taken and the peak resident size in bytes (0 when not
+// measured). A minute is the hang detector.
+func runBinary(t *testing.T, args ...string) (status int, stderr string, took time.Duration, rss int64) {
+	t.Helper()
+	bin := imcheckBinary(t)
+	const timeBin = "/usr/bin/time"
+	var cmd *exec.Cmd
+	measured := false
+	if _, err := os.Stat(timeBin); err == nil {
+		cmd = exec.Command(timeBin, append([]string{"-f", "peak-rss-kib %M", bin}, args...)...)
+		measured = true
+	} else {
+		cmd = exec.Command(bin, args...)
+	}
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	t0 := time.Now()
+	timer := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+	err := cmd.Run()
+	timer.Stop()
+	took = time.Since(t0)
+	status = cmd.ProcessState.ExitCode()
+	if err != nil && status < 0 {
+		t.Fatalf("%v: %v", args, err)
+	}
+	stderr = errb.String()
+	if measured {
+		i := strings.LastIndex(stderr, "peak-rss-kib ")
+		if i < 0 {
+			t.Fatalf("no peak RSS from %s: %q", timeBin, stderr)
+		}
+		var kib int64
+		fmt.Sscanf(stderr[i:], "peak-rss-kib %d", &kib)
+		rss = kib << 10
+		stderr = regexp.MustCompile(`Command exited with non-zero status \d+\n`).ReplaceAllString(stderr[:i], "")
+	}
+	return status, stderr, took, rss
+}
+
+// TestTimeoutBoundsTheCommand: --timeout bounds the whole command, its
+// input's reading included, for every command that searches or reads
+// input (docs/limits.md): each run below would take minutes without it,
+// and must stop with exit 3 within the timeout and a margin, under
+// 256 MiB. (conform's --timeout bounds each case; the hostile shim tests
+// of the conformance package cover it.)
+func TestTimeoutBoundsTheCommand(t *testing.T) {
+	dir := t.TempDir()
+	// check: a thousand valid model files of a megabyte each (one file
+	// named a thousand times), parsed one after the other
+	var big strings.Builder
+	big.WriteString("protocol big\nsecret k(X, Y)\n")
+	elems := strings.Repeat("N, senc(N, k(A, B)), ", 160) + "N"
+	for r := 0; big.Len() < 1<<20-70*len(elems); r++ {
+		fmt.Fprintf(&big, "role R%d(A: user, B: user) {\n  knows A, B, k(A, B)\n  fresh N: nonce\n", r)
+		for m := 0; m < 64; m++ {
+			fmt.Fprintf(&big, "  send m%d: <%s>\n", m, elems)
+		}
+		big.WriteString("}\n")
+	}
+	big.WriteString("scenario s { users a, b }\n")
+	bigModel := filepath.Join(dir, "big.imp")
+	writeFile(t, bigModel, big.String())
+	checkArgs := []string{"check", "--timeout", "1s"}
+	for i := 0; i < 1000; i++ {
+		checkArgs = append(checkArgs, bigModel)
+	}
+
+	// attack replay: a model report whose attacks are those of simp.imp,
+	// a thousand times over (each replay takes milliseconds)
+	var rep strings.Builder
+	if st := run([]string{"check", "--format", "json", "--quiet", filepath.Join("..", "..", "model", "protocols", "simp.imp")}, &rep, &strings.Builder{}); st != exitFailure {
+		t.Fatalf("check simp.imp: exit %d, want 1 (its attacks)", st)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(rep.String()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	models := doc["models"].([]any)
+	for len(models) < 1000 {
+		models = append(models, models[0])
+	}
+	doc["models"] = models
+	b, _ := json.Marshal(doc)
+	report := filepath.Join(dir, "report.json")
+	writeFile(t, report, string(b))
+
+	// vectors check: a shim that never answers hello (its start limit is
+	// 10 s), and the shipped files
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"check, 1,000 files", checkArgs, "imcheck check: stopped: --timeout 1s reached before reading "},
+		{"attack replay, 1,000 reports' attacks", []string{"attack", "replay", "--timeout", "1s", report}, "imcheck attack replay: stopped: --timeout 1s reached"},
+		{"vectors check, a shim that never answers", []string{"vectors", "check", "--timeout", "1s", "--shim", "sleep 5"}, "imcheck vectors check: stopped: --timeout 1s reached"},
+		{"vectors check, the shipped files", []string{"vectors", "check", "--timeout", "10ms"}, "imcheck vectors check: stopped: --timeout 10ms reached"},
+		{"attack claims", []string{"attack", "claims", "--timeout", "1ns", "-o", copyOf(t, dir, filepath.Join("..", "..", "docs", "claims.md"))}, "imcheck attack claims: stopped: --timeout 1ns reached"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st, stderr, took, rss := runBinary(t, c.args...)
+			t.Logf("exit %d in %v, peak RSS %d MiB: %.200q", st, took.Round(time.Millisecond), rss>>20, stderr)
+			if st != exitUndecided || !strings.Contains(stderr, c.want) {
+				t.Errorf("exit %d, stderr %.300q; want exit 3 and %q", st, stderr, c.want)
+			}
+			if took > 5*time.Second {
+				t.Errorf("took %v: --timeout did not bound the command", took)
+			}
+			if rss > 256<<20 {
+				t.Errorf("peak RSS %d MiB, want under 256 MiB", rss>>20)
+			}
+		})
+	}
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyOf copies file into dir and returns the copy's path.
+func copyOf(t *testing.T, dir, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, filepath.Base(file))
+	writeFile(t, path, string(b))
+	return path
+}
