@@ -65,6 +65,9 @@ type modelReportClaim struct {
 // has an attack trace, in report order, with its scenario's bound.
 func eachModelAttack(b []byte, f func(ClaimID, ModelBound, modelReportClaim)) error {
 	var r modelReport
+	if err := scanJSON(b); err != nil {
+		return fmt.Errorf("adversary: model report: %w", err)
+	}
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("adversary: model report: %w", err)
 	}

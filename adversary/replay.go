@@ -9,6 +9,9 @@ import (
 // ReadTrace parses a trace written by Trace.WriteJSON.
 func ReadTrace(b []byte) (*Trace, error) {
 	var t Trace
+	if err := scanJSON(b); err != nil {
+		return nil, fmt.Errorf("adversary: trace: %w", err)
+	}
 	if err := json.Unmarshal(b, &t); err != nil {
 		return nil, fmt.Errorf("adversary: trace: %w", err)
 	}

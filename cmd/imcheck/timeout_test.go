@@ -150,3 +150,51 @@ func copyOf(t *testing.T, dir, file string) string {
 	writeFile(t, path, string(b))
 	return path
 }
+
+// TestHostileTracesBinary feeds attack replay the hostile traces and model
+// reports of docs/limits.md ("Traces and model reports"), generated here:
+// each is refused with one line adversary: FILE:LINE:COL: ..., exit 2,
+// within seconds and under 64 MiB of peak resident memory (the binary
+// alone takes about 13 MiB). Before the walk, 2,000,000 empty entries took
+// 1.6 GB and 15 s.
+func TestHostileTracesBinary(t *testing.T) {
+	dir := t.TempDir()
+	n := 2000000
+	if testing.Short() {
+		n = 100000
+	}
+	head := `{"protocol": "simp", "entries": [`
+	files := []struct{ name, data, where string }{
+		{"deep.json", strings.Repeat("[", 1<<20) + strings.Repeat("]", 1<<20), ":1:33: trace: nested deeper than 32 levels"},
+		{"deep-objects.json", strings.Repeat(`{"a":`, 1<<18) + "1" + strings.Repeat("}", 1<<18), ":1:161: trace: nested deeper than 32 levels"},
+		{"many-entries.json", head + strings.Repeat("{},", n) + "{}]}", ":1:49186: trace: an array of more than 16384 elements"},
+		{"many-values.json", head + strings.Repeat(`{"x": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]},`, 16000) + "{}]}", ":1:815584: trace: more than 262144 values"},
+		{"syntax.json", "{\n  \"protocol\": \"simp\",\n  \"entries\": [x]\n}\n", ":3:15: trace: invalid character 'x'"},
+		{"report.json", `{"schema": "imcheck.model/v2", "models": [` + strings.Repeat(`{"scenarios": [{"claims": [{}]}]},`, 1<<16) + "{}]}", ":1:557099: model report: an array of more than 16384 elements"},
+		{"over-the-limit.json", "", ":1:1: the file is 17825792 bytes, over the limit of 16777216"},
+	}
+	for _, f := range files {
+		t.Run(f.name, func(t *testing.T) {
+			path := filepath.Join(dir, f.name)
+			if f.data == "" {
+				writeFile(t, path, "")
+				if err := os.Truncate(path, 17<<20); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				writeFile(t, path, f.data)
+			}
+			st, stderr, took, rss := runBinary(t, "attack", "replay", path)
+			t.Logf("%d bytes: exit %d in %v, peak RSS %d MiB: %.160q", len(f.data), st, took.Round(time.Millisecond), rss>>20, stderr)
+			if st != exitUsage || !strings.HasPrefix(stderr, "adversary: "+path+f.where) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("exit %d, stderr %.300q; want exit 2 and one line adversary: %s%s...", st, stderr, path, f.where)
+			}
+			if took > 10*time.Second {
+				t.Errorf("took %v", took)
+			}
+			if rss > 64<<20 {
+				t.Errorf("peak RSS %d MiB, want under 64 MiB", rss>>20)
+			}
+		})
+	}
+}
