@@ -2,6 +2,8 @@
 GO      ?= go
 FUZZTIME ?= 30s
 RAPIDCHECKS ?= 10000
+# shim lines at the limits are up to 1 MiB each: a tenth as many checks
+SHIMCHECKS ?= 1000
 FUZZMINIMIZETIME ?= 1s
 SHELL   := /bin/bash
 
@@ -35,6 +37,8 @@ fuzz:
 	$(GO) test ./model/ -run '^TestRapidProtocols$$' -rapid.checks=$(RAPIDCHECKS)
 	@echo "== generated vector files at the limits ($(RAPIDCHECKS) checks)"
 	$(GO) test ./vectors/ -count=1 -run 'AtTheLimits' -rapid.checks=$(RAPIDCHECKS)
+	@echo "== generated shim requests and responses at the limits ($(SHIMCHECKS) checks)"
+	$(GO) test ./conformance/ -count=1 -run 'AtLimits$$' -rapid.checks=$(SHIMCHECKS)
 
 # make mutation: the mutation score of the conformance gate (docs/conformance.md,
 # "The gate tests itself"). gremlins mutates impl/suite, impl/simp and impl/imke one
