@@ -16,7 +16,7 @@ func init() {
 	register(command{
 		name:    "claims",
 		summary: "write docs/claims.md: each paper claim, its formal property and verdicts",
-		exits:   []exitHelp{{exitOK, "the table was written"}, {exitFailure, "a model or claim of the table is missing, or the file could not be written"}, {exitUsage, "bad arguments"}},
+		exits:   []exitHelp{{exitOK, "the table was written"}, {exitFailure, "a model or claim of the table is missing, or the file could not be written"}, {exitUsage, "bad arguments"}, {exitUndecided, "--timeout reached: nothing was written"}},
 		run:     runClaims,
 	})
 }
@@ -27,8 +27,26 @@ func (r claimRow) attackID() string { return r.model + "/" + r.scenario + "#" + 
 func runClaims(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("claims", stderr)
 	out := fs.String("o", "docs/claims.md", "output file ('-' for stdout)")
+	timeout := fs.Duration("timeout", 0, "stop the searches after this long and write nothing; 0 means no limit")
 	if st, ok := parseFlags(fs, args, false); !ok {
 		return st
+	}
+	if *timeout < 0 {
+		fmt.Fprintf(stderr, "imcheck claims: --timeout %v: must not be negative (0 means no limit)\n", *timeout)
+		return exitUsage
+	}
+	ctx := context.Background()
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	stopped := func() bool {
+		if ctx.Err() == nil {
+			return false
+		}
+		fmt.Fprintf(stderr, "imcheck claims: stopped: --timeout %v reached; nothing written (undecided)\n", *timeout)
+		return true
 	}
 	concrete := map[string]string{}
 	if *out != "-" {
@@ -49,7 +67,10 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 					fmt.Fprintln(stderr, err)
 					return exitFailure
 				}
-				if rep, err = model.Check(context.Background(), p, model.Options{Progress: stderr}); err != nil {
+				if stopped() {
+					return exitUndecided
+				}
+				if rep, err = model.Check(ctx, p, model.Options{Progress: stderr}); err != nil {
 					fmt.Fprintln(stderr, err)
 					return exitFailure
 				}
@@ -77,6 +98,9 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | `%s` | %s | %s | %s |\n", pc.paper, pc.section, pc.words, pc.property,
 				pc.profile, v.variant, v.attackID(), sr.Bound(), verdict, concrete[v.attackID()])
 		}
+	}
+	if stopped() {
+		return exitUndecided // the last search may have stopped part way
 	}
 	b.WriteString("\n## Claims outside a Dolev-Yao model\n\n")
 	b.WriteString("| paper | section | paper's words | why outside a Dolev-Yao model | covered instead by |\n|---|---|---|---|---|\n")
