@@ -200,3 +200,58 @@ func TestHostileTracesBinary(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileModelFilesBinary runs the built binary on the model
+// reproducers of docs/limits.md ("Model files"), generated here: one line
+// FILE:LINE:COL: ..., exit 2, within seconds and under 64 MiB of peak
+// resident memory (the binary alone takes about 13 MiB).
+func TestHostileModelFilesBinary(t *testing.T) {
+	dir := t.TempDir()
+	role := func(body string) string {
+		return "protocol p\nrole R(A: user) {\n  " + body + "\n}\nscenario s { users a }\n"
+	}
+	var names, events strings.Builder
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintf(&names, "n%d, ", i)
+	}
+	events.WriteString("protocol p\n")
+	for r := 0; r < 64; r++ {
+		fmt.Fprintf(&events, "role R%d(A: user) {\n", r)
+		for e := 0; e < 250; e++ {
+			fmt.Fprintf(&events, "  event E%d_%d(A)\n", r, e)
+		}
+		if r == 63 {
+			events.WriteString("  claim niagree Nope(A)\n")
+		}
+		events.WriteString("}\n")
+	}
+	events.WriteString("scenario s { users a }\n")
+	files := []struct{ name, data, where string }{
+		{"over-the-size.imp", role("send " + strings.Repeat("h(", 1000000) + "A" + strings.Repeat(")", 1000000)), ":1:1: the file has 3000063 bytes"},
+		{"deep.imp", role("send " + strings.Repeat("h(", 300000) + "A" + strings.Repeat(")", 300000)), ":3:72: term nested deeper than 32 levels"},
+		{"deep-tuple.imp", role("send " + strings.Repeat("<A, ", 200000) + "A" + strings.Repeat(">", 200000)), ":3:133: term nested deeper than 32 levels"},
+		{"names.imp", "protocol p\nconst " + names.String() + "z\n", ": more than 4096 names"},
+		{"duplicate.imp", "protocol p\nconst " + names.String()[:len(names.String())/40] + "n0\n", `: "n0" is already a constant`},
+		{"messages.imp", role(strings.Repeat("send A\n  ", 1000)), ":67:3: role R has more than 64 messages"},
+		{"long-name.imp", "protocol p\nconst " + strings.Repeat("a", 1<<19) + "\n", ":2:7: name of more than 256 characters"},
+		{"events.imp", events.String(), ":16129:17: no role emits event Nope"},
+	}
+	for _, f := range files {
+		t.Run(f.name, func(t *testing.T) {
+			path := filepath.Join(dir, f.name)
+			writeFile(t, path, f.data)
+			st, stderr, took, rss := runBinary(t, "check", path)
+			t.Logf("%d bytes: exit %d in %v, peak RSS %d MiB: %.160q", len(f.data), st, took.Round(time.Millisecond), rss>>20, stderr)
+			if st != exitUsage || !strings.HasPrefix(stderr, path) || !strings.Contains(stderr, f.where) ||
+				strings.Count(stderr, "\n") != 1 || len(stderr) > 512+len(path) {
+				t.Errorf("exit %d, stderr %.300q; want exit 2 and one short line %s...%s...", st, stderr, path, f.where)
+			}
+			if took > 10*time.Second {
+				t.Errorf("took %v", took)
+			}
+			if rss > 64<<20 {
+				t.Errorf("peak RSS %d MiB, want under 64 MiB", rss>>20)
+			}
+		})
+	}
+}
