@@ -100,23 +100,36 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	for _, f := range files {
-		if ctx.Err() != nil {
-			// --timeout (or a signal) while reading the files: each file
-			// parses in well under a second (docs/limits.md), so this
-			// stops within one file of the deadline
+		// --timeout (or a signal) while reading the files: a file parses
+		// in well under a second (docs/limits.md), but a pipe may never
+		// end, so the file is read aside and abandoned at the deadline
+		type loaded struct {
+			p   *model.Protocol
+			err error
+		}
+		done := make(chan loaded, 1)
+		if ctx.Err() == nil {
+			go func() {
+				p, err := model.LoadFile(f)
+				done <- loaded{p, err}
+			}()
+		}
+		var l loaded
+		select {
+		case l = <-done:
+		case <-ctx.Done():
 			why := "interrupted"
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				why = fmt.Sprintf("--timeout %v reached", *timeout)
 			}
-			fmt.Fprintf(stderr, "imcheck check: stopped: %s before reading %s (undecided)\n", why, f)
+			fmt.Fprintf(stderr, "imcheck check: stopped: %s while reading %s (undecided)\n", why, f)
 			return exitUndecided
 		}
-		p, err := model.LoadFile(f)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
+		if l.err != nil {
+			fmt.Fprintln(stderr, l.err)
 			return exitUsage
 		}
-		protos = append(protos, p)
+		protos = append(protos, l.p)
 	}
 	for _, p := range protos {
 		for _, w := range p.Warnings {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -105,12 +106,24 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 
 	// vectors check: a shim that never answers hello (its start limit is
 	// 10 s), and the shipped files
+	// a named pipe nobody writes to: reading it never ends
+	fifo := filepath.Join(dir, "fifo.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fifoModel := filepath.Join(dir, "fifo.imp")
+	if err := syscall.Mkfifo(fifoModel, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		args []string
 		want string
 	}{
-		{"check, 1,000 files", checkArgs, "imcheck check: stopped: --timeout 1s reached before reading "},
+		{"check, a pipe", []string{"check", "--timeout", "1s", fifoModel}, "imcheck check: stopped: --timeout 1s reached while reading " + fifoModel},
+		{"attack replay, a pipe", []string{"attack", "replay", "--timeout", "1s", fifo}, "imcheck attack replay: stopped: --timeout 1s reached"},
+		{"vectors check, a pipe", []string{"vectors", "check", "--timeout", "1s", fifo}, "imcheck vectors check: stopped: --timeout 1s reached"},
+		{"check, 1,000 files", checkArgs, "imcheck check: stopped: --timeout 1s reached while reading "},
 		{"attack replay, 200 reports' attacks", []string{"attack", "replay", "--timeout", "1s", report}, "imcheck attack replay: stopped: --timeout 1s reached"},
 		{"vectors check, a shim that never answers", []string{"vectors", "check", "--timeout", "1s", "--shim", "sleep 5"}, "imcheck vectors check: stopped: --timeout 1s reached"},
 		{"vectors check, the shipped files", []string{"vectors", "check", "--timeout", "10ms"}, "imcheck vectors check: stopped: --timeout 10ms reached"},
