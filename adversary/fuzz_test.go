@@ -2,6 +2,7 @@ package adversary
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -16,6 +17,10 @@ func FuzzReadTrace(f *testing.F) {
 		`"violations":[{"property":"agreement","party":"alice","peer":"bob","what":"message","step":3}],"scope":{"end_to_end":true}}`))
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"protocol":"simp","entries":[{"op":"nope"}]}`))
+	// at and over the limits (docs/limits.md): depth, one array's length
+	f.Add([]byte(strings.Repeat(`{"a":`, MaxDepth-1) + `{"protocol":"simp","entries":[{}]}` + strings.Repeat("}", MaxDepth-1)))
+	f.Add([]byte(strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)))
+	f.Add([]byte(`{"protocol":"simp","entries":[` + strings.Repeat("{},", MaxArrayLen) + "{}]}"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tr, err := ReadTrace(b)
 		if err != nil {
@@ -38,6 +43,8 @@ func FuzzReadModelReport(f *testing.F) {
 	f.Add([]byte(`{"schema":"imcheck.model/v2","models":[{"file":"model/protocols/imke-c.imp","scenarios":[{"name":"default",` +
 		`"claims":[{"id":"G3_A_data_auth","verdict":"attack","trace":{"length":7,"explanation":"x"}},{"id":"T7","verdict":"no-attack-within-bound"}]}]}]}`))
 	f.Add([]byte(`{"schema":"other"}`))
+	f.Add([]byte(`{"schema":"imcheck.model/v2","models":[` + strings.Repeat(`{"scenarios":[{"claims":[{"trace":{"steps":[`+strings.Repeat("[", MaxDepth-6), 1) +
+		strings.Repeat("]", MaxDepth-6) + "]}}]}]}]}"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if _, err := ReadModelReport(b); err == nil && !IsModelReport(b) {
 			t.Fatal("a report was read that IsModelReport rejects")
