@@ -12,7 +12,8 @@ import (
 
 // Limits on a trace or a model report (docs/limits.md, "Traces and model
 // reports"). The model report of every shipped model is under 1 MiB,
-// 23,706 values and 12 levels deep; no array in it has 1,000 elements.
+// 23,706 values and 12 levels deep, and no array in it has more than 62
+// elements.
 // ReadTrace and ReadModelTraces walk the JSON token by token against these
 // limits before decoding it, so decoding takes memory linear in the input
 // with a small constant.
@@ -58,10 +59,10 @@ func scanJSON(data []byte) error {
 			off++ // to where the token starts
 		}
 		tok, err := dec.Token()
-		if err == io.EOF {
+		if err == io.EOF && len(stack) == 0 {
 			return nil
 		}
-		if err != nil {
+		if err != nil { // io.EOF inside a value: the input ends early
 			// encoding/json's decoder does not place a syntax error
 			// exactly; its scanner, in constant memory, does
 			var skip struct{}
