@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"sort"
 	"sync"
@@ -97,11 +96,11 @@ func New(ctx context.Context, opt Options) (*Server, error) {
 		}
 	}
 	for _, f := range opt.Files {
-		b, err := os.ReadFile(f)
+		src, err := model.ReadFile(f) // at most the size limit of a model file
 		if err != nil {
-			return nil, fmt.Errorf("explore: %w", err)
+			return nil, err
 		}
-		srcs = append(srcs, source{f, string(b), true})
+		srcs = append(srcs, source{f, src, true})
 	}
 	seen := map[string]string{}
 	for _, x := range srcs {

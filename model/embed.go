@@ -55,6 +55,10 @@ func LoadShipped(name string) (*Protocol, error) {
 	return Parse("model/"+p, string(src))
 }
 
+// ReadFile reads a protocol file from disk, at most lang.MaxFileSize
+// bytes: a larger one is a *lang.Error at FILE:1:1 (docs/limits.md).
+func ReadFile(file string) (string, error) { return lang.ReadFile(file) }
+
 // LoadFile parses a protocol file from disk.
 func LoadFile(file string) (*Protocol, error) {
 	src, err := lang.ReadFile(file) // at most lang.MaxFileSize bytes
