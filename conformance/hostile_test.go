@@ -206,30 +206,3 @@ func TestGateNoPassByNotRunning(t *testing.T) {
 		})
 	}
 }
-
-// TestGateGrandchildShim: a shim that leaves a process behind, holding its
-// standard output and error, costs the gate no more than WaitDelay a shim:
-// the built imcheck runs the SIMP R1 cases against it within the per-case
-// timeouts and under 200 MB, every case passes, and the process left
-// behind is ended with the shim's process group.
-func TestGateGrandchildShim(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds imcheck and runs SIMP cases against a shim that leaves a process behind")
-	}
-	pidFile := filepath.Join(t.TempDir(), "pid")
-	t.Setenv(shimPidFileEnv, pidFile)
-	g := runGate(t, "grandchild", "--timeout", "3s", "--run", "SIMP/R1/*")
-	t.Logf("exit %d in %s, max RSS %d MB, %v", g.status, g.elapsed.Round(time.Millisecond), g.maxRSS>>20, g.report.Counts)
-	require.Equal(t, 0, g.status, g.stdout+g.stderr)
-	require.True(t, g.report.Counts[Pass] > 0, "no case ran")
-	require.Less(t, g.elapsed, time.Minute)
-	require.True(t, g.maxRSS < 200<<20, "the gate took %d MB", g.maxRSS>>20)
-	b, err := os.ReadFile(pidFile)
-	require.NoError(t, err)
-	pid, err := strconv.Atoi(string(b))
-	require.NoError(t, err)
-	for i := 0; i < 50 && processAlive(pid); i++ {
-		time.Sleep(100 * time.Millisecond)
-	}
-	require.False(t, processAlive(pid), "the process the last shim left behind still runs")
-}
