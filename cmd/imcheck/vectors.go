@@ -66,7 +66,7 @@ func runVectorsGenerate(args []string, stdout, stderr io.Writer) int {
 }
 
 // runVectorsCheck implements: imcheck vectors check [--shim CMD] [--quiet]
-// [--json] [--timeout D] [FILE...]. With no FILE it checks the shipped
+// [--json] [--timeout D] [--request-timeout D] [FILE...]. With no FILE it checks the shipped
 // vector files (built into the binary). Exit status: see the command's
 // help.
 func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
@@ -74,7 +74,8 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 	shim := fs.String("shim", "", "check a shim (docs/spec/shim.md) started with this command instead of the reference implementation")
 	quiet := fs.Bool("quiet", false, "report failures and the summary only")
 	asJSON := fs.Bool("json", false, "one JSON object per test, then one with the summary (JSON lines)")
-	timeout := fs.Duration("timeout", 10*time.Second, "stop the whole command (reading the files included) after this long; with --shim, also the longest a shim may take to answer one request (default: no limit on the command, 10s a request)")
+	timeout := fs.Duration("timeout", 0, "stop the whole command (reading the files and the shim included) after this long (default: no limit)")
+	reqTimeout := fs.Duration("request-timeout", 10*time.Second, "with --shim: the longest a shim may take to answer one request; a request over it fails its test")
 	files, status, ok := vectorsArgs(fs, args)
 	if !ok {
 		return status
@@ -83,8 +84,11 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "imcheck vectors check: "+format+"\n", a...)
 		return exitUsage
 	}
-	if *timeout <= 0 {
-		return usageErr("--timeout %v: must be positive", *timeout)
+	if flagSet(fs, "timeout") && *timeout <= 0 {
+		return usageErr("--timeout %v: must be positive (leave it out for no limit)", *timeout)
+	}
+	if *reqTimeout <= 0 {
+		return usageErr("--request-timeout %v: must be positive", *reqTimeout)
 	}
 	var argv []string
 	if flagSet(fs, "shim") {
@@ -96,18 +100,14 @@ func runVectorsCheck(args []string, stdout, stderr io.Writer) int {
 			return usageErr("--shim %q: empty command (leave --shim out to check the reference implementation)", *shim)
 		}
 	}
-	var whole time.Duration // the whole command: only when --timeout is given
-	if flagSet(fs, "timeout") {
-		whole = *timeout
-	}
-	return withDeadline("vectors check", whole, stdout, stderr, func(stdout, stderr io.Writer, onStop func(func())) int {
-		return vectorsCheck(files, argv, *timeout, *quiet, *asJSON, onStop, stdout, stderr)
+	return withDeadline("vectors check", *timeout, stdout, stderr, func(stdout, stderr io.Writer, onStop func(func())) int {
+		return vectorsCheck(files, argv, *reqTimeout, *quiet, *asJSON, onStop, stdout, stderr)
 	})
 }
 
 // vectorsCheck is vectors check's work once its flags are checked; onStop
 // registers what --timeout must end (the shim).
-func vectorsCheck(files, argv []string, timeout time.Duration, quiet, asJSON bool, onStop func(func()), stdout, stderr io.Writer) int {
+func vectorsCheck(files, argv []string, reqTimeout time.Duration, quiet, asJSON bool, onStop func(func()), stdout, stderr io.Writer) int {
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "imcheck vectors check: "+format+"\n", a...)
 		return exitUsage
@@ -119,7 +119,7 @@ func vectorsCheck(files, argv []string, timeout time.Duration, quiet, asJSON boo
 	}
 	var target vectors.Target = vectors.Reference{}
 	if argv != nil {
-		t, err := newShimTarget(argv, timeout)
+		t, err := newShimTarget(argv, reqTimeout)
 		if err != nil {
 			return usageErr("%v", err)
 		}

@@ -48,6 +48,7 @@ func TestVectorsCheckBadInput(t *testing.T) {
 	}{
 		{"zero timeout", []string{"vectors", "check", "--timeout", "0s"}, exitUsage, []string{"--timeout 0s: must be positive"}},
 		{"negative timeout", []string{"vectors", "check", "--timeout=-1s"}, exitUsage, []string{"must be positive"}},
+		{"zero request timeout", []string{"vectors", "check", "--request-timeout", "0s"}, exitUsage, []string{"--request-timeout 0s: must be positive"}},
 		{"empty shim", []string{"vectors", "check", "--shim", ""}, exitUsage, []string{`--shim "": `, "empty"}},
 		{"blank shim", []string{"vectors", "check", "--shim", "  "}, exitUsage, []string{`--shim "  ": `, "empty"}},
 		{"bad file before a slow shim", []string{"vectors", "check", "--shim", "sleep 60", notJSON}, exitUsage, []string{"broken.json"}},
@@ -235,7 +236,7 @@ func TestVectorsCheckJSON(t *testing.T) {
 }
 
 // TestVectorsCheckShimTimeout: a shim that stops answering fails its tests
-// after --timeout instead of hanging the check.
+// after --request-timeout instead of hanging the check.
 func TestVectorsCheckShimTimeout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for a timeout")
@@ -253,7 +254,7 @@ sleep 30
 	file := oneGroup(t, filepath.Join("..", "..", "vectors", "testvectors", "simp_session_test.json"), "modern", "hardened")
 	var out, errb bytes.Buffer
 	start := time.Now()
-	st := run([]string{"vectors", "check", "--quiet", "--timeout", "500ms", "--shim", shim, file}, &out, &errb)
+	st := run([]string{"vectors", "check", "--quiet", "--request-timeout", "500ms", "--shim", shim, file}, &out, &errb)
 	if st != exitFailure {
 		t.Fatalf("exit %d, want %d\n%s%s", st, exitFailure, errb.String(), out.String())
 	}
