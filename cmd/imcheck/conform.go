@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -29,7 +30,7 @@ func init() {
 			{exitOK, "every selected case passed (or failed as the config expects)"},
 			{exitFailure, "a case failed, or passed where the config expects a failure; coverage below --require-coverage; a mutant survived"},
 			{exitUsage, "bad arguments or config, or a shim that cannot start or whose hello is not valid"},
-			{exitUndecided, "interrupted before every case ran (the reports hold what ran), or no case could run at all"},
+			{exitUndecided, "interrupted, or stopped at --total-timeout, before every case ran (the reports hold what ran), or no case could run at all"},
 		},
 		run: runConform,
 	})
@@ -65,11 +66,13 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	jsonF := fs.String("json", "", "write a JSON report to FILE (conformance/report.schema.json)")
 	junitF := fs.String("junit", "", "write a JUnit XML report to FILE")
 	timeout := fs.Duration("timeout", 10*time.Second, "time limit per case (at most 1h)")
+	total := fs.Duration("total-timeout", 0, "stop the whole run after this long, as on an interrupt: the reports hold what ran (default: no limit)")
 	jobs := fs.Int("jobs", 0, fmt.Sprintf("cases run at once, each with its own shim (default: number of CPUs; at most %d per CPU)", maxJobsPerCPU))
 	failFast := fs.Bool("fail-fast", false, "start no new case after the first failure (the rest are reported not run)")
 	coverage := fs.Float64("require-coverage", 0, "fail the run when fewer than P percent of the selected cases ran (0-100)")
 	list := fs.Bool("list", false, "list the selected cases and exit")
 	verbose := fs.Bool("v", false, "list every case in the summary, not only those that did not pass")
+	start := time.Now()
 	if st, ok := parseFlags(fs, args, false); !ok {
 		return st
 	}
@@ -90,6 +93,8 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case *timeout <= 0 || *timeout > maxCaseTimeout:
 		return usageErr("--timeout %s: must be positive and at most %s", *timeout, maxCaseTimeout)
+	case *total < 0:
+		return usageErr("--total-timeout %s: must not be negative (0 means no limit)", *total)
 	case *jobs < 0 || *jobs > maxJobs:
 		return usageErr("--jobs %d: must be between 0 (one per CPU) and %d (%d per CPU)", *jobs, maxJobs, maxJobsPerCPU)
 	case *coverage < 0 || *coverage > 100 || math.IsNaN(*coverage):
@@ -169,12 +174,19 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	// reports say how far it got.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *total > 0 {
+		// from the start of the command, reading the config included
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, start.Add(*total))
+		defer cancel()
+	}
 	opts.Context = ctx
 	rep, err := conformance.Run(factory, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "imcheck conform: %v\n", err)
 		return exitUsage
 	}
+	timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded)
 	stop()
 	rep.WriteSummary(stdout, *verbose)
 	if err := writeReports(rep, outs, *jsonF, *junitF); err != nil {
@@ -182,6 +194,11 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	outs.done()
+	if timedOut && !rep.Failed() {
+		fmt.Fprintf(stderr, "imcheck conform: stopped: --total-timeout %v reached after %d of %d cases; the reports hold what ran (undecided)\n",
+			*total, rep.Coverage.Ran, rep.Coverage.Selected)
+		return exitUndecided
+	}
 	return conformStatus(rep, *coverage, stderr)
 }
 

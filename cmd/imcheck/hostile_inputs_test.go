@@ -60,8 +60,8 @@ func runBinary(t *testing.T, args ...string) (status int, stderr string, took ti
 // input's reading included, for every command that searches or reads
 // input (docs/limits.md): each run below would take far longer without it,
 // and must stop with exit 3 within the timeout and a margin, under
-// 256 MiB. (conform's --timeout bounds each case; the hostile shim tests
-// of the conformance package cover it.)
+// 256 MiB. (conform's --timeout bounds each case, and --total-timeout the
+// run; the hostile shim tests of the conformance package cover the first.)
 func TestTimeoutBoundsTheCommand(t *testing.T) {
 	dir := t.TempDir()
 	// check: a thousand valid model files of a megabyte each (one file
@@ -127,6 +127,7 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 		{"attack replay, 200 reports' attacks", []string{"attack", "replay", "--timeout", "1s", report}, "imcheck attack replay: stopped: --timeout 1s reached"},
 		{"vectors check, a shim that never answers", []string{"vectors", "check", "--timeout", "1s", "--shim", "sleep 5"}, "imcheck vectors check: stopped: --timeout 1s reached"},
 		{"vectors check, the shipped files", []string{"vectors", "check", "--timeout", "10ms"}, "imcheck vectors check: stopped: --timeout 10ms reached"},
+		{"conform, the whole catalogue", []string{"conform", "--builtin", "--total-timeout", "1s"}, "imcheck conform: stopped: --total-timeout 1s reached after "},
 		{"claims", []string{"claims", "--timeout", "1s", "-o", filepath.Join(dir, "claims-out.md")}, "imcheck claims: stopped: --timeout 1s reached; nothing written"},
 		{"attack claims", []string{"attack", "claims", "--timeout", "1ns", "-o", copyOf(t, dir, filepath.Join("..", "..", "docs", "claims.md"))}, "imcheck attack claims: stopped: --timeout 1ns reached"},
 	}
