@@ -44,9 +44,13 @@ type Options struct {
 	Sessions int
 	// Timeout stops the search cleanly; 0 means none.
 	Timeout time.Duration
-	// Progress receives a line every few seconds on long searches; nil
-	// means silence.
+	// Progress receives a line every few seconds on long searches (states,
+	// trace depth, claims attacked, solver calls, time); nil means
+	// silence.
 	Progress io.Writer
+	// ProgressEvery is the least time between two progress lines; 0 means
+	// 2 s.
+	ProgressEvery time.Duration
 	// MaxStates stops a scenario after this many states (0: no limit).
 	MaxStates int
 	// NoReduction turns off the search's reductions (model/search), for
@@ -163,7 +167,7 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) 
 	case opt.MaxMemory > 0:
 		mem = uint64(opt.MaxMemory)
 	}
-	out := search.Scenario(ctx, p, sc, search.Options{Sessions: opt.Sessions, Progress: opt.Progress,
+	out := search.Scenario(ctx, p, sc, search.Options{Sessions: opt.Sessions, Progress: opt.Progress, ProgressEvery: opt.ProgressEvery,
 		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction, Off: opt.Off, Jobs: jobs, MaxMemory: mem})
 	res := &ScenarioResult{Name: sc.Name, Sessions: out.Sessions, Typed: !sc.Untyped,
 		Honest: honestOf(sc), Dishonest: dishonestOf(sc), States: out.States, Rejected: out.Rejected,

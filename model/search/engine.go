@@ -18,6 +18,7 @@ type stats struct {
 	pruned   int // successors the partial-order reduction dropped
 	idle     int // successors dropped because they cannot violate an open claim
 	subsumed int // solutions dropped as instances of another
+	depth    int // the longest trace entered (counted steps)
 }
 
 // engine searches one scenario of one protocol.
@@ -59,6 +60,9 @@ type Options struct {
 	// Progress receives a line every few seconds on long searches; nil
 	// means silence.
 	Progress io.Writer
+	// ProgressEvery is the least time between two progress lines; 0 means
+	// 2 s.
+	ProgressEvery time.Duration
 	// MaxStates stops a scenario after this many states (0: no limit).
 	MaxStates int
 	// NoReduction turns off every reduction, for tests that compare the

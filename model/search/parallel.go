@@ -79,16 +79,12 @@ func (sh *shared) stopReason() string {
 	return sh.reason
 }
 
-// tick is called by a task every tickStates states: it adds the task's
-// work to the totals, checks the limits and prints a progress line every
-// few seconds.
-func (e *engine) tick(depth int) {
+// tick is called by a task every tickStates states and as it starts: it
+// adds the task's work to the totals, checks the limits and prints a
+// progress line every few seconds.
+func (e *engine) tick() {
 	sh := e.sh
-	states := sh.states.Add(int64(e.stats.states - e.ticked.states))
-	solves := sh.solves.Add(int64(e.stats.solves - e.ticked.solves))
-	e.ticked = e.stats
-	for d := sh.depth.Load(); int64(depth) > d && !sh.depth.CompareAndSwap(d, int64(depth)); d = sh.depth.Load() {
-	}
+	states, solves := e.flush()
 	if err := sh.ctx.Err(); err != nil {
 		sh.halt(contextReason(sh.ctx))
 	}
@@ -113,7 +109,11 @@ func (e *engine) tick(depth int) {
 	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if time.Since(sh.last) < 2*time.Second {
+	every := sh.opt.ProgressEvery
+	if every <= 0 {
+		every = 2 * time.Second
+	}
+	if time.Since(sh.last) < every {
 		return
 	}
 	sh.last = time.Now()
@@ -176,7 +176,7 @@ func (e *engine) run() {
 				}
 				t := e.fork()
 				tasks[i] = t
-				if t.tick(0); !t.stop {
+				if t.tick(); !t.stop {
 					t.dfs(level[i])
 				}
 				t.flush()
@@ -234,11 +234,17 @@ func (e *engine) merge(tasks []*engine) {
 	e.ticked = e.stats
 }
 
-// flush adds what the engine did since its last tick to the shared totals.
-func (e *engine) flush() {
-	e.sh.states.Add(int64(e.stats.states - e.ticked.states))
-	e.sh.solves.Add(int64(e.stats.solves - e.ticked.solves))
+// flush adds what the engine did since its last tick to the shared totals
+// (and its deepest trace to the deepest seen), returning the new totals of
+// states and solves.
+func (e *engine) flush() (states, solves int64) {
+	sh := e.sh
+	states = sh.states.Add(int64(e.stats.states - e.ticked.states))
+	solves = sh.solves.Add(int64(e.stats.solves - e.ticked.solves))
 	e.ticked = e.stats
+	for d := sh.depth.Load(); int64(e.stats.depth) > d && !sh.depth.CompareAndSwap(d, int64(e.stats.depth)); d = sh.depth.Load() {
+	}
+	return states, solves
 }
 
 func (s *stats) add(t stats) {
@@ -249,4 +255,5 @@ func (s *stats) add(t stats) {
 	s.pruned += t.pruned
 	s.idle += t.idle
 	s.subsumed += t.subsumed
+	s.depth = max(s.depth, t.depth)
 }

@@ -111,8 +111,9 @@ func (e *engine) enter(st *state) bool {
 		return false
 	}
 	e.stats.states++
+	e.stats.depth = max(e.stats.depth, st.length)
 	if e.stats.states%tickStates == 0 {
-		e.tick(st.length)
+		e.tick()
 		if e.stop {
 			return false
 		}
