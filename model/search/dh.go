@@ -56,15 +56,13 @@ func (e *engine) unifyStates(st *state, x, y term.Term) []*state {
 		if !m.Unify(&sub, x, y) {
 			return nil
 		}
-		s := st.clone()
-		s.sub = sub
+		s := st.cloneWith(sub)
 		s.invalidate()
 		return []*state{s}
 	}
 	var out []*state
 	for _, sub := range m.UnifyAll(st.sub, x, y) {
-		s := st.clone()
-		s.sub = sub
+		s := st.cloneWith(sub)
 		s.invalidate()
 		out = append(out, s)
 	}

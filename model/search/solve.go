@@ -18,6 +18,13 @@ func (e *engine) solve(st *state, n int, t term.Term) []*state {
 // done; otherwise unify it with an analysed observation, or compose it with
 // a public primitive and solve the arguments.
 func (e *engine) solveRaw(st *state, n int, t term.Term) []*state {
+	return e.solveGoal(st, n, t, false)
+}
+
+// solveGoal is solveRaw; owned says that st is the caller's own, to be
+// dropped after the call, so that a goal solved without branching may
+// reuse it rather than a copy. Every state it returns is new or st.
+func (e *engine) solveGoal(st *state, n int, t term.Term, owned bool) []*state {
 	e.stats.solves++
 	if e.stats.solves%solveTick == 0 && e.sh.ctx.Err() != nil {
 		// one step can be long: stop inside it (--timeout, a signal)
@@ -29,7 +36,10 @@ func (e *engine) solveRaw(st *state, n int, t term.Term) []*state {
 	}
 	t = st.sub.Resolve(t)
 	if v, ok := t.(*term.Var); ok {
-		s := st.clone()
+		s := st
+		if !owned {
+			s = st.clone()
+		}
 		s.addCons(n, v)
 		return []*state{s}
 	}
@@ -37,6 +47,9 @@ func (e *engine) solveRaw(st *state, n int, t term.Term) []*state {
 	ground := term.Ground(t)
 	if ground && derivable(e.th, clo, t) {
 		// the most general solution: nothing to fix
+		if owned {
+			return []*state{st}
+		}
 		return []*state{st.clone()}
 	}
 	var out []*state
@@ -57,7 +70,9 @@ func (e *engine) solveRaw(st *state, n int, t term.Term) []*state {
 			for _, x := range a.Args {
 				var next []*state
 				for _, s := range sts {
-					next = append(next, e.solveRaw(s, n, x)...)
+					// the states after the first argument are this
+					// call's own
+					next = append(next, e.solveGoal(s, n, x, s != st)...)
 				}
 				sts = next
 				if len(sts) == 0 {
@@ -91,7 +106,7 @@ func (e *engine) normalize(st *state) []*state {
 		s := st.clone()
 		s.cons = append(s.cons[:i:i], s.cons[i+1:]...)
 		var out []*state
-		for _, r := range e.solveRaw(s, c.know, r) {
+		for _, r := range e.solveGoal(s, c.know, r, true) {
 			out = append(out, e.normalize(r)...)
 		}
 		return out

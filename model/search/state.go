@@ -71,10 +71,13 @@ type state struct {
 	strict map[int]*closureSet // cached strict closures (derivableBefore); not cloned
 }
 
-func (st *state) clone() *state {
+func (st *state) clone() *state { return st.cloneWith(st.sub.Clone()) }
+
+// cloneWith is clone with the substitution sub, the state's own.
+func (st *state) cloneWith(sub term.Subst) *state {
 	c := &state{
 		sess:     append([]session(nil), st.sess...),
-		sub:      st.sub.Clone(),
+		sub:      sub,
 		vars:     st.vars[:len(st.vars):len(st.vars)],
 		know:     st.know[:len(st.know):len(st.know)],
 		cons:     append([]constraint(nil), st.cons...),
