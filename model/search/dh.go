@@ -108,9 +108,8 @@ func (e *engine) dhOpenings(st *state) []*state {
 		return nil
 	}
 	n := len(st.know)
-	e.closure(st, n)
 	var out []*state
-	for _, t := range st.clo.get(n).pending {
+	for _, t := range e.closureOf(st, n).pending {
 		a := t.(*term.App)
 		p := e.th.Prim(a.Fn)
 		k, ok := p.Open.Key(a.Args)

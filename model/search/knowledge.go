@@ -2,6 +2,7 @@ package search
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/imcheck/imcheck/model/term"
 )
@@ -11,9 +12,13 @@ import (
 // part the attacker can open with keys it can derive without fixing any
 // variable. Opening under keys that need a variable fixed is a search step
 // of its own (see openings).
-func (e *engine) closure(st *state, n int) []term.Term {
+func (e *engine) closure(st *state, n int) []term.Term { return e.closureOf(st, n).out }
+
+// closureOf is closure's set.
+func (e *engine) closureOf(st *state, n int) *closureSet {
+	st.dropStale()
 	if c := st.clo.get(n); c != nil {
-		return c.out
+		return c
 	}
 	// continue from the longest cached shorter prefix (same substitution)
 	var base *closureSet
@@ -32,6 +37,7 @@ func (e *engine) closure(st *state, n int) []term.Term {
 		c.head = maps.Clone(base.head)
 		c.pending = append([]term.Term(nil), base.pending...)
 		c.varKeys = base.varKeys
+		c.vars = append([]int32(nil), base.vars...)
 		from = base.n
 	} else {
 		c.out = make([]term.Term, 0, 2*n+8)
@@ -40,12 +46,15 @@ func (e *engine) closure(st *state, n int) []term.Term {
 	}
 	c.extend(e, st, from)
 	st.clo = &cloCache{c: c, next: st.clo}
-	return c.out
+	return c
 }
 
-// cloCache is a state's cached closures, a list shared with the clones
-// made before the substitution changes (invalidate drops it): adding one
-// makes a new head, so a clone copies a pointer.
+// cloCache is a state's cached closures, a list shared with its clones:
+// adding one makes a new head, so a clone copies a pointer. A closure
+// stays valid while the substitution leaves the variables of its
+// observations free (substitutions only grow along a path of the search,
+// so the observations then resolve to the same terms); dropStale removes
+// the others.
 type cloCache struct {
 	c    *closureSet
 	next *cloCache
@@ -59,6 +68,39 @@ func (l *cloCache) get(n int) *closureSet {
 		}
 	}
 	return nil
+}
+
+// dropStale removes from st's cached closures those that a binding made
+// since they were built has made stale.
+func (st *state) dropStale() {
+	stale := false
+	for l := st.clo; l != nil && !stale; l = l.next {
+		stale = !l.c.validFor(st.sub)
+	}
+	if !stale {
+		return
+	}
+	var keep []*closureSet
+	for l := st.clo; l != nil; l = l.next {
+		if l.c.validFor(st.sub) {
+			keep = append(keep, l.c)
+		}
+	}
+	st.clo = nil
+	for i := len(keep) - 1; i >= 0; i-- {
+		st.clo = &cloCache{c: keep[i], next: st.clo}
+	}
+}
+
+// validFor reports whether every variable of c's observations is free in
+// sub.
+func (c *closureSet) validFor(sub term.Subst) bool {
+	for _, id := range c.vars {
+		if int(id) < len(sub) && sub[id] != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // closureSet is the analysed knowledge of a prefix of observations: the
@@ -76,6 +118,10 @@ type closureSet struct {
 	// varKeys: some opening used a key with a variable in it, so a strict
 	// closure may hold less
 	varKeys bool
+	// vars are the variables of the observations (resolved), each once;
+	// the closure holds while they stay free (validFor). Strict closures
+	// leave it empty: they live in one state only.
+	vars []int32
 }
 
 func (c *closureSet) has(t term.Term, h uint64) bool {
@@ -156,7 +202,11 @@ func (c *closureSet) extend(e *engine, st *state, from int) {
 		openParts(p, a, add)
 	}
 	for _, t := range st.know[from:c.n] {
-		add(st.sub.Resolve(t))
+		r := st.sub.Resolve(t)
+		if c.varKnown == nil {
+			c.addVars(r)
+		}
+		add(r)
 	}
 	for progress := true; progress; {
 		progress = false
@@ -170,6 +220,20 @@ func (c *closureSet) extend(e *engine, st *state, from int) {
 				progress = true
 				openParts(p, a, add)
 			}
+		}
+	}
+}
+
+// addVars adds the variables of t to c.vars.
+func (c *closureSet) addVars(t term.Term) {
+	switch a := t.(type) {
+	case *term.Var:
+		if !slices.Contains(c.vars, int32(a.ID)) {
+			c.vars = append(c.vars, int32(a.ID))
+		}
+	case *term.App:
+		for _, x := range a.Args {
+			c.addVars(x)
 		}
 	}
 }

@@ -160,8 +160,7 @@ func (e *engine) derivableBefore(st *state, n int, t term.Term) bool {
 		k, ok := know[v.ID]
 		return ok && k <= n
 	}
-	e.closure(st, n)
-	if c := st.clo.get(n); !c.varKeys {
+	if c := e.closureOf(st, n); !c.varKeys {
 		// no opening needed a key with a variable: the strict closure is
 		// the closure
 		return c.knownWith(e.th, st.sub.Resolve(t), varKnown)

@@ -90,15 +90,17 @@ func (st *state) cloneWith(sub term.Subst) *state {
 		reveal:   st.reveal,
 		moved:    st.moved,
 		last:     st.last,
-		// The closures stay valid until the substitution changes; whoever
-		// changes it resets clo (see invalidate).
+		// the closures hold until a binding touches their observations
+		// (cloCache)
 		clo: st.clo,
 	}
 	return c
 }
 
-// invalidate drops the cached closures after a change of the substitution.
-func (st *state) invalidate() { st.clo, st.strict = nil, nil }
+// invalidate drops the cached strict closures after a change of the
+// substitution; the other closures are checked as they are used
+// (dropStale).
+func (st *state) invalidate() { st.strict = nil }
 
 // newVar allocates a run variable.
 func (st *state) newVar(name, typ string) *term.Var {
