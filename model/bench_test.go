@@ -8,6 +8,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -59,31 +60,47 @@ func BenchmarkSessions(b *testing.B) {
 }
 
 // BenchmarkReach measures the engine's reach targets (docs/model.md,
-// "Search"): imke-c at 3 and 4 sessions, the composed SIMP and IMKE models
-// at 3, and NSPK's attack at its own bound, each on one worker and on two
-// (the speed-up from the second core is the ratio of the two ns/op, on a
-// machine with two idle cores). The collector is set as imcheck check sets
-// it (GOGC 400). Reported: states, and the largest heap seen (MB-heap,
-// sampled every 10 ms).
+// "Reach"): imke-c at 3 and 4 sessions, the composed SIMP and IMKE models
+// (their default scenario) at 3, and NSPK's attack at its own bound, each
+// on one worker and on two (the speed-up from the second core is the ratio
+// of the two ns/op, on a machine with two idle cores), and, but for imke-c
+// at 4 sessions, as before the reductions of model/search/reduce.go
+// (instances, relevance, partial-order reduction, symmetry off; one
+// worker). The collector is set as imcheck check sets it (GOGC 400).
+// Reported: states, the largest heap seen (MB-heap, sampled every 10 ms)
+// and the CPU time of the process per run (cpu-s/op: on a shared machine
+// the time a run costs, where ns/op also counts the waits for a core).
 func BenchmarkReach(b *testing.B) {
 	old := debug.SetGCPercent(400)
 	defer debug.SetGCPercent(old)
+	before := ReduceInstances | ReduceRelevance | ReduceOrder | ReduceSymmetry
 	runs := []struct {
 		model    string
+		scenario string
 		sessions int
-	}{{"imke-c", 3}, {"imke-c", 4}, {"simp-full", 3}, {"imke-full", 3}, {"nspk", 0}}
+	}{{"imke-c", "", 3}, {"imke-c", "", 4}, {"simp-full", "default", 3}, {"imke-full", "default", 3}, {"nspk", "", 0}}
 	for _, r := range runs {
 		p := mustShipped(b, r.model)
-		for _, jobs := range []int{1, 2} {
-			name := fmt.Sprintf("%s/%d/jobs=%d", r.model, r.sessions, jobs)
+		variants := []struct {
+			name string
+			opt  Options
+		}{{"before", Options{Jobs: 1, Off: before}}, {"jobs=1", Options{Jobs: 1}}, {"jobs=2", Options{Jobs: 2}}}
+		if r.sessions == 4 {
+			variants = variants[1:]
+		}
+		for _, v := range variants {
+			bound := fmt.Sprint(r.sessions)
 			if r.sessions == 0 {
-				name = fmt.Sprintf("%s/own/jobs=%d", r.model, jobs)
+				bound = "own"
 			}
-			b.Run(name, func(b *testing.B) {
+			opt := v.opt
+			opt.Sessions, opt.Scenario = r.sessions, r.scenario
+			b.Run(r.model+"/"+bound+"/"+v.name, func(b *testing.B) {
 				states := 0
 				peak := heapPeak()
+				cpu0 := cpuTime()
 				for i := 0; i < b.N; i++ {
-					rep, err := Check(context.Background(), p, Options{Sessions: r.sessions, Jobs: jobs})
+					rep, err := Check(context.Background(), p, opt)
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -92,11 +109,21 @@ func BenchmarkReach(b *testing.B) {
 						states += s.States
 					}
 				}
+				b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 				b.ReportMetric(float64(states), "states")
 				b.ReportMetric(float64(peak())/(1<<20), "MB-heap")
 			})
 		}
 	}
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // heapPeak samples the heap until the returned function is called, which
