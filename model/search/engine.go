@@ -45,9 +45,10 @@ type engine struct {
 	stats   stats
 	ticked  stats // stats already added to sh
 	opt     Options
-	sh      *shared             // what the tasks of this search share (parallel.go)
-	top     map[fingerprint]int // the top's duplicate-state table, read only (nil in the top)
-	pos     []int               // per claim: its index in the protocol's claims
+	sh      *shared              // what the tasks of this search share (parallel.go)
+	top     map[fingerprint]int  // the top's duplicate-state table, read only (nil in the top)
+	pos     []int                // per claim: its index in the protocol's claims
+	guesses map[fingerprint]bool // offline guessing decided so far (claims.go)
 	stop    bool
 }
 

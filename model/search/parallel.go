@@ -84,7 +84,7 @@ func (sh *shared) stopReason() string {
 // progress line every few seconds.
 func (e *engine) tick() {
 	sh := e.sh
-	states, solves := e.flush()
+	states, _ := e.flush()
 	if err := sh.ctx.Err(); err != nil {
 		sh.halt(contextReason(sh.ctx))
 	}
@@ -123,8 +123,10 @@ func (e *engine) tick() {
 			decided++
 		}
 	}
+	// the totals as of now, under the lock, so that the lines of two
+	// tasks never go back
 	fmt.Fprintf(sh.opt.Progress, "model: %s: %d states, depth %d, %d of %d claims attacked, %d solves, %s\n",
-		sh.label, states, sh.depth.Load(), decided, len(sh.decided), solves, time.Since(sh.start).Round(time.Millisecond))
+		sh.label, sh.states.Load(), sh.depth.Load(), decided, len(sh.decided), sh.solves.Load(), time.Since(sh.start).Round(time.Millisecond))
 }
 
 // contextReason names why ctx is done: its deadline passed, or it was
@@ -211,6 +213,7 @@ func (e *engine) fork() *engine {
 	t.reached = append([]bool(nil), e.reached...)
 	t.top = e.visited
 	t.visited = nil
+	t.guesses = nil
 	t.stats = stats{}
 	t.ticked = stats{}
 	return &t
