@@ -10,7 +10,11 @@
 // (Options.Off): early initiators (search.go), duplicate states
 // (visited.go), instances, relevance, a partial-order reduction after
 // OFMC's constraint differentiation, and symmetry of the first starts
-// (reduce.go). Parallel tasks, deterministic: parallel.go.
+// (reduce.go). Parallel tasks, deterministic: parallel.go. Analysed
+// knowledge is cached per prefix of observations and kept across bindings
+// that leave its variables free (knowledge.go); offline guessing is
+// remembered per task (claims.go). What this reaches, measured:
+// docs/model.md, "Reach".
 //
 // Diffie-Hellman and unordered pairs add unification modulo their
 // equations, composition of exp the other way round and opening under an
