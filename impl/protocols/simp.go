@@ -52,7 +52,7 @@ func simpParams(s harness.Setup) (m, rounds int, err error) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return 0, fmt.Errorf("simp: option %s=%q is not a number", key, v)
+			return 0, fmt.Errorf("protocols: SIMP option %s=%q is not a number", key, v)
 		}
 		return n, check(n)
 	}
@@ -67,7 +67,7 @@ func simpParams(s harness.Setup) (m, rounds int, err error) {
 // with its provisioned password and Pub-S (harness.md §Provisioning).
 func (simpProtocol) NewParty(s harness.Setup, name string) (harness.Party, error) {
 	if s.Suite == nil {
-		return nil, fmt.Errorf("simp: setup has no suite")
+		return nil, fmt.Errorf("protocols: SIMP setup has no suite")
 	}
 	v, err := simp.ParseVariant(s.Variant)
 	if err != nil {
@@ -94,7 +94,7 @@ func (simpProtocol) NewParty(s harness.Setup, name string) (harness.Party, error
 		known = known || u == name
 	}
 	if !known {
-		return nil, fmt.Errorf("simp: %q is neither the server nor a user of the setup", name)
+		return nil, fmt.Errorf("protocols: %q is neither the SIMP server nor a user of the setup", name)
 	}
 	c, err := simp.NewClient(simp.ClientConfig{Suite: s.Suite, Variant: v, ID: name, Server: s.Server,
 		ServerKey: key.Public(), Password: []byte(s.Password(name)), Rand: s.PartyRand(name), M: m, Rounds: rounds,
@@ -129,7 +129,7 @@ func (simpProtocol) Honest(s harness.Setup) []harness.Action {
 type simpServer struct{ *simp.Server }
 
 func (s simpServer) Act(a harness.Action) (role.Output, error) {
-	return role.Output{}, fmt.Errorf("simp: the server starts no %s action", a.Verb)
+	return role.Output{}, fmt.Errorf("protocols: the SIMP server starts no %s action", a.Verb)
 }
 
 type simpClient struct{ *simp.Client }
@@ -144,9 +144,9 @@ func (c simpClient) Act(a harness.Action) (role.Output, error) {
 		return c.RequestPeer(a.Peer)
 	case harness.Send:
 		if a.Relay {
-			return role.Output{}, fmt.Errorf("simp: the profile has no relayed E6/E7")
+			return role.Output{}, fmt.Errorf("protocols: the SIMP profile has no relayed E6/E7")
 		}
 		return c.Send(a.Peer, a.Body)
 	}
-	return role.Output{}, fmt.Errorf("simp: a client has no %s action", a.Verb)
+	return role.Output{}, fmt.Errorf("protocols: a SIMP client has no %s action", a.Verb)
 }
