@@ -54,16 +54,16 @@ type Capabilities []Capability
 // them known and none twice.
 func checkCapabilities(cs Capabilities) error {
 	if len(cs) == 0 {
-		return errors.New("it advertises no capabilities: there would be nothing to test")
+		return errors.New("conformance: it advertises no capabilities: there would be nothing to test")
 	}
 	seen := map[string]bool{}
 	for i, c := range cs {
 		p, err := harness.Lookup(c.Protocol)
 		if err != nil {
-			return fmt.Errorf("capability %d: unknown protocol %q (known: %s)", i+1, c.Protocol, strings.Join(harness.Names(), ", "))
+			return fmt.Errorf("conformance: capability %d: unknown protocol %q (known: %s)", i+1, c.Protocol, strings.Join(harness.Names(), ", "))
 		}
 		if seen[c.Protocol] {
-			return fmt.Errorf("capability %d: protocol %s is listed twice", i+1, c.Protocol)
+			return fmt.Errorf("conformance: capability %d: protocol %s is listed twice", i+1, c.Protocol)
 		}
 		seen[c.Protocol] = true
 		for _, l := range []struct {
@@ -75,14 +75,14 @@ func checkCapabilities(cs Capabilities) error {
 			{"variant", c.Variants, p.Variants()},
 		} {
 			if len(l.got) == 0 {
-				return fmt.Errorf("capability %d (%s): no %s listed", i+1, c.Protocol, l.what)
+				return fmt.Errorf("conformance: capability %d (%s): no %s listed", i+1, c.Protocol, l.what)
 			}
 			for j, v := range l.got {
 				if !slices.Contains(l.known, v) {
-					return fmt.Errorf("capability %d (%s): unknown %s %q (known: %s)", i+1, c.Protocol, l.what, v, strings.Join(l.known, ", "))
+					return fmt.Errorf("conformance: capability %d (%s): unknown %s %q (known: %s)", i+1, c.Protocol, l.what, v, strings.Join(l.known, ", "))
 				}
 				if slices.Contains(l.got[:j], v) {
-					return fmt.Errorf("capability %d (%s): %s %q is listed twice", i+1, c.Protocol, l.what, v)
+					return fmt.Errorf("conformance: capability %d (%s): %s %q is listed twice", i+1, c.Protocol, l.what, v)
 				}
 			}
 		}

@@ -44,6 +44,10 @@ const (
 )
 
 // truncate cuts s to at most n bytes, on a rune boundary, and says so.
+// detail is err's text without this package's prefix, for a message that
+// carries the prefix already, so that a person reads "conformance: " once.
+func detail(err error) string { return strings.TrimPrefix(err.Error(), "conformance: ") }
+
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s

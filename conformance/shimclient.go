@@ -100,12 +100,12 @@ func startShim(argv []string) (*shimIUT, error) {
 	resp, err := s.call(&shimRequest{Op: "hello", Version: ShimVersion})
 	s.deadline = time.Time{}
 	if err == nil && resp.Status != statusOK {
-		err = fmt.Errorf("it answered hello with %s: %s", resp.Status, truncate(resp.Reason, maxReason))
+		err = fmt.Errorf("conformance: it answered hello with %s: %s", resp.Status, truncate(resp.Reason, maxReason))
 	}
 	if err == nil {
 		err = checkCapabilities(resp.Capabilities)
 		if err != nil {
-			err = fmt.Errorf("its hello is not valid: %w", err)
+			err = fmt.Errorf("conformance: its hello is not valid: %s", detail(err))
 		}
 	}
 	if err != nil {
@@ -114,7 +114,7 @@ func startShim(argv []string) (*shimIUT, error) {
 		if errors.As(err, &ie) {
 			err = errors.New(ie.Reason)
 		}
-		return nil, fmt.Errorf("conformance: shim %s: %w", strings.Join(argv, " "), err)
+		return nil, fmt.Errorf("conformance: shim %s: %s", strings.Join(argv, " "), detail(err))
 	}
 	s.caps, s.name = resp.Capabilities, truncate(resp.Name, maxReason)
 	return s, nil
@@ -186,7 +186,7 @@ func (s *shimIUT) call(req *shimRequest) (*shimResponse, error) {
 		resp, err := ParseShimResponse(l.b, req.ID, req.Op)
 		if err != nil {
 			s.kill()
-			return nil, s.fail(req, fmt.Sprintf("wrote garbage in answer to %s (%v): %.200q", describe(req), err, l.b))
+			return nil, s.fail(req, fmt.Sprintf("wrote garbage in answer to %s (%s): %.200q", describe(req), detail(err), l.b))
 		}
 		return resp, nil
 	case <-timer.C:
@@ -287,7 +287,7 @@ func (s *shimIUT) answer(req *shimRequest, name string, resp *shimResponse) (rol
 		out, err := decodeOutput(name, resp.Output)
 		if err != nil {
 			s.kill()
-			return role.Output{}, s.fail(req, "wrote garbage in answer to "+describe(req)+": "+err.Error())
+			return role.Output{}, s.fail(req, "wrote garbage in answer to "+describe(req)+": "+detail(err))
 		}
 		return out, nil
 	case statusAlert:

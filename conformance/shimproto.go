@@ -103,7 +103,7 @@ func decodeStrict(line []byte, v any) error {
 		return err
 	}
 	if dec.More() {
-		return errors.New("trailing data after the object")
+		return errors.New("conformance: trailing data after the object")
 	}
 	return nil
 }
@@ -112,12 +112,12 @@ func decodeStrict(line []byte, v any) error {
 func parseHex(field, s string) ([]byte, error) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return nil, fmt.Errorf("%s is not lowercase hex", field)
+			return nil, fmt.Errorf("conformance: %s is not lowercase hex", field)
 		}
 	}
 	b, err := hex.DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", field, err)
+		return nil, fmt.Errorf("conformance: %s: %v", field, err)
 	}
 	return b, nil
 }
@@ -126,7 +126,7 @@ func parseHex(field, s string) ([]byte, error) {
 func ParseShimRequest(line []byte) (*shimRequest, error) {
 	var r shimRequest
 	if err := decodeStrict(line, &r); err != nil {
-		return nil, fmt.Errorf("conformance: shim request: %w", err)
+		return nil, fmt.Errorf("conformance: shim request: %s", detail(err))
 	}
 	if r.ID <= 0 {
 		return &r, errors.New("conformance: shim request: id must be a positive integer")
@@ -164,25 +164,25 @@ func ParseShimRequest(line []byte) (*shimRequest, error) {
 func ParseShimResponse(line []byte, id int64, op string) (*shimResponse, error) {
 	var r shimResponse
 	if err := decodeStrict(line, &r); err != nil {
-		return nil, fmt.Errorf("not a valid response: %v", err)
+		return nil, fmt.Errorf("conformance: not a valid response: %s", detail(err))
 	}
 	if r.ID != id {
-		return nil, fmt.Errorf("answered id %d, want %d", r.ID, id)
+		return nil, fmt.Errorf("conformance: answered id %d, want %d", r.ID, id)
 	}
 	switch r.Status {
 	case statusOK:
 		if op == "hello" && r.Version <= 0 {
-			return nil, errors.New("hello: version is required")
+			return nil, errors.New("conformance: hello: version is required")
 		}
 		if op == "hello" && len(r.Capabilities) == 0 {
-			return nil, errors.New("hello: it advertises no capabilities: there would be nothing to test")
+			return nil, errors.New("conformance: hello: it advertises no capabilities: there would be nothing to test")
 		}
 	case statusAlert:
 		if op != "act" && op != "handle" {
-			return nil, fmt.Errorf("status alert is not valid for %s", op)
+			return nil, fmt.Errorf("conformance: status alert is not valid for %s", op)
 		}
 		if r.Alert == nil {
-			return nil, errors.New("status alert without an alert")
+			return nil, errors.New("conformance: status alert without an alert")
 		}
 		if _, err := role.ParseAlertClass(r.Alert.Class); err != nil {
 			return nil, err
@@ -190,10 +190,10 @@ func ParseShimResponse(line []byte, id int64, op string) (*shimResponse, error) 
 	case statusUnsupported:
 	case statusError:
 		if r.Reason == "" {
-			return nil, errors.New("status error without a reason")
+			return nil, errors.New("conformance: status error without a reason")
 		}
 	default:
-		return nil, fmt.Errorf("unknown status %q", r.Status)
+		return nil, fmt.Errorf("conformance: unknown status %q", r.Status)
 	}
 	return &r, nil
 }
@@ -264,7 +264,7 @@ func decodeOutput(name string, o *shimOutput) (role.Output, error) {
 			return out, err
 		}
 		if m.To == "" {
-			return out, errors.New("message without a recipient")
+			return out, errors.New("conformance: message without a recipient")
 		}
 		out.Messages = append(out.Messages, role.Message{From: name, To: m.To, Label: m.Label, Bytes: b})
 	}

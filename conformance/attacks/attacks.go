@@ -63,7 +63,7 @@ func runAttack(a *adversary.Attack, run *conformance.CustomRun) error {
 	setup.RandLog = &harness.RandLog{}
 	parties, err := p.NewParties(setup)
 	if err != nil {
-		return fmt.Errorf("conformance: attack %s: %w", a.ID, err)
+		return fmt.Errorf("attacks: attack %s: %w", a.ID, err)
 	}
 	parties[run.Name] = &iutParty{name: run.Name, p: run.Party}
 	d, err := adversary.NewDissector(setup)
@@ -72,7 +72,7 @@ func runAttack(a *adversary.Attack, run *conformance.CustomRun) error {
 	}
 	n, err := adversary.NewNetwork(adversary.Config{Protocol: p, Setup: setup, Dissector: d, Dishonest: a.Dishonest, Parties: parties})
 	if err != nil {
-		return fmt.Errorf("conformance: attack %s: %w", a.ID, err)
+		return fmt.Errorf("attacks: attack %s: %w", a.ID, err)
 	}
 	run.Logf("attack %s with the IUT as %s", a.ID, run.Name)
 	v := &adversary.Verdict{Attack: a.ID, Suite: setup.Suite.Name, Variant: setup.Variant}
