@@ -3,16 +3,23 @@ package check
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/imcheck/imcheck/model/proto"
 	"github.com/imcheck/imcheck/model/term"
 )
 
 // ErrBadTrace is wrapped by every error of CheckTrace.
-var ErrBadTrace = errors.New("model: trace rejected")
+var ErrBadTrace = errors.New("check: trace rejected")
 
 func badTrace(i int, format string, args ...any) error {
 	return fmt.Errorf("%w: step %d: %s", ErrBadTrace, i+1, fmt.Sprintf(format, args...))
+}
+
+// badStep rejects step i for err, a helper's error, whose "check: " the
+// trace's error already carries.
+func badStep(i int, err error) error {
+	return badTrace(i, "%s", strings.TrimPrefix(err.Error(), "check: "))
 }
 
 // eventRec is an event a session of the replayed trace emitted.
@@ -46,11 +53,11 @@ type caches map[[3]string]bool
 func (c caches) put(r *run, a *proto.Action) error {
 	t := proto.Instantiate(a.Term, r.env)
 	if !term.Ground(t) {
-		return fmt.Errorf("session %d: cached value %v is not ground", r.id, t)
+		return fmt.Errorf("check: session %d: cached value %v is not ground", r.id, t)
 	}
 	k := [3]string{r.env[0].String(), a.Event, t.String()}
 	if c[k] {
-		return fmt.Errorf("session %d (%s) refuses %v: %s has seen it before", r.id, r.role.Name, t, r.env[0])
+		return fmt.Errorf("check: session %d (%s) refuses %v: %s has seen it before", r.id, r.role.Name, t, r.env[0])
 	}
 	c[k] = true
 	return nil
@@ -89,7 +96,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 		case proto.StepStart:
 			r, err := startRun(p, sc, w, s, runs)
 			if err != nil {
-				return badTrace(i, "%v", err)
+				return badStep(i, err)
 			}
 			r.start = i
 			runs[s.Session] = r
@@ -97,7 +104,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			r := runs[s.Session]
 			a, err := advance(r, proto.ActSend, "")
 			if err != nil {
-				return badTrace(i, "%v", err)
+				return badStep(i, err)
 			}
 			t := proto.Instantiate(a.Term, r.env)
 			if !term.Ground(t) || !term.Equal(t, s.Term) {
@@ -109,7 +116,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			r := runs[s.Session]
 			a, err := advance(r, proto.ActRecv, "")
 			if err != nil {
-				return badTrace(i, "%v", err)
+				return badStep(i, err)
 			}
 			if s.Term == nil || !term.Ground(s.Term) {
 				return badTrace(i, "received message is not ground")
@@ -125,7 +132,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			r := runs[s.Session]
 			a, err := advance(r, proto.ActEvent, s.Label)
 			if err != nil {
-				return badTrace(i, "%v", err)
+				return badStep(i, err)
 			}
 			args := make([]term.Term, len(a.Args))
 			for k, x := range a.Args {
@@ -139,7 +146,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			r := runs[s.Session]
 			a, err := advance(r, proto.ActClaim, s.Label)
 			if err != nil {
-				return badTrace(i, "%v", err)
+				return badStep(i, err)
 			}
 			if !honestRun(sc, a.Claim, r) {
 				return badTrace(i, "claim %s does not apply to session %d: an agent is dishonest, or plays two parameters of an 'if distinct' claim", s.Label, r.id)
@@ -149,7 +156,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 			if s.Role != "" {
 				rv, err := revealSession(sc, s, runs[s.Session], sreveals, i)
 				if err != nil {
-					return badTrace(i, "%v", err)
+					return badStep(i, err)
 				}
 				sreveals = append(sreveals, *rv)
 				know = append(know, rv.terms...)
@@ -190,7 +197,7 @@ func Trace(p *proto.Protocol, sc *proto.Scenario, tr *proto.Trace) error {
 
 func startRun(p *proto.Protocol, sc *proto.Scenario, w *proto.World, s proto.Step, runs map[int]*run) (*run, error) {
 	if runs[s.Session] != nil || s.Session != len(runs)+1 {
-		return nil, fmt.Errorf("session %d started out of order", s.Session)
+		return nil, fmt.Errorf("check: session %d started out of order", s.Session)
 	}
 	var role *proto.Role
 	for _, r := range p.Roles {
@@ -199,13 +206,13 @@ func startRun(p *proto.Protocol, sc *proto.Scenario, w *proto.World, s proto.Ste
 		}
 	}
 	if role == nil || len(s.Agents) != role.Params {
-		return nil, fmt.Errorf("no role %s with %d agents", s.Role, len(s.Agents))
+		return nil, fmt.Errorf("check: no role %s with %d agents", s.Role, len(s.Agents))
 	}
 	if sc.Distinct {
 		for i := range s.Agents {
 			for j := i + 1; j < len(s.Agents); j++ {
 				if s.Agents[i] == s.Agents[j] {
-					return nil, fmt.Errorf("agent %s plays two parameters in a distinct scenario", s.Agents[i])
+					return nil, fmt.Errorf("check: agent %s plays two parameters in a distinct scenario", s.Agents[i])
 				}
 			}
 		}
@@ -216,11 +223,11 @@ func startRun(p *proto.Protocol, sc *proto.Scenario, w *proto.World, s proto.Ste
 		case proto.SymParam:
 			a := w.Agents[s.Agents[i]]
 			if a == nil {
-				return nil, fmt.Errorf("unknown agent %s", s.Agents[i])
+				return nil, fmt.Errorf("check: unknown agent %s", s.Agents[i])
 			}
 			h, d := sc.Class(sym.Class)
 			if !member(s.Agents[i], h) && (i == 0 || !member(s.Agents[i], d)) {
-				return nil, fmt.Errorf("agent %s cannot play parameter %s", s.Agents[i], sym.Name)
+				return nil, fmt.Errorf("check: agent %s cannot play parameter %s", s.Agents[i], sym.Name)
 			}
 			r.env[i] = a
 		case proto.SymFresh:
@@ -254,19 +261,19 @@ func advanceRun(r *run, k proto.ActKind, label string, cache caches) (*proto.Act
 		case a.Kind == proto.ActCheck:
 			x, y := proto.Instantiate(a.Term, r.env), proto.Instantiate(a.Term2, r.env)
 			if !term.Ground(x) || !term.Equal(x, y) {
-				return nil, fmt.Errorf("session %d: check %v = %v fails", r.id, x, y)
+				return nil, fmt.Errorf("check: session %d: check %v = %v fails", r.id, x, y)
 			}
 			continue
 		case a.Kind == proto.ActClaim && (k != proto.ActClaim || a.Claim.ID != label):
 			continue
 		case a.Kind != k:
-			return nil, fmt.Errorf("session %d (%s): next action is at line %d, not a %s", r.id, r.role.Name, a.Pos.Line, actName[k])
+			return nil, fmt.Errorf("check: session %d (%s): next action is at line %d, not a %s", r.id, r.role.Name, a.Pos.Line, actName[k])
 		case k == proto.ActEvent && a.Event != label:
-			return nil, fmt.Errorf("session %d: next event is %s, not %s", r.id, a.Event, label)
+			return nil, fmt.Errorf("check: session %d: next event is %s, not %s", r.id, a.Event, label)
 		}
 		return a, nil
 	}
-	return nil, fmt.Errorf("session %d (%s) has finished", r.id, r.role.Name)
+	return nil, fmt.Errorf("check: session %d (%s) has finished", r.id, r.role.Name)
 }
 
 var actName = [...]string{"send", "receive", "check", "event", "claim", "cache"}

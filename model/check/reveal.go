@@ -27,29 +27,29 @@ func revealSession(sc *proto.Scenario, s proto.Step, r *run, done []sessionRevea
 	}
 	switch {
 	case rv == nil:
-		return nil, fmt.Errorf("scenario %s has no reveal %q", sc.Name, s.Label)
+		return nil, fmt.Errorf("check: scenario %s has no reveal %q", sc.Name, s.Label)
 	case r == nil:
-		return nil, fmt.Errorf("session %d has not started", s.Session)
+		return nil, fmt.Errorf("check: session %d has not started", s.Session)
 	case r.role != rv.Role:
-		return nil, fmt.Errorf("session %d plays %s, not %s", r.id, r.role.Name, rv.Role.Name)
+		return nil, fmt.Errorf("check: session %d plays %s, not %s", r.id, r.role.Name, rv.Role.Name)
 	case r.pc <= rv.After: // the trace has not gone past the point (a message or an event)
-		return nil, fmt.Errorf("session %d has not reached the point of reveal %s", r.id, rv.Text)
+		return nil, fmt.Errorf("check: session %d has not reached the point of reveal %s", r.id, rv.Text)
 	}
 	for _, d := range done {
 		if d.rv == rv && d.run == r {
-			return nil, fmt.Errorf("reveal %s of session %d twice", rv.Text, r.id)
+			return nil, fmt.Errorf("check: reveal %s of session %d twice", rv.Text, r.id)
 		}
 	}
 	out := &sessionReveal{rv: rv, run: r, step: step}
 	for k, t := range rv.Terms {
 		x := proto.Instantiate(t, r.env)
 		if !term.Ground(x) || k >= len(s.Args) || !term.Equal(x, s.Args[k]) {
-			return nil, fmt.Errorf("revealed values differ from session %d's", r.id)
+			return nil, fmt.Errorf("check: revealed values differ from session %d's", r.id)
 		}
 		out.terms = append(out.terms, x)
 	}
 	if len(s.Args) != len(rv.Terms) {
-		return nil, fmt.Errorf("revealed values differ from session %d's", r.id)
+		return nil, fmt.Errorf("check: revealed values differ from session %d's", r.id)
 	}
 	return out, nil
 }

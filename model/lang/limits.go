@@ -56,12 +56,12 @@ const maxHintNames = 16
 func ReadFile(file string) (string, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return "", fmt.Errorf("model: %w", err)
+		return "", fmt.Errorf("lang: %w", err)
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return "", fmt.Errorf("model: %s: %w", file, err)
+		return "", fmt.Errorf("lang: %w", err)
 	}
 	if len(b) > MaxFileSize {
 		size := "more than " + strconv.Itoa(MaxFileSize)
