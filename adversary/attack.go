@@ -135,7 +135,7 @@ func (a *Attack) Run(suiteName, variant string, seed uint64) (*Verdict, error) {
 	if err := a.Script(n); err != nil {
 		var b *Blocked
 		if !errors.As(err, &b) {
-			return nil, fmt.Errorf("adversary: attack %s: %w", a.ID, err)
+			return nil, wrapf(err, "adversary: attack %s", a.ID)
 		}
 		v.Blocked = b
 	}

@@ -57,7 +57,7 @@ func init() {
 			}
 			e1 := n.Find("E1", "bob", "")
 			if e1 == nil {
-				return fmt.Errorf("bob sent no E1")
+				return fmt.Errorf("adversary: bob sent no E1")
 			}
 			if err := n.Need(n.Deliver(e1.ID)); err != nil {
 				return err
@@ -83,7 +83,7 @@ func init() {
 			}
 			e1 := n.Find("E1", "alice", "")
 			if e1 == nil {
-				return fmt.Errorf("alice sent no E1")
+				return fmt.Errorf("adversary: alice sent no E1")
 			}
 			if err := n.Need(n.Deliver(e1.ID)); err != nil {
 				return err
@@ -109,7 +109,7 @@ func init() {
 			}
 			m := n.Find("4.7", "bob", "alice")
 			if m == nil {
-				return fmt.Errorf("no 4.7 from bob")
+				return fmt.Errorf("adversary: no 4.7 from bob")
 			}
 			return n.Need(n.DeliverTo(m.ID, "bob", "alice"))
 		},
@@ -131,7 +131,7 @@ func init() {
 			}
 			req := n.Find("", "bob", n.Setup.Server)
 			if req == nil {
-				return fmt.Errorf("bob sent no request")
+				return fmt.Errorf("adversary: bob sent no request")
 			}
 			n.Drop(req.ID)
 			if err := n.Need(n.Act(connect("alice", "bob"))); err != nil {
@@ -148,7 +148,7 @@ func init() {
 func simpRetypeGrant(n *Network, label, to string, t uint8) error {
 	g := n.Find(label, n.Setup.Server, to)
 	if g == nil {
-		return fmt.Errorf("S sent %s no %s", to, label)
+		return fmt.Errorf("adversary: S sent %s no %s", to, label)
 	}
 	n.Drop(g.ID)
 	b := bytes.Clone(g.Msg.Bytes)

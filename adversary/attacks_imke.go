@@ -35,7 +35,7 @@ func init() {
 			}
 			m := n.Find("4.7", "alice", "bob")
 			if m == nil {
-				return fmt.Errorf("no 4.7 from alice")
+				return fmt.Errorf("adversary: no 4.7 from alice")
 			}
 			return n.Need(n.DeliverTo(m.ID, "alice", "bob"))
 		},
@@ -52,7 +52,7 @@ func init() {
 			}
 			old := n.Last("b1", "S", "alice")
 			if old == nil {
-				return fmt.Errorf("no b1 to alice")
+				return fmt.Errorf("adversary: no b1 to alice")
 			}
 			if err := n.Need(n.Restart("bob")); err != nil {
 				return err
@@ -90,7 +90,7 @@ func init() {
 			n.Saturate()
 			rec := n.Knowledge.Tagged("record alice")
 			if len(rec) == 0 {
-				return fmt.Errorf("the server's state gave no record of alice")
+				return fmt.Errorf("adversary: the server's state gave no record of alice")
 			}
 			return imkeForgeLogin(n, "alice", rec[0])
 		},
@@ -132,7 +132,7 @@ func imkeUnknownKeyShare(n *Network) error {
 	}
 	c2p := n.Find("c2", "bob", "eve")
 	if c2p == nil {
-		return fmt.Errorf("bob sent no c2 to eve")
+		return fmt.Errorf("adversary: bob sent no c2 to eve")
 	}
 	n.Drop(c2p.ID)
 	var c2 *imke.KeyTransportReply
@@ -144,12 +144,12 @@ func imkeUnknownKeyShare(n *Network) error {
 	}
 	rb, ok := n.Dissector.(*imkeDissector).decrypt(n.Knowledge, imkeLabelEncRB, c2.EncryptedChallenge)
 	if !ok {
-		return fmt.Errorf("eve cannot open bob's c2: her dynamic key is unknown")
+		return fmt.Errorf("adversary: eve cannot open bob's c2: her dynamic key is unknown")
 	}
 	kuAlice := n.eventKey("eve", "alice")
 	pub, err := n.Setup.Suite.ParsePublicKey(kuAlice)
 	if err != nil {
-		return fmt.Errorf("alice's public key: %w", err)
+		return fmt.Errorf("adversary: alice's public key: %w", err)
 	}
 	enc, err := n.Ctx.Encrypt(pub, imkeLabelEncRB, rb)
 	if err != nil {
@@ -164,7 +164,7 @@ func imkeUnknownKeyShare(n *Network) error {
 	}
 	c3 := n.Find("c3", "alice", "bob")
 	if c3 == nil {
-		return fmt.Errorf("alice sent no c3")
+		return fmt.Errorf("adversary: alice sent no c3")
 	}
 	return n.Need(n.DeliverTo(c3.ID, "bob", "eve"))
 }
@@ -227,7 +227,7 @@ func imkeForgeLogin(n *Network, as string, w []byte) error {
 	}
 	a2p := n.Find("a2", n.Setup.Server, as)
 	if a2p == nil {
-		return fmt.Errorf("the server sent no a2")
+		return fmt.Errorf("adversary: the server sent no a2")
 	}
 	n.Drop(a2p.ID)
 	a2, err := imke.UnmarshalLoginChallenge(a2p.Msg.Bytes)

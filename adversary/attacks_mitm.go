@@ -61,14 +61,14 @@ func imkeServerMITM(n *Network) error {
 		n.Drop(p.ID)
 	}
 	if c1p == nil {
-		return fmt.Errorf("alice sent no c1 to bob")
+		return fmt.Errorf("adversary: alice sent no c1 to bob")
 	}
 	n.Saturate()
 	ra := n.Knowledge.Tagged("R_A")
 	kab := n.Knowledge.Tagged("K_AB")
 	kuA := n.Knowledge.Tagged("pub alice")
 	if len(ra) == 0 || len(kab) == 0 || len(kuA) == 0 {
-		return fmt.Errorf("the server could not open alice's c1 (R_A %d, K_AB %d, KU_A %d)", len(ra), len(kab), len(kuA))
+		return fmt.Errorf("adversary: the server could not open alice's c1 (R_A %d, K_AB %d, KU_A %d)", len(ra), len(kab), len(kuA))
 	}
 	pub, err := n.Setup.Suite.ParsePublicKey(kuA[len(kuA)-1])
 	if err != nil {

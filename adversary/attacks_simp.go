@@ -37,7 +37,7 @@ func init() {
 			}
 			l1 := n.Last("L1", "alice", "S")
 			if l1 == nil {
-				return fmt.Errorf("no L1")
+				return fmt.Errorf("adversary: no L1")
 			}
 			return n.Need(n.Replay(l1.ID, "", ""))
 		},
@@ -67,7 +67,7 @@ func init() {
 			}
 			e6 := n.Last("E6", "alice", "bob")
 			if e6 == nil {
-				return fmt.Errorf("no E6")
+				return fmt.Errorf("adversary: no E6")
 			}
 			return n.Need(n.Replay(e6.ID, "", ""))
 		},
@@ -90,7 +90,7 @@ func init() {
 			}
 			e6 := n.Find("E6", "alice", "bob")
 			if e6 == nil {
-				return fmt.Errorf("no E6")
+				return fmt.Errorf("adversary: no E6")
 			}
 			n.Drop(e6.ID)
 			b := bytes.Clone(e6.Msg.Bytes)
@@ -136,7 +136,7 @@ func init() {
 			}
 			e3 := n.Last("E3", "S", "bob")
 			if e3 == nil {
-				return fmt.Errorf("no E3")
+				return fmt.Errorf("adversary: no E3")
 			}
 			return n.Need(n.Replay(e3.ID, "", ""))
 		},
@@ -196,7 +196,7 @@ func init() {
 			}
 			e5 := n.Find("E5", "bob", "eve")
 			if e5 == nil {
-				return fmt.Errorf("bob sent no E5")
+				return fmt.Errorf("adversary: bob sent no E5")
 			}
 			return n.Need(n.DeliverTo(e5.ID, "alice", "bob"))
 		},
@@ -298,7 +298,7 @@ func simpForgeE1(n *Network, requester, peer string) error {
 	}
 	e3 := n.Find("E3", n.Setup.Server, peer)
 	if e3 == nil {
-		return fmt.Errorf("S sent no E3")
+		return fmt.Errorf("adversary: S sent no E3")
 	}
 	return n.Need(n.Deliver(e3.ID))
 }
@@ -332,11 +332,11 @@ func simpE4Reencryption(n *Network) error {
 	}
 	pt, ok := n.Dissector.(*simpDissector).decrypt(n.Knowledge, simpLabelE4, e4.Ciphertext)
 	if !ok {
-		return fmt.Errorf("eve cannot open alice's E4: her one-time key is unknown")
+		return fmt.Errorf("adversary: eve cannot open alice's E4: her one-time key is unknown")
 	}
 	pub, err := n.Setup.Suite.ParsePublicKey(n.eventKey("eve", "bob"))
 	if err != nil {
-		return fmt.Errorf("bob's public key: %w", err)
+		return fmt.Errorf("adversary: bob's public key: %w", err)
 	}
 	ct, err := n.Ctx.Encrypt(pub, simpLabelE4, pt)
 	if err != nil {

@@ -262,7 +262,7 @@ func (t ModelTrace) Concretise(suiteName, variant string, seed uint64) (*GammaRe
 		res.Unrealisable = u
 	case stop != nil:
 		res.Steps = g.out
-		return res, fmt.Errorf("adversary: γ %s: %w", t.Claim, stop)
+		return res, wrapf(stop, "adversary: γ %s", t.Claim)
 	}
 	v.Violations = g.violations()
 	for _, x := range v.Violations {
@@ -426,7 +426,7 @@ func (g *gammaRun) send(s ModelStep) error {
 		}
 		sp := g.support()
 		if sp == nil || tries > 50 {
-			return fmt.Errorf("%s never sent %s (the model's session %d)", party, lbl, s.Session)
+			return fmt.Errorf("adversary: %s never sent %s (the model's session %d)", party, lbl, s.Session)
 		}
 		if err := g.deliverSupport(s, sp); err != nil {
 			return err

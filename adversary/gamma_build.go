@@ -155,7 +155,7 @@ func (g *gammaRun) buildE4(f []*mterm, from, to string, unreal func(string, stri
 // hardened it names the initiator and responder the adversary claims.
 func (g *gammaRun) keyTransportBody(p *mterm, from, to string) ([]byte, error) {
 	if p.Fn != "<>" || len(p.Args) < 4 {
-		return nil, fmt.Errorf("needs %s as E4's ⟨n3, K_AB, DK_AB, m2⟩", p)
+		return nil, fmt.Errorf("adversary: needs %s as E4's ⟨n3, K_AB, DK_AB, m2⟩", p)
 	}
 	var v [4][]byte
 	for i, a := range p.Args[len(p.Args)-4:] {
@@ -166,7 +166,7 @@ func (g *gammaRun) keyTransportBody(p *mterm, from, to string) ([]byte, error) {
 		v[i] = b
 	}
 	if len(v[0]) != suite.KeySize || len(v[1]) != suite.KeySize || len(v[2]) != suite.KeySize || len(v[3]) != 2 {
-		return nil, fmt.Errorf("needs %s with the profile's lengths (32-byte n3, K_AB, DK_AB; 16-bit m2)", p)
+		return nil, fmt.Errorf("adversary: needs %s with the profile's lengths (32-byte n3, K_AB, DK_AB; 16-bit m2)", p)
 	}
 	kt := &simp.KeyTransportBody{N3: v[0], K: v[1], DK: v[2], M: uint16(v[3][0])<<8 | uint16(v[3][1])}
 	if g.variant == "hardened" {
@@ -379,7 +379,7 @@ func (g *gammaRun) buildKeyTransport(f []*mterm, lbl, from, to string, unreal fu
 // identities (initiator, responder) and, in c2, h(R_B) (H7).
 func (g *gammaRun) keyTransportSeal(f []*mterm, lbl, from, to string, ct []byte) ([]byte, error) {
 	if !f[1].is("senc", 2) {
-		return nil, fmt.Errorf("needs %s as a seal under K_AB", f[1])
+		return nil, fmt.Errorf("adversary: needs %s as a seal under K_AB", f[1])
 	}
 	kab, err := g.value(f[1].arg(1))
 	if err != nil {
@@ -442,7 +442,7 @@ func (g *gammaRun) buildPeerKey(f []*mterm, to string, unreal func(string, strin
 	}
 	enc, mk, err := g.serverChannel(to)
 	if err != nil {
-		return nil, "", unreal(seal.arg(1).String(), err.Error())
+		return nil, "", unreal(seal.arg(1).String(), detail(err))
 	}
 	suiteID := g.n.Setup.Suite.ID
 	if g.variant != "hardened" {
@@ -492,7 +492,7 @@ func (g *gammaRun) nextServerSeq(user string) uint64 {
 func (g *gammaRun) serverChannel(user string) (enc, mac []byte, err error) {
 	n, srv := g.n, g.n.Setup.Server
 	if n.Honest(srv) {
-		return nil, nil, fmt.Errorf("needs K_%s,S^s and K_%s,S^m, which only %s and an honest S hold", user, user, user)
+		return nil, nil, fmt.Errorf("adversary: needs K_%s,S^s and K_%s,S^m, which only %s and an honest S hold", user, user, user)
 	}
 	for _, s := range n.Events {
 		if e := s.Event; e.Role == srv && e.Peer == user && len(e.Key) > 0 {
@@ -500,7 +500,7 @@ func (g *gammaRun) serverChannel(user string) (enc, mac []byte, err error) {
 		}
 	}
 	if enc == nil || n.Setup.RandLog == nil {
-		return nil, nil, fmt.Errorf("needs K_%s,S^s: %s has not logged in", user, user)
+		return nil, nil, fmt.Errorf("adversary: needs K_%s,S^s: %s has not logged in", user, user)
 	}
 	stream := make([]byte, n.Setup.RandLog.Drawn(srv))
 	suite.NewRand(n.Setup.Seed, "party "+srv).Read(stream)
@@ -512,7 +512,7 @@ func (g *gammaRun) serverChannel(user string) (enc, mac []byte, err error) {
 			}
 		}
 	}
-	return nil, nil, fmt.Errorf("needs K_%s,S^m: R_S not found in the server's randomness", user)
+	return nil, nil, fmt.Errorf("adversary: needs K_%s,S^m: R_S not found in the server's randomness", user)
 }
 
 // stepped gives an Unrealisable from field the current step.

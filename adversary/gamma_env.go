@@ -175,7 +175,7 @@ func (g *gammaRun) value(t *mterm) ([]byte, error) {
 		g.n.Knowledge.Learn([]Fact{fact(b, "", "the adversary's value for "+t.String())}, "")
 		return b, nil
 	}
-	return nil, fmt.Errorf("needs %s", t)
+	return nil, fmt.Errorf("adversary: needs %s", t)
 }
 
 // publicKey resolves pk(K): the key the adversary knows for the agent
@@ -197,10 +197,10 @@ func (g *gammaRun) publicKey(t *mterm) ([]byte, error) {
 			if b := g.knownKey(p); b != nil {
 				return b, nil
 			}
-			return nil, fmt.Errorf("needs %s (the adversary has not seen %s's key)", t, p)
+			return nil, fmt.Errorf("adversary: needs %s (the adversary has not seen %s's key)", t, p)
 		}
 	} else if !sk.attackerValue() {
-		return nil, fmt.Errorf("needs %s", t)
+		return nil, fmt.Errorf("adversary: needs %s", t)
 	}
 	if priv, ok := g.env.priv[sk.String()]; ok {
 		return priv.Public().Bytes(), nil
@@ -227,7 +227,7 @@ func (g *gammaRun) privateKey(t *mterm) (suite.PrivateKey, error) {
 	if priv := g.n.Knowledge.PrivateKeyFor(pub); priv != nil {
 		return priv, nil
 	}
-	return nil, fmt.Errorf("needs %s (the private key of an honest party)", t)
+	return nil, fmt.Errorf("adversary: needs %s (the private key of an honest party)", t)
 }
 
 // agent is the party an agent name stands for.
@@ -239,7 +239,7 @@ func agentOf(t *mterm) string {
 }
 
 // needs turns a resolution error into the subterm it names.
-func needs(err error) string { return strings.TrimPrefix(err.Error(), "needs ") }
+func needs(err error) string { return strings.TrimPrefix(detail(err), "needs ") }
 
 // knownKey is p's current public key as the adversary knows it: a
 // dishonest party's own dynamic key, or the last key it read as p's.

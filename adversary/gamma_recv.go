@@ -104,7 +104,7 @@ func (g *gammaRun) abstractedSender(s ModelStep, t *mterm, lbl, from string) (bo
 	}
 	e1 := g.unbound(requester, g.n.Setup.Server, "E1")
 	if e1 == nil {
-		return true, fmt.Errorf("%s sent no E1", requester)
+		return true, fmt.Errorf("adversary: %s sent no E1", requester)
 	}
 	g.bound[s.Term] = append(g.bound[s.Term], e1.ID)
 	g.log(s, "no role of the model sends E1: %s asks S for %s itself (#%d), delivered", requester, peer, e1.ID)

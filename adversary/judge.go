@@ -128,7 +128,7 @@ func init() {
 			}
 			e2p := n.Last("E2", n.Setup.Server, "alice")
 			if e2p == nil {
-				return fmt.Errorf("S sent alice no E2")
+				return fmt.Errorf("adversary: S sent alice no E2")
 			}
 			m, err := simp.UnmarshalE2(e2p.Msg.Bytes)
 			if err != nil {
@@ -145,7 +145,7 @@ func init() {
 			}
 			pt, ka, ok := d.open(n.Knowledge, simpLabelE2, m.Sealed, aads)
 			if !ok {
-				return fmt.Errorf("alice cannot open her own E2: SK_ASj unknown")
+				return fmt.Errorf("adversary: alice cannot open her own E2: SK_ASj unknown")
 			}
 			body, err := simp.UnmarshalPeerKeyBody(pt)
 			if err != nil {
