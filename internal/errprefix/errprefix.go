@@ -15,7 +15,10 @@ import (
 // Find parses the non-test Go files of dir and returns, as "file:line:
 // text", every errors.New and fmt.Errorf whose format is a string literal
 // that starts neither with the file's package name and ": " nor with a
-// wrapped error ("%w"). Formats that are not literals are not judged.
+// wrapped error ("%w"). Formats that are not literals are not judged, nor
+// are the files of a command (package main): a command prints what fails
+// under its own name ("imcheck check: ..."), so its strings are the text
+// after that prefix.
 func Find(dir string) ([]string, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
@@ -35,6 +38,9 @@ func Find(dir string) ([]string, error) {
 		f, err := parser.ParseFile(fset, filepath.Base(p), src, 0)
 		if err != nil {
 			return nil, fmt.Errorf("errprefix: %w", err)
+		}
+		if f.Name.Name == "main" {
+			continue
 		}
 		prefix := f.Name.Name + ": "
 		ast.Inspect(f, func(n ast.Node) bool {

@@ -6,25 +6,23 @@ import (
 )
 
 func TestFind(t *testing.T) {
-	got, err := Find("testdata/bad")
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		dir  string
+		want []string
+	}{
+		{"testdata/bad", []string{
+			`bad.go:11: "no package name"`,
+			`bad.go:12: "netio: another package's name %d"`,
+		}},
+		{"testdata/cmd", nil},
 	}
-	want := []string{
-		`bad.go:11: "no package name"`,
-		`bad.go:12: "netio: another package's name %d"`,
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("Find = %q, want %q", got, want)
-	}
-}
-
-func TestOwnErrors(t *testing.T) {
-	bad, err := Find(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range bad {
-		t.Error(b)
+	for _, tt := range tests {
+		got, err := Find(tt.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Find(%s) = %q, want %q", tt.dir, got, tt.want)
+		}
 	}
 }

@@ -1,0 +1,85 @@
+package errprefix
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestModuleErrors runs Find on every package directory of the module:
+// the rule of docs/dev/README.md holds everywhere, not only where a
+// package remembers to check itself. Test data, vendored assets and
+// hidden directories are skipped.
+func TestModuleErrors(t *testing.T) {
+	root := moduleRoot(t)
+	dirs := packageDirs(t, root)
+	if len(dirs) < 10 {
+		t.Fatalf("found only %d package directories under the module root", len(dirs))
+	}
+	for _, d := range dirs {
+		bad, err := Find(filepath.Join(root, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range bad {
+			t.Errorf("%s/%s", filepath.ToSlash(d), b)
+		}
+	}
+}
+
+// packageDirs lists, relative to root, every directory holding a non-test
+// Go file.
+func packageDirs(t *testing.T, root string) []string {
+	t.Helper()
+	seen := map[string]bool{}
+	var dirs []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != root && (name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		dir, err := filepath.Rel(root, filepath.Dir(p))
+		if err != nil {
+			return err
+		}
+		if !seen[dir] {
+			seen[dir] = true
+			dirs = append(dirs, dir)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dirs
+}
+
+// moduleRoot is the directory above the test's that holds go.mod.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
