@@ -146,7 +146,7 @@ func Run(factory Factory, opts Options) (*Report, error) {
 	rep.describe(cases, insts, opts)
 	first, err := factory()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCannotStart, err)
+		return nil, fmt.Errorf("%w: %s", ErrCannotStart, detail(err))
 	}
 	caps := first.Capabilities()
 	if n, ok := first.(interface{ implementation() string }); ok {
