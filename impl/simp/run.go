@@ -3,6 +3,7 @@ package simp
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/suite"
@@ -186,7 +187,8 @@ func Run(cfg RunConfig) (*Result, error) {
 	for _, st := range steps {
 		before := p.ops()
 		if err := st.do(); err != nil {
-			return nil, fmt.Errorf("simp: honest run, %s: %w", st.name, err)
+			// err is this package's (an alert names "simp: "): name it once.
+			return nil, fmt.Errorf("simp: honest run, %s: %s", st.name, strings.TrimPrefix(err.Error(), "simp: "))
 		}
 		ph := Phase{Name: st.name, Ops: map[string]suite.Ops{}}
 		for name, o := range p.ops() {
