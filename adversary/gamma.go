@@ -57,12 +57,26 @@ type ModelTrace struct {
 	Steps                     []ModelStep
 }
 
+// MaxModelTraceSteps bounds the steps of a model trace γ reads or
+// concretises, so a hostile report (`imcheck attack replay`, the explore
+// page) cannot make it run without end. The shipped models' longest
+// attack has a few dozen steps.
+const MaxModelTraceSteps = 512
+
 // ReadModelTraces lists the attacks of a model report with their steps.
+// A trace of more than MaxModelTraceSteps steps is an error.
 func ReadModelTraces(b []byte) ([]ModelTrace, error) {
 	var out []ModelTrace
+	var long error
 	err := eachModelAttack(b, func(id ClaimID, bound ModelBound, c modelReportClaim) {
+		if len(c.Trace.Steps) > MaxModelTraceSteps && long == nil {
+			long = fmt.Errorf("adversary: model trace of %s: %d steps, more than %d", id, len(c.Trace.Steps), MaxModelTraceSteps)
+		}
 		out = append(out, ModelTrace{Claim: id, Kind: c.Kind, Role: c.Role, Text: c.Text, Witness: c.Trace.Witness, Bound: bound, Steps: c.Trace.Steps})
 	})
+	if err == nil && long != nil {
+		return nil, long
+	}
 	return out, err
 }
 
@@ -201,6 +215,9 @@ func (g *gammaRun) log(m ModelStep, format string, args ...any) {
 // variant the model describes for its own verdict, the other one to see
 // where the profile blocks the model's attack.
 func (t ModelTrace) Concretise(suiteName, variant string, seed uint64) (*GammaResult, error) {
+	if len(t.Steps) > MaxModelTraceSteps {
+		return nil, fmt.Errorf("adversary: γ %s: %d steps, more than %d", t.Claim, len(t.Steps), MaxModelTraceSteps)
+	}
 	proto, err := gammaProtocol(t.Claim.Model)
 	if err != nil {
 		return nil, err
