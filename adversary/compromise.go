@@ -24,6 +24,9 @@ const (
 	// private keys, pending challenges), through the dissector's
 	// StateRevealer.
 	RevealState RevealKind = "state"
+	// RevealValue: one session value the party holds that no event
+	// carries (IMKE's K_AS of a login), given as bytes (RevealValue).
+	RevealValue RevealKind = "value"
 )
 
 // LongTerm reports whether the kind is a long-term secret (the forward
@@ -96,9 +99,30 @@ func (n *Network) Reveal(party, peer string, kind RevealKind) error {
 	return err
 }
 
+// RevealValue gives the adversary one session value of party (with
+// peer) at this step: a value the party holds in memory that no event
+// carries, found by the caller in the party's own randomness. It is
+// recorded as a reveal of kind value, with the bytes in the trace entry
+// so that a replay gives the same value.
+func (n *Network) RevealValue(party, peer string, value []byte, what string) error {
+	if _, err := n.party(party); err != nil {
+		return err
+	}
+	if len(value) == 0 {
+		return fmt.Errorf("adversary: reveal of an empty value of %s", party)
+	}
+	n.begin()
+	n.Knowledge.Add(value, "revealed "+what+" of "+party)
+	n.Reveals = append(n.Reveals, Reveal{Step: n.step, Party: party, Peer: peer, Kind: RevealValue})
+	n.finish(Entry{Op: OpReveal, Party: party, To: peer, Note: string(RevealValue), Bytes: value, Label: what}, Outcome{})
+	return nil
+}
+
 func (n *Network) reveal(party, peer string, kind RevealKind) error {
 	k := n.Knowledge
 	switch kind {
+	case RevealValue:
+		return fmt.Errorf("adversary: a reveal of a value carries the value (RevealValue)")
 	case RevealPassword:
 		if party == n.Setup.Server {
 			return fmt.Errorf("adversary: the server %q has no password; reveal %s", party, RevealServerKey)

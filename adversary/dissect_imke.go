@@ -121,11 +121,13 @@ func (d *imkeDissector) Analyze(v []byte, k *Knowledge) []Fact {
 		if d.hardened {
 			aads = [][][]byte{{[]byte(m.ID)}}
 		}
-		if pt, _, ok := d.open(k, imkeLabelSealA1, m.SealedProof, aads); ok {
+		if pt, key, ok := d.open(k, imkeLabelSealA1, m.SealedProof, aads); ok {
 			if p, err := imke.UnmarshalLoginProof(pt); err == nil {
 				out = append(out, fact(p.PublicKey, "pub "+m.ID, "KU_A from a1"), fact(p.F1, "f1 "+m.ID, "f1(P_A) from a1"))
-				if d.hardened && haveKAS {
-					d.f1bind[string(p.F1)] = [][]byte{kas, p.PublicKey}
+				if d.hardened {
+					// The key that opens the proof is K_AS, decrypted with
+					// KR_S or revealed.
+					d.f1bind[string(p.F1)] = [][]byte{key, p.PublicKey}
 				}
 			}
 		}

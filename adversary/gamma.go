@@ -348,7 +348,7 @@ func (g *gammaRun) prelude() error {
 		g.out = append(g.out, GammaStep{Model: "reveal " + r, Action: fmt.Sprintf("the adversary is given %s's %s", party, kind)})
 	}
 	for _, u := range n.Setup.Users {
-		if g.proto == "simp" {
+		if g.proto == "simp" && !g.modelLbl["R1"] {
 			if err := n.Do(register(u)); err != nil {
 				return err
 			}
@@ -367,14 +367,16 @@ func (g *gammaRun) prelude() error {
 	return nil
 }
 
-// gammaReveal maps a scenario's revealed term to a reveal.
+// gammaReveal maps a scenario's revealed long-term term to a reveal: the
+// server's private key (SIMP's prs(s), IMKE's krs(s)) or a user's
+// password.
 func gammaReveal(t string) (string, RevealKind, bool) {
 	m, err := parseTerm(t)
 	if err != nil {
 		return "", "", false
 	}
 	switch {
-	case m.is("sk", 1) && m.arg(0).Name == "s":
+	case (m.is("sk", 1) || m.is("krs", 1) || m.is("prs", 1)) && m.arg(0).Name == "s":
 		return "S", RevealServerKey, true
 	case m.is("pw", 2) && gammaAgents[m.arg(0).Name] != "":
 		return gammaAgents[m.arg(0).Name], RevealPassword, true
@@ -391,13 +393,7 @@ func (g *gammaRun) step(s ModelStep) error {
 	case "recv":
 		return g.recv(s)
 	case "reveal":
-		party, kind, ok := gammaReveal(s.Term)
-		if !ok {
-			g.log(s, "reveal of %s: no concrete counterpart", s.Term)
-			return nil
-		}
-		g.log(s, "the adversary is given %s's %s", party, kind)
-		return g.n.Reveal(party, "", kind)
+		return g.reveal(s)
 	case "claim":
 		if s.Violated {
 			g.log(s, "the model's claim %s is violated here", s.Label)
@@ -537,6 +533,8 @@ func (g *gammaRun) deliverSupport(s ModelStep, sp *Packet) error {
 func (g *gammaRun) actionFor(session int, lbl string) (harness.Action, bool) {
 	party, peer := g.party(session), g.peer(session)
 	switch lbl {
+	case "R1":
+		return register(party), true
 	case "L1", "a1":
 		return login(party), true
 	case "E1", "4.2", "c1", "E4":

@@ -111,12 +111,26 @@ func sessionPeer(agents []string) string {
 // instance names beside the claimant: the first other agent, except that
 // a user's agreement with the server about a peer's key is about that
 // peer (the grant oracles name it).
+//
+// For a secrecy claim, the secret's own parties: a password pw(A, S) is
+// A's with S, and IMKE's f4/f5 of a login (K_AS^s, K_AS^m) are keys with
+// the server; any other secret is the session's.
 func witnessPeer(t ModelTrace, self string) string {
-	if props := kindProperties[t.Kind]; len(props) == 0 || props[0] == Confidentiality || props[0] == KeyReuse {
+	props := kindProperties[t.Kind]
+	if len(props) == 0 || props[0] == KeyReuse {
 		return ""
 	}
 	w, err := parseTerm(t.Witness)
 	if err != nil || w.Fn == "" {
+		return ""
+	}
+	if props[0] == Confidentiality {
+		switch {
+		case w.is("pw", 2) && gammaAgents[w.arg(1).Name] != "" && w.arg(0).Name == self:
+			return gammaAgents[w.arg(1).Name]
+		case (w.is("f4", 2) || w.is("f5", 2)) && strings.HasPrefix(t.Claim.Model, "imke") && self != "s":
+			return gammaAgents["s"]
+		}
 		return ""
 	}
 	var agents []string

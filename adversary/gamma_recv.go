@@ -248,6 +248,21 @@ func (g *gammaRun) deliverEarly(s ModelStep, party string) (bool, error) {
 		g.early[p.ID], any = true, true
 		g.log(s, "delivered #%d %s %s → %s early: the code needs it before %s's next action", p.ID, p.Msg.Label, p.Msg.From, p.Msg.To, party)
 	}
+	if !any {
+		// A message to S that the trace never has S receive (the model
+		// stops before): the code needs it delivered before the party acts
+		// again (an IMKE client's a3 before its 4.2).
+		for _, p := range slices.Clone(n.Pool) {
+			if p.Msg.From != party || p.Msg.To != n.Setup.Server || !g.isBound(p.ID) || g.laterRecv(g.termOf(p.ID)) {
+				continue
+			}
+			if err := n.Need(n.Deliver(p.ID)); err != nil {
+				return any, err
+			}
+			any = true
+			g.log(s, "delivered #%d %s %s → %s: the trace has no receive of it, the code needs it before %s's next action", p.ID, p.Msg.Label, p.Msg.From, p.Msg.To, party)
+		}
+	}
 	for sp := g.support(); sp != nil; sp = g.support() {
 		if err := g.deliverSupport(s, sp); err != nil {
 			return any, err

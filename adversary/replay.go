@@ -109,6 +109,9 @@ func (n *Network) replayEntry(e Entry) (Outcome, error) {
 	case OpCorrupt:
 		return Outcome{}, n.Corrupt(e.Party)
 	case OpReveal:
+		if RevealKind(e.Note) == RevealValue {
+			return Outcome{Err: n.RevealValue(e.Party, e.To, e.Bytes, e.Label)}, nil
+		}
 		return Outcome{Err: n.Reveal(e.Party, e.To, RevealKind(e.Note))}, nil
 	case OpRestart:
 		return n.Restart(e.Party), nil
