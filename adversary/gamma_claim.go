@@ -2,6 +2,7 @@ package adversary
 
 import (
 	"fmt"
+	"github.com/imcheck/imcheck/impl/role"
 	"strings"
 
 	"github.com/imcheck/imcheck/model"
@@ -201,17 +202,48 @@ func (g *gammaRun) secretViolations() []Violation {
 	if err != nil {
 		return nil
 	}
+	var out []Violation
+	if t.Kind == "secret" && claimWhat(t) == "session-key" {
+		out = g.revealedSecrets()
+	}
 	b, ok := g.env.get(w)
 	if !ok || !g.n.Knowledge.Knows(b) {
-		return nil
+		return out
 	}
-	var out []Violation
 	for _, cp := range t.ClaimParties() {
 		if !g.n.Honest(cp.Claimant) {
 			continue
 		}
 		out = append(out, Violation{Property: Confidentiality, Party: cp.Claimant, Peer: cp.Peer, What: claimWhat(t), Step: g.n.Step(), Data: b,
 			Detail: fmt.Sprintf("the adversary opened %s from %s's own packet", t.Witness, cp.Claimant)})
+	}
+	return out
+}
+
+// revealedSecrets: a model `secret` claim (unlike `fsecret`) says the
+// term is never known, whatever the scenario reveals; so a session key
+// of the claimant with the peer that the adversary holds violates it even
+// where a reveal exempts it from the confidentiality oracle (docs/adversary.md
+// §2: a session or state reveal exempts what arose before it).
+func (g *gammaRun) revealedSecrets() []Violation {
+	n := g.n
+	if len(n.Reveals) == 0 {
+		return nil
+	}
+	var out []Violation
+	for _, cp := range g.trace.ClaimParties() {
+		if !n.Honest(cp.Claimant) || !n.Honest(cp.Peer) {
+			continue
+		}
+		for _, s := range n.Events {
+			e := s.Event
+			if e.Role != cp.Claimant || e.Peer != cp.Peer || e.Kind != role.SessionKeyEstablished && e.Kind != role.KeysRenewed || !n.Knowledge.Knows(e.Key) {
+				continue
+			}
+			out = append(out, Violation{Property: Confidentiality, Party: cp.Claimant, Peer: cp.Peer, What: "session-key", Step: n.Step(), Data: e.Key,
+				Detail: fmt.Sprintf("the adversary holds %s's session key with %s (the model's secret %s; a revealed secret stays a secret claim's violation)", cp.Claimant, cp.Peer, g.trace.Witness)})
+			break
+		}
 	}
 	return out
 }
