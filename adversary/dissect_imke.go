@@ -10,6 +10,7 @@ import (
 // IMKE labels (docs/spec/imke.md §4 and §5).
 const (
 	imkeLabelF1      = "imke f1"
+	imkeLabelF2      = "imke f2"
 	imkeLabelF4      = "imke f4"
 	imkeLabelF5      = "imke f5"
 	imkeLabelF8      = "imke f8"

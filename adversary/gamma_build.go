@@ -37,6 +37,8 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 		return g.buildEvidence(f, from, unreal)
 	case g.proto == "imke" && (lbl == "c1" || lbl == "c2") && len(f) == 2:
 		return g.buildKeyTransport(f, lbl, from, to, unreal)
+	case g.proto == "imke" && lbl == "a2":
+		return g.buildA2(f, to, unreal)
 	case g.proto == "imke" && (lbl == "b1" || lbl == "b2" || lbl == "4.3"):
 		return g.buildPeerKey(f, to, unreal)
 	}

@@ -185,6 +185,19 @@ func (g *gammaRun) value(t *mterm) ([]byte, error) {
 // adversary's own.
 func (g *gammaRun) publicKey(t *mterm) ([]byte, error) {
 	sk := t.arg(0)
+	if (sk.is("krs", 1) || sk.is("prs", 1) || sk.is("sk", 1)) && agentOf(sk.arg(0)) == g.n.Setup.Server {
+		priv, err := g.n.Setup.Suite.NewPrivateKey(g.n.Setup.ServerKeySeed())
+		if err != nil {
+			return nil, err
+		}
+		return priv.Public().Bytes(), nil // the server's long-term key is public
+	}
+	if p := g.sessionKeyOwner(sk); p != "" {
+		if b := g.knownKey(p); b != nil {
+			return b, nil
+		}
+		return nil, fmt.Errorf("needs %s (the adversary has not seen %s's key)", t, p)
+	}
 	if agent := sk.arg(0); (sk.is("pri", 1) || sk.is("kr", 1)) && gammaAgents[agent.Name] != "" {
 		p := gammaAgents[agent.Name]
 		if b := g.knownKey(p); b != nil {
@@ -212,6 +225,31 @@ func (g *gammaRun) publicKey(t *mterm) ([]byte, error) {
 	g.env.priv[sk.String()] = priv
 	g.n.Knowledge.AddPrivateKey(priv, "the adversary's key pair for "+sk.String())
 	return priv.Public().Bytes(), nil
+}
+
+// sessionKeyOwner is the party whose fresh dynamic or one-time private
+// key a name of the trace is (IMKE's KRA.1, SIMP's KB.2: the role's key
+// variable, numbered with its session), or "".
+func (g *gammaRun) sessionKeyOwner(sk *mterm) string {
+	if sk == nil || sk.Fn != "" {
+		return ""
+	}
+	name, num, ok := strings.Cut(sk.Name, ".")
+	if !ok {
+		return ""
+	}
+	keys := map[string][]string{"imke": {"KRA", "KRB"}, "simp": {"KA", "KB"}}
+	if !slices.Contains(keys[g.proto], name) {
+		return ""
+	}
+	session := 0
+	if _, err := fmt.Sscanf(num, "%d", &session); err != nil {
+		return ""
+	}
+	if _, ok := g.sessions[session]; !ok {
+		return ""
+	}
+	return g.party(session)
 }
 
 // privateKey resolves a signing key of the trace (pri(e)): the dynamic

@@ -28,6 +28,9 @@ func (g *gammaRun) recv(s ModelStep) error {
 	}
 	p, ok := g.boundPacket(s.Term, to)
 	if !ok {
+		if done, err := g.serverAnswers(s, lbl, to); done || err != nil {
+			return err
+		}
 		return g.construct(s, lbl, from, to)
 	}
 	if g.early[p.ID] && p.Msg.To == to {
