@@ -330,12 +330,18 @@ func (g *gammaRun) buildKeyTransport(f []*mterm, lbl, from, to string, unreal fu
 			return nil, "", unreal(f[0].String(), lbl+"'s first field is a public-key encryption")
 		}
 		secret := f[0].arg(0)
+		if secret.Fn == "<>" && len(secret.Args) == 2 && (secret.Args[0].Name == "lc2" || secret.Args[0].Name == "lc1") {
+			secret = secret.Args[1] // ⟨lc2, R_B⟩: the model's name of the encryption's label
+		}
 		pt, ok := g.env.raw[secret.String()]
 		if !ok {
 			v, err := g.value(secret)
 			if err != nil {
 				return nil, "", unreal(f[0].String(), needs(err))
 			}
+			// The adversary's own K_AB or R_B: the key schedule runs on it.
+			tag := map[string]string{"c1": "K_AB", "c2": "R_B"}[lbl]
+			g.n.Knowledge.Learn([]Fact{fact(v, tag, "the adversary's "+tag+" in its "+lbl)}, "")
 			if pt = v; g.variant == "hardened" {
 				if pt, err = (&imke.BoundSecret{Secret: v, Sender: from, Receiver: to}).Marshal(); err != nil {
 					return nil, "", err

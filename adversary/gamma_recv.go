@@ -71,6 +71,14 @@ func (g *gammaRun) construct(s ModelStep, lbl, from, to string) error {
 	if done, err := g.abstractedSender(s, t, lbl, from); done || err != nil {
 		return err
 	}
+	if err := g.serverCatchUp(s, from, to); err != nil {
+		return err
+	}
+	for sp := g.support(); sp != nil; sp = g.support() {
+		if err := g.deliverSupport(s, sp); err != nil {
+			return err
+		}
+	}
 	g.n.Saturate()
 	b, note, err := g.build(s, t, lbl, from, to)
 	if err != nil {

@@ -21,6 +21,12 @@ import (
 // server's own code.
 var serverAnswerLabels = map[string]bool{"R2": true, "L2": true, "a2": true}
 
+// loginLabels are the user messages of registration and login: what a
+// dishonest server's code is given to answer and to derive the user's
+// keys from (never a request about a peer, which its code would judge
+// by its own sessions).
+var loginLabels = map[string]bool{"R1": true, "L1": true, "a1": true, "a3": true}
+
 // serverAnswers delivers to a dishonest server what `to` sent it, and
 // binds s's term to the server's answer; false when the server is honest,
 // the label is not an answer, or the server's code gave none.
@@ -34,7 +40,7 @@ func (g *gammaRun) serverAnswers(s ModelStep, lbl, to string) (bool, error) {
 		if p != nil {
 			break
 		}
-		if q.Msg.From != to || q.Msg.To != srv {
+		if q.Msg.From != to || q.Msg.To != srv || !loginLabels[q.Msg.Label] {
 			continue
 		}
 		if err := n.Need(n.Deliver(q.ID)); err != nil {
@@ -123,4 +129,25 @@ func (g *gammaRun) openedLoginKey(user string) ([]byte, *imke.LoginRequest) {
 		return nil, a1
 	}
 	return nil, nil
+}
+
+// serverCatchUp delivers to a dishonest server, before the adversary
+// builds a message in its name to user, what user sent it and the trace
+// never has it receive (a3, a 4.2): the server's state is the adversary's,
+// and its builders need the keys the server's code derives from them.
+func (g *gammaRun) serverCatchUp(s ModelStep, from, user string) error {
+	n, srv := g.n, g.n.Setup.Server
+	if from != srv || n.Honest(srv) || user == srv {
+		return nil
+	}
+	for _, q := range slices.Clone(n.Pool) {
+		if q.Msg.From != user || q.Msg.To != srv || !loginLabels[q.Msg.Label] {
+			continue
+		}
+		if err := n.Need(n.Deliver(q.ID)); err != nil {
+			return err
+		}
+		g.log(s, "the dishonest server's code receives #%d %s from %s", q.ID, q.Msg.Label, user)
+	}
+	return nil
 }
