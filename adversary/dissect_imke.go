@@ -11,9 +11,11 @@ import (
 const (
 	imkeLabelF1      = "imke f1"
 	imkeLabelF2      = "imke f2"
+	imkeLabelF7      = "imke f7"
 	imkeLabelF4      = "imke f4"
 	imkeLabelF5      = "imke f5"
 	imkeLabelF8      = "imke f8"
+	imkeLabelF9      = "imke f9"
 	imkeLabelImage   = "imke password image"
 	imkeLabelData    = "imke data"
 	imkeLabel42      = "imke 4.2"

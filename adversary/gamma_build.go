@@ -39,6 +39,10 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 		return g.buildKeyTransport(f, lbl, from, to, unreal)
 	case g.proto == "imke" && lbl == "a2":
 		return g.buildA2(f, to, unreal)
+	case g.proto == "imke" && lbl == "c3" && t.is("f7", 2):
+		return g.buildC3(t, from, to, unreal)
+	case g.proto == "imke" && lbl == "4.7" && len(f) == 3:
+		return g.buildPeerData(s, f, from, to, unreal)
 	case g.proto == "imke" && (lbl == "b1" || lbl == "b2" || lbl == "4.3"):
 		return g.buildPeerKey(f, to, unreal)
 	}
@@ -535,4 +539,74 @@ func (g *gammaRun) stepped(err error, unreal func(string, string) error) error {
 // stepName names a model step in a verdict: "recv E4 in session 2".
 func stepName(s ModelStep) string {
 	return fmt.Sprintf("%s %s in session %d", s.Kind, s.Label, s.Session)
+}
+
+// buildC3: c3 is f7(R_A, R_B) (imke.md §7; hardened with ID_A, ID_B), from
+// the R_A and R_B the adversary holds: its own R_A of the c1 it built and
+// the R_B it opened from the responder's c2.
+func (g *gammaRun) buildC3(t *mterm, from, to string, unreal func(string, string) error) ([]byte, string, error) {
+	var in [][]byte
+	for _, a := range t.Args {
+		v, err := g.value(a)
+		if err != nil {
+			return nil, "", unreal(a.String(), "imke.md §7: f7 needs R_A and R_B: "+needs(err))
+		}
+		in = append(in, v)
+	}
+	if g.variant == "hardened" {
+		in = append(in, []byte(from), []byte(to))
+	}
+	b, err := (&imke.KeyConfirm{Suite: g.n.Setup.Suite.ID, F7: g.n.Ctx.Hash(imkeLabelF7, in...)}).Marshal()
+	return b, "c3 " + t.String() + " from the R_A and R_B the adversary holds", err
+}
+
+// buildPeerData: a 4.7 ⟨seq, {data}_{K_AB^s}, [seq, data]_{K_AB^m}⟩
+// (imke.md §8; hardened bound to the sender and receiver) with the
+// adversary's own body, under K_AB^s = f8(K_AB, R_B) and K_AB^m =
+// f9(R_B, K_AB) of the K_AB and R_B it holds, the next sequence number of
+// the direction.
+func (g *gammaRun) buildPeerData(s ModelStep, f []*mterm, from, to string, unreal func(string, string) error) ([]byte, string, error) {
+	seal, mac := f[1], f[2]
+	if !seal.is("senc", 2) || !seal.arg(1).is("f8", 2) || !mac.is("mac", 2) {
+		return nil, "", unreal(joinTerms(f), "imke.md §8: a 4.7 is sealed under f8(K_AB, R_B) and MACed under f9(R_B, K_AB)")
+	}
+	kab, err := g.value(seal.arg(1).arg(0))
+	if err != nil {
+		return nil, "", unreal(seal.arg(1).String(), needs(err))
+	}
+	rb, err := g.value(seal.arg(1).arg(1))
+	if err != nil {
+		return nil, "", unreal(seal.arg(1).String(), needs(err))
+	}
+	body, err := g.value(seal.arg(0))
+	if err != nil {
+		return nil, "", unreal(seal.arg(0).String(), needs(err))
+	}
+	initiator, responder := from, to
+	if s.Label == "d_ba" {
+		initiator, responder = to, from
+	}
+	var ids [][]byte
+	label := imkeLabelData
+	seq := uint64(1)
+	for _, p := range g.n.History {
+		if p.Msg.From == from && p.Msg.To == to && p.Msg.Label == "4.7" {
+			seq++
+		}
+	}
+	parts := [][]byte{u64(seq)}
+	if g.variant == "hardened" {
+		ids = [][]byte{[]byte(initiator), []byte(responder)}
+		label = imkeLabel47
+		parts = append(parts, []byte(from), []byte(to))
+	}
+	ctx := g.n.Ctx
+	ks := ctx.KDF(kab, suite.KeySize, imkeLabelF8, append([][]byte{rb}, ids...)...)
+	km := ctx.KDF(rb, suite.KeySize, imkeLabelF9, append([][]byte{kab}, ids...)...)
+	sealed, err := ctx.Seal(ks, label, body, parts...)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := (&imke.PeerData{Sequenced: imke.Sequenced{Suite: g.n.Setup.Suite.ID, Seq: seq, Sealed: sealed, MAC: ctx.MAC(km, label, append(parts, body)...)}}).Marshal()
+	return b, fmt.Sprintf("4.7 #%d with the adversary's body under f8/f9 of the K_AB and R_B it holds", seq), err
 }

@@ -103,7 +103,11 @@ func (g *gammaRun) learn(t *mterm, label string, b []byte) {
 		secret := d.secret(pt)
 		if p.Fn == "<>" {
 			g.env.set(p, pt)
-			p = p.arg(0)
+			if l := p.arg(0); len(p.Args) == 2 && l.Fn == "" && (l.Name == "lc1" || l.Name == "lc2") {
+				p = p.arg(1) // ⟨lc2, R_B⟩: the model's name of the encryption's label
+			} else {
+				p = p.arg(0)
+			}
 		}
 		g.env.set(p, secret)
 		if label == "c1" && f[1].is("senc", 2) {
