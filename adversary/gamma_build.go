@@ -39,7 +39,7 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 		return g.buildKeyTransport(f, lbl, from, to, unreal)
 	case g.proto == "imke" && lbl == "a2":
 		return g.buildA2(f, to, unreal)
-	case g.proto == "imke" && lbl == "c3" && t.is("f7", 2):
+	case g.proto == "imke" && lbl == "c3" && t.Fn == "f7" && len(t.Args) >= 2:
 		return g.buildC3(t, from, to, unreal)
 	case g.proto == "imke" && lbl == "4.7" && len(f) == 3:
 		return g.buildPeerData(s, f, from, to, unreal)
@@ -337,6 +337,9 @@ func (g *gammaRun) buildKeyTransport(f []*mterm, lbl, from, to string, unreal fu
 		if secret.Fn == "<>" && len(secret.Args) == 2 && (secret.Args[0].Name == "lc2" || secret.Args[0].Name == "lc1") {
 			secret = secret.Args[1] // ⟨lc2, R_B⟩: the model's name of the encryption's label
 		}
+		if secret.Fn == "<>" && len(secret.Args) == 3 && agentOf(secret.Args[1]) != "" && agentOf(secret.Args[2]) != "" {
+			secret = secret.Args[0] // hardened ⟨R_B, B, A⟩: the identities are the BoundSecret's
+		}
 		pt, ok := g.env.raw[secret.String()]
 		if !ok {
 			v, err := g.value(secret)
@@ -419,9 +422,13 @@ func (g *gammaRun) keyTransportSeal(f []*mterm, lbl, from, to string, ct []byte)
 	if g.variant == "hardened" {
 		aad = [][]byte{[]byte(initiator), []byte(responder)}
 		if lbl == "c2" {
-			rb, err := g.value(f[0].arg(0))
+			rbT := f[0].arg(0)
+			if rbT.Fn == "<>" && len(rbT.Args) == 3 && agentOf(rbT.Args[1]) != "" {
+				rbT = rbT.Args[0] // ⟨R_B, B, A⟩
+			}
+			rb, err := g.value(rbT)
 			if err != nil {
-				return nil, &Unrealisable{Subterm: f[1].String() + " needs h(" + f[0].arg(0).String() + ")",
+				return nil, &Unrealisable{Subterm: f[1].String() + " needs h(" + rbT.String() + ")",
 					Rule: "imke.md IMKE H7: hardened c2's seal binds h(R_B), and R_B is encrypted to the initiator"}
 			}
 			aad = append(aad, g.n.Ctx.Hash(imkeLabelC2RB, rb))
@@ -447,10 +454,14 @@ func (g *gammaRun) buildPeerKey(f []*mterm, to string, unreal func(string, strin
 		return nil, "", unreal(seal.String(), "a peer key is sealed under K^s and MACed under K^m")
 	}
 	body := seal.arg(0).Args
-	peer := agentOf(body[len(body)-1])
-	ku, err := g.value(body[len(body)-2])
+	kuT, peerT := body[len(body)-2], body[len(body)-1]
+	if agentOf(peerT) == "" && agentOf(kuT) != "" {
+		kuT, peerT = peerT, kuT // hardened item: ⟨…, peerkey, ID, KU⟩
+	}
+	peer := agentOf(peerT)
+	ku, err := g.value(kuT)
 	if err != nil {
-		return nil, "", unreal(body[len(body)-2].String(), needs(err))
+		return nil, "", unreal(kuT.String(), needs(err))
 	}
 	enc, mk, err := g.serverChannel(to)
 	if err != nil {
@@ -467,7 +478,7 @@ func (g *gammaRun) buildPeerKey(f []*mterm, to string, unreal func(string, strin
 			return nil, "", err
 		}
 		b, err := (&imke.PeerKey{Unsequenced: imke.Unsequenced{Suite: suiteID, Sealed: sealed, MAC: g.n.Ctx.MAC(mk, imkeLabelData, data)}}).Marshal()
-		return b, fmt.Sprintf("b1 to %s sealed as S with %s as %s's key", to, body[len(body)-2], peer), err
+		return b, fmt.Sprintf("b1 to %s sealed as S with %s as %s's key", to, kuT, peer), err
 	}
 	seq := g.nextServerSeq(to)
 	data, err := (&imke.Item{Kind: imke.ItemPeerKey, Peer: peer, Key: ku}).Marshal()
@@ -481,7 +492,7 @@ func (g *gammaRun) buildPeerKey(f []*mterm, to string, unreal func(string, strin
 	}
 	m := g.n.Ctx.MAC(mk, imkeLabel43, append(parts, data)...)
 	b, err := (&imke.ServerData{Sequenced: imke.Sequenced{Suite: suiteID, Seq: seq, Sealed: sealed, MAC: m}}).Marshal()
-	return b, fmt.Sprintf("4.3 #%d (the next sequence number) to %s sealed as S with %s as %s's key", seq, to, body[len(body)-2], peer), err
+	return b, fmt.Sprintf("4.3 #%d (the next sequence number) to %s sealed as S with %s as %s's key", seq, to, kuT, peer), err
 }
 
 // nextServerSeq is the sequence number after the last 4.3 S sent user.
@@ -546,7 +557,7 @@ func stepName(s ModelStep) string {
 // the R_B it opened from the responder's c2.
 func (g *gammaRun) buildC3(t *mterm, from, to string, unreal func(string, string) error) ([]byte, string, error) {
 	var in [][]byte
-	for _, a := range t.Args {
+	for _, a := range t.Args[:2] {
 		v, err := g.value(a)
 		if err != nil {
 			return nil, "", unreal(a.String(), "imke.md §7: f7 needs R_A and R_B: "+needs(err))
@@ -567,7 +578,7 @@ func (g *gammaRun) buildC3(t *mterm, from, to string, unreal func(string, string
 // the direction.
 func (g *gammaRun) buildPeerData(s ModelStep, f []*mterm, from, to string, unreal func(string, string) error) ([]byte, string, error) {
 	seal, mac := f[1], f[2]
-	if !seal.is("senc", 2) || !seal.arg(1).is("f8", 2) || !mac.is("mac", 2) {
+	if !seal.is("senc", 2) || seal.arg(1).Fn != "f8" || len(seal.arg(1).Args) < 2 || !mac.is("mac", 2) {
 		return nil, "", unreal(joinTerms(f), "imke.md §8: a 4.7 is sealed under f8(K_AB, R_B) and MACed under f9(R_B, K_AB)")
 	}
 	kab, err := g.value(seal.arg(1).arg(0))
@@ -578,9 +589,13 @@ func (g *gammaRun) buildPeerData(s ModelStep, f []*mterm, from, to string, unrea
 	if err != nil {
 		return nil, "", unreal(seal.arg(1).String(), needs(err))
 	}
-	body, err := g.value(seal.arg(0))
+	data := seal.arg(0)
+	if data.Fn == "<>" && len(data.Args) > 0 {
+		data = data.Args[len(data.Args)-1] // hardened ⟨d47, seq, A, B, data⟩
+	}
+	body, err := g.value(data)
 	if err != nil {
-		return nil, "", unreal(seal.arg(0).String(), needs(err))
+		return nil, "", unreal(data.String(), needs(err))
 	}
 	initiator, responder := from, to
 	if s.Label == "d_ba" {
