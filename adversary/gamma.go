@@ -347,8 +347,17 @@ func (g *gammaRun) prelude() error {
 		}
 		g.out = append(g.out, GammaStep{Model: "reveal " + r, Action: fmt.Sprintf("the adversary is given %s's %s", party, kind)})
 	}
+	registers := map[string]bool{} // users the trace itself registers (R1)
+	for _, s := range g.trace.Steps {
+		if s.Kind == "send" && s.Label == "R1" {
+			registers[g.party(s.Session)] = true
+		}
+	}
 	for _, u := range n.Setup.Users {
-		if g.proto == "simp" && !g.modelLbl["R1"] {
+		if registers[u] {
+			continue // registration, then login, are the trace's
+		}
+		if g.proto == "simp" {
 			if err := n.Do(register(u)); err != nil {
 				return err
 			}
