@@ -27,6 +27,8 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 	}
 	f := t.fields()
 	switch {
+	case g.proto == "simp" && lbl == "R2" && t.is("senc", 2):
+		return g.buildR2(t, to, unreal)
 	case g.proto == "simp" && lbl == "E1":
 		return g.buildE1(f, from, unreal)
 	case g.proto == "simp" && lbl == "E4" && len(f) == 2:
@@ -624,4 +626,50 @@ func (g *gammaRun) buildPeerData(s ModelStep, f []*mterm, from, to string, unrea
 	}
 	b, err := (&imke.PeerData{Sequenced: imke.Sequenced{Suite: g.n.Setup.Suite.ID, Seq: seq, Sealed: sealed, MAC: ctx.MAC(km, label, append(parts, body)...)}}).Marshal()
 	return b, fmt.Sprintf("4.7 #%d with the adversary's body under f8/f9 of the K_AB and R_B it holds", seq), err
+}
+
+// buildR2 impersonates S in R2 (simp.md §5): {DK_AS, K_AS, m,
+// h(ID_A, P_A, DK_AS, K_AS, m)} sealed under the user's RK with ID_A as
+// associated data, with registration keys of the adversary's: RK and P_A
+// come from the user's R1, opened with the server's revealed key.
+func (g *gammaRun) buildR2(t *mterm, to string, unreal func(string, string) error) ([]byte, string, error) {
+	n := g.n
+	body := t.arg(0)
+	if body.Fn != "<>" || len(body.Args) != 4 {
+		return nil, "", unreal(t.String(), "simp.md §5: R2 seals ⟨DK_AS, K_AS, m, h(ID_A, P_A, DK_AS, K_AS, m)⟩")
+	}
+	rk, err := g.value(t.arg(1))
+	if err != nil {
+		rks := n.Knowledge.Tagged("RK")
+		if len(rks) == 0 {
+			return nil, "", unreal(t.arg(1).String(), "simp.md §5: RK travels in R1 under the server's key, which the adversary does not hold")
+		}
+		rk = rks[len(rks)-1]
+	}
+	pws := n.Knowledge.Tagged("password " + to)
+	if len(pws) == 0 {
+		return nil, "", unreal("pw("+to+")", "simp.md §5: R2's check needs P_A, which travels in R1 under the server's key")
+	}
+	dk, err := g.value(body.Args[0])
+	if err != nil {
+		return nil, "", unreal(body.Args[0].String(), needs(err))
+	}
+	k, err := g.value(body.Args[1])
+	if err != nil {
+		return nil, "", unreal(body.Args[1].String(), needs(err))
+	}
+	m := uint16(simp.DefaultM)
+	id := []byte(to)
+	check := n.Ctx.Hash("simp R2 check", id, pws[0], dk, k, u16(int(m)))
+	pt, err := (&simp.RegistrationParams{DK: dk, K: k, M: m, Check: check}).Marshal()
+	if err != nil {
+		return nil, "", err
+	}
+	sealed, err := n.Ctx.Seal(rk, simpLabelR2, pt, id)
+	if err != nil {
+		return nil, "", err
+	}
+	n.Knowledge.Learn([]Fact{fact(dk, "DK "+to, "the adversary's DK_AS for "+to), fact(k, "K "+to, "the adversary's K_AS for "+to)}, "")
+	b, err := (&simp.RegistrationGrant{Suite: n.Setup.Suite.ID, Sealed: sealed}).Marshal()
+	return b, fmt.Sprintf("R2 as S to %s: registration keys of the adversary's, sealed under the RK of %s's R1", to, to), err
 }

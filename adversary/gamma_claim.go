@@ -32,7 +32,7 @@ var kindProperties = map[string][]Property{
 var claimData = map[string]string{
 	"RunA": "session-key", "RunB": "session-key", "E4Sent": "session-key", "E5Sent": "session-key",
 	"SentA": "message", "SentB": "message", "MsgA": "message", "MsgB": "message", "MsgSent": "message",
-	"L1Sent": "login", "PeerKey": "peer-key", "B1Sent": "peer-key-answer",
+	"L1Sent": "login", "PeerKey": "peer-key", "B1Sent": "peer-key-answer", "Registered": "registration",
 	"E2Sent": "peer-key-answer", "E3Sent": "peer-key-type", "Requested": "peer-key-request", "Vouched": "E2-key",
 }
 
@@ -187,6 +187,7 @@ func (g *gammaRun) violations() []Violation {
 	out = append(out, requestedGrants(n)...)
 	if g.proto == "simp" {
 		out = append(out, judgedE2(n)...)
+		out = append(out, registeredFromServer(n)...)
 	}
 	return append(out, g.secretViolations()...)
 }
@@ -207,6 +208,17 @@ func (g *gammaRun) secretViolations() []Violation {
 		out = g.revealedSecrets()
 	}
 	b, ok := g.env.get(w)
+	if w.Fn == "<>" && !ok {
+		// A tuple secret (SIMP's ⟨K_AS, DK_AS⟩) is known when every part is.
+		ok = len(w.Args) > 0
+		for _, a := range w.Args {
+			v, bound := g.env.get(a)
+			ok = ok && bound && g.n.Knowledge.Knows(v)
+			if b == nil {
+				b = v
+			}
+		}
+	}
 	if !ok || !g.n.Knowledge.Knows(b) {
 		return out
 	}
@@ -215,7 +227,7 @@ func (g *gammaRun) secretViolations() []Violation {
 			continue
 		}
 		out = append(out, Violation{Property: Confidentiality, Party: cp.Claimant, Peer: cp.Peer, What: claimWhat(t), Step: g.n.Step(), Data: b,
-			Detail: fmt.Sprintf("the adversary opened %s from %s's own packet", t.Witness, cp.Claimant)})
+			Detail: fmt.Sprintf("the adversary holds %s, the secret of %s's claim", t.Witness, cp.Claimant)})
 	}
 	return out
 }

@@ -105,3 +105,29 @@ func requestedGrants(n *Network) []Violation {
 	}
 	return out
 }
+
+// registeredFromServer is the model's R2_from_S (SIMP registration): a
+// user's Registered event about S needs an R2 the server really sent that
+// user (not one the adversary built), one per registration.
+func registeredFromServer(n *Network) []Violation {
+	used := map[int]bool{}
+	var out []Violation
+	for _, s := range n.Events {
+		e := s.Event
+		if e.Kind != role.Registered || !n.Honest(e.Role) || !n.Honest(e.Peer) {
+			continue
+		}
+		ok := false
+		for _, p := range n.History {
+			if !used[p.ID] && !p.Injected && p.Step <= s.Step && p.Msg.From == e.Peer && p.Msg.To == e.Role && p.Msg.Label == "R2" {
+				used[p.ID], ok = true, true
+				break
+			}
+		}
+		if !ok {
+			out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: "registration", Step: s.Step,
+				Detail: e.Role + " registered on an R2 " + e.Peer + " never sent it"})
+		}
+	}
+	return out
+}
