@@ -29,6 +29,8 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 	switch {
 	case g.proto == "simp" && lbl == "R2" && t.is("senc", 2):
 		return g.buildR2(t, to, unreal)
+	case g.proto == "simp" && (lbl == "E2" || lbl == "E3") && len(f) == 2 && !g.n.Honest(g.n.Setup.Server):
+		return g.buildGrant(f, lbl, to, unreal)
 	case g.proto == "simp" && lbl == "E1":
 		return g.buildE1(f, from, unreal)
 	case g.proto == "simp" && lbl == "E4" && len(f) == 2:

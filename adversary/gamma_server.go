@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/imcheck/imcheck/impl/imke"
+	"github.com/imcheck/imcheck/impl/simp"
 )
 
 // A dishonest server's messages (docs/adversary.md §4): the model's
@@ -150,4 +151,111 @@ func (g *gammaRun) serverCatchUp(s ModelStep, from, user string) error {
 		g.log(s, "the dishonest server's code receives #%d %s from %s", q.ID, q.Msg.Label, user)
 	}
 	return nil
+}
+
+// buildGrant: a dishonest server's E2/E3 (simp.md §6): ⟨j, {ID_P, Pub,
+// evidence}_{SK_ASj}⟩ (hardened with S, the recipient and j as associated
+// data) with the key the trace names as P's, under the recipient's key
+// set with S, which the dishonest server generated at registration (read
+// back from the R2 it sent, under the RK of the user's R1), at the next
+// index S would use.
+func (g *gammaRun) buildGrant(f []*mterm, lbl, to string, unreal func(string, string) error) ([]byte, string, error) {
+	n, srv := g.n, g.n.Setup.Server
+	if len(f) != 2 || !f[1].is("senc", 2) || f[1].arg(0).Fn != "<>" || len(f[1].arg(0).Args) < 3 {
+		return nil, "", unreal(joinTerms(f), "simp.md §6: "+lbl+" is ⟨j, {ID_P, Pub-P, evidence}_{SK_ASj}⟩")
+	}
+	if n.Honest(srv) {
+		return nil, "", unreal(f[1].arg(1).String(), "simp.md §6: "+lbl+" is sealed under SK_ASj, which only "+to+" and an honest S hold")
+	}
+	body := f[1].arg(0).Args
+	peer := agentOf(body[len(body)-3])
+	pub, err := g.value(body[len(body)-2])
+	if err != nil {
+		return nil, "", unreal(body[len(body)-2].String(), needs(err))
+	}
+	ev, err := g.value(body[len(body)-1])
+	if err != nil {
+		return nil, "", unreal(body[len(body)-1].String(), needs(err))
+	}
+	keys := g.simpUserKeys(to)
+	if keys == nil {
+		return nil, "", unreal(f[1].arg(1).String(), "simp.md §5: "+to+"'s key set with S, which the adversary cannot read from the R2 S sent")
+	}
+	j := g.simpNextIndex(to)
+	if g.variant == "hardened" && j%2 == 1 {
+		j++ // S sends under even indices (H1)
+	}
+	if j < 1 || j > len(keys) {
+		return nil, "", unreal(f[0].String(), fmt.Sprintf("simp.md §4: %s's key set has %d keys", to, len(keys)))
+	}
+	pt, err := (&simp.PeerKeyBody{Peer: peer, PublicKey: pub, Evidence: ev}).Marshal()
+	if err != nil {
+		return nil, "", err
+	}
+	var aad [][]byte
+	if g.variant == "hardened" {
+		aad = [][]byte{[]byte(srv), []byte(to), u16(j)}
+	}
+	label, typ := simpLabelE2, simp.TypeE2
+	if lbl == "E3" {
+		label, typ = simpLabelE3, simp.TypeE3
+	}
+	sealed, err := n.Ctx.Seal(keys[j-1], label, pt, aad...)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := (&simp.PeerKeyGrant{Type: typ, Suite: n.Setup.Suite.ID, Index: uint16(j), Sealed: sealed}).Marshal()
+	return b, fmt.Sprintf("%s #%d to %s as the dishonest S, with %s as %s's key", lbl, j, to, body[len(body)-2], peer), err
+}
+
+// simpUserKeys is user's key set with S as a dishonest server knows it:
+// the (K_AS, DK_AS, m) of the R2 S sent user, opened under a known RK.
+func (g *gammaRun) simpUserKeys(user string) [][]byte {
+	n := g.n
+	r2 := n.Last("R2", n.Setup.Server, user)
+	if r2 == nil {
+		return nil
+	}
+	m, err := simp.UnmarshalR2(r2.Msg.Bytes)
+	if err != nil {
+		return nil
+	}
+	for _, rk := range n.Knowledge.Tagged("RK") {
+		pt, err := n.Ctx.Open(rk, simpLabelR2, m.Sealed, []byte(user))
+		if err != nil {
+			continue
+		}
+		p, err := simp.UnmarshalRegistrationParams(pt)
+		if err != nil {
+			return nil
+		}
+		keys, err := simp.GenerateSessionKeys(simp.KeyParams{K: p.K, DK: p.DK, M: int(p.M), Rounds: n.Dissector.(*simpDissector).rounds})
+		if err != nil {
+			return nil
+		}
+		return keys
+	}
+	return nil
+}
+
+// simpNextIndex is one above the highest key index of the messages user
+// and S exchanged (L1, L2, E2, E3).
+func (g *gammaRun) simpNextIndex(user string) int {
+	last := 0
+	for _, p := range g.n.History {
+		if !(p.Msg.From == user && p.Msg.To == g.n.Setup.Server || p.Msg.From == g.n.Setup.Server && p.Msg.To == user) {
+			continue
+		}
+		b := p.Msg.Bytes
+		if m, err := simp.UnmarshalL1(b); err == nil {
+			last = max(last, int(m.Index))
+		} else if m, err := simp.UnmarshalL2(b); err == nil {
+			last = max(last, int(m.Index))
+		} else if m, err := simp.UnmarshalE2(b); err == nil {
+			last = max(last, int(m.Index))
+		} else if m, err := simp.UnmarshalE3(b); err == nil {
+			last = max(last, int(m.Index))
+		}
+	}
+	return last + 1
 }
