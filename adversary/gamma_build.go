@@ -31,6 +31,8 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 		return g.buildR2(t, to, unreal)
 	case g.proto == "simp" && (lbl == "E2" || lbl == "E3") && len(f) == 2 && !g.n.Honest(g.n.Setup.Server):
 		return g.buildGrant(f, lbl, to, unreal)
+	case g.proto == "simp" && lbl == "E5" && len(f) == 2:
+		return g.buildE5(from, to, unreal)
 	case g.proto == "simp" && lbl == "E1":
 		return g.buildE1(f, from, unreal)
 	case g.proto == "simp" && lbl == "E4" && len(f) == 2:
@@ -168,6 +170,11 @@ func (g *gammaRun) keyTransportBody(p *mterm, from, to string) ([]byte, error) {
 		return nil, fmt.Errorf("adversary: needs %s as E4's ⟨n3, K_AB, DK_AB, m2⟩", p)
 	}
 	var v [4][]byte
+	if m2 := p.Args[len(p.Args)-1]; m2.attackerValue() {
+		if _, ok := g.env.get(m2); !ok {
+			g.env.set(m2, u16(simp.DefaultM)) // the adversary's m2: the default key-set size
+		}
+	}
 	for i, a := range p.Args[len(p.Args)-4:] {
 		b, err := g.value(a)
 		if err != nil {
@@ -674,4 +681,47 @@ func (g *gammaRun) buildR2(t *mterm, to string, unreal func(string, string) erro
 	n.Knowledge.Learn([]Fact{fact(dk, "DK "+to, "the adversary's DK_AS for "+to), fact(k, "K "+to, "the adversary's K_AS for "+to)}, "")
 	b, err := (&simp.RegistrationGrant{Suite: n.Setup.Suite.ID, Sealed: sealed}).Marshal()
 	return b, fmt.Sprintf("R2 as S to %s: registration keys of the adversary's, sealed under the RK of %s's R1", to, to), err
+}
+
+// buildE5 answers an initiator's E4 as its responder would (simp.md §6):
+// ⟨j, h(n3, SK_ABj)⟩ (hardened a keyed hash binding the identities, n3
+// and j) under the first key the responder's new key set sends with,
+// from the n3, K_AB, DK_AB and m2 the adversary opened in the E4 the
+// initiator sent (it holds the key the E4 is encrypted under).
+func (g *gammaRun) buildE5(from, to string, unreal func(string, string) error) ([]byte, string, error) {
+	n := g.n
+	var kt *simp.KeyTransportBody
+	for i := len(n.History) - 1; i >= 0 && kt == nil; i-- {
+		p := n.History[i]
+		if p.Msg.From != to || p.Msg.Label != "E4" || p.Injected {
+			continue
+		}
+		m, err := simp.UnmarshalE4(p.Msg.Bytes)
+		if err != nil {
+			continue
+		}
+		if pt, ok := n.Dissector.(*simpDissector).decrypt(n.Knowledge, simpLabelE4, m.Ciphertext); ok {
+			kt, _ = simp.UnmarshalKeyTransportBody(pt)
+		}
+	}
+	if kt == nil {
+		return nil, "", unreal("h(n3, SK_ABj)", "simp.md §6: E5 needs n3 and K_AB, DK_AB of "+to+"'s E4, encrypted to a key the adversary does not hold")
+	}
+	keys, err := simp.GenerateSessionKeys(simp.KeyParams{K: kt.K, DK: kt.DK, M: int(kt.M), Rounds: n.Dissector.(*simpDissector).rounds})
+	if err != nil {
+		return nil, "", err
+	}
+	j := 1
+	var conf []byte
+	if g.variant == "hardened" {
+		j = 2 // the responder sends under even indices (H1)
+		if j > len(keys) {
+			return nil, "", unreal("SK_AB2", "simp.md §4: a key set of one key")
+		}
+		conf = n.Ctx.KeyedHash(keys[j-1], "simp E5", []byte(to), []byte(from), kt.N3, u16(j))
+	} else {
+		conf = n.Ctx.Hash("simp E5", kt.N3, keys[j-1])
+	}
+	b, err := (&simp.KeyConfirmation{Suite: n.Setup.Suite.ID, Index: uint16(j), Confirm: conf}).Marshal()
+	return b, fmt.Sprintf("E5 #%d as %s: h(n3, SK_AB%d) from %s's E4, opened by the adversary", j, from, j, to), err
 }
