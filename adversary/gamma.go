@@ -432,6 +432,10 @@ func (g *gammaRun) send(s ModelStep) error {
 			if a, ok := g.actionFor(s.Session, lbl); ok {
 				err := n.Need(n.Act(a))
 				var b *Blocked
+				if errors.As(err, &b) && b.Party == party && lbl == "a1" && g.loggingIn(party) {
+					return &Unrealisable{Step: stepName(s), Subterm: s.Term,
+						Rule: fmt.Sprintf("imke.md §5: a client is in one login state at a time (idle → a1 sent → a3 sent → logged in), and %s's login of an earlier session of the trace is still open: its client refuses a second a1 (%s)", party, b.Alert)}
+				}
 				if errors.As(err, &b) {
 					// The code may need what the party sent delivered first.
 					if early, eerr := g.deliverEarly(s, party); eerr != nil || !early {
@@ -454,6 +458,19 @@ func (g *gammaRun) send(s ModelStep) error {
 			return err
 		}
 	}
+}
+
+// loggingIn reports whether party sent an a1 bound to an earlier step of
+// the trace.
+func (g *gammaRun) loggingIn(party string) bool {
+	for _, ids := range g.bound {
+		for _, id := range ids {
+			if p := g.n.History[id-1]; p.Msg.From == party && p.Msg.Label == "a1" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // bind records that the model's term is the packet p, and what of it the
