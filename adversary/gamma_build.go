@@ -519,6 +519,27 @@ func (g *gammaRun) nextServerSeq(user string) uint64 {
 	return last + 1
 }
 
+// openedChannel is kas(user, S) where the adversary opened both halves
+// of the user's login: K_AS from its latest a1 (with KR_S, or revealed)
+// and R_S from the a2 S answered it with (with KR_A): f4 and f5 of them.
+func (g *gammaRun) openedChannel(user string) (enc, mac []byte) {
+	n := g.n
+	kas, _ := g.openedLoginKey(user)
+	a2 := n.Last("a2", n.Setup.Server, user)
+	if kas == nil || a2 == nil {
+		return nil, nil
+	}
+	m, err := imke.UnmarshalLoginChallenge(a2.Msg.Bytes)
+	if err != nil {
+		return nil, nil
+	}
+	rs, ok := n.Dissector.(*imkeDissector).decrypt(n.Knowledge, imkeLabelEncRS, m.EncryptedChallenge)
+	if !ok {
+		return nil, nil
+	}
+	return n.Ctx.KDF(kas, suite.KeySize, imkeLabelF4, rs), n.Ctx.KDF(rs, suite.KeySize, imkeLabelF5, kas)
+}
+
 // serverChannel is kas(user, S) as a dishonest server holds it: K_AS^s
 // from its own event, K_AS^m = f5(R_S, K_AS) with K_AS from the a1 its
 // key opens and R_S found in its own randomness (the in-memory state of
@@ -526,6 +547,9 @@ func (g *gammaRun) nextServerSeq(user string) uint64 {
 func (g *gammaRun) serverChannel(user string) (enc, mac []byte, err error) {
 	n, srv := g.n, g.n.Setup.Server
 	if n.Honest(srv) {
+		if enc, mac := g.openedChannel(user); enc != nil {
+			return enc, mac, nil
+		}
 		return nil, nil, fmt.Errorf("adversary: needs K_%s,S^s and K_%s,S^m, which only %s and an honest S hold", user, user, user)
 	}
 	for _, s := range n.Events {
