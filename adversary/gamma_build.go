@@ -437,6 +437,9 @@ func (g *gammaRun) keyTransportSeal(f []*mterm, lbl, from, to string, ct []byte)
 			if rbT.Fn == "<>" && len(rbT.Args) == 3 && agentOf(rbT.Args[1]) != "" {
 				rbT = rbT.Args[0] // ⟨R_B, B, A⟩
 			}
+			if rbT.Fn == "<>" && len(rbT.Args) == 2 && rbT.Args[0].Name == "lc2" {
+				rbT = rbT.Args[1] // ⟨lc2, R_B⟩ of an as-published trace
+			}
 			rb, err := g.value(rbT)
 			if err != nil {
 				return nil, &Unrealisable{Subterm: f[1].String() + " needs h(" + rbT.String() + ")",

@@ -98,16 +98,73 @@ var gammaBlocks = map[string]*BlockSpec{
 	"imke-b/T7_Kab_secret":                 nil, // the §4.2 caveat: inherent
 }
 
+// gammaScenarioBlocks refine gammaBlocks for one scenario's compromise
+// (model/scenario#claim): the composed models' compromise scenarios,
+// where a claim that hardening protects in the default scenario may be
+// lost to the compromise on hardened too. nil: hardening keeps the
+// attack (the hardened model finds it in the same scenario, and the
+// as-published trace replays on hardened).
+var gammaScenarioBlocks = map[string]*BlockSpec{
+	// KR_S revealed: P_A is guessed offline (§5.3, G1, kept), and with it
+	// and K_AS the adversary answers a2 as S. The hardened f2(W_A, R_S)
+	// (H8) does not stop whoever holds W_A.
+	"imke-full/server_key_revealed#G1_no_guessing":              nil,
+	"imke-full/server_key_revealed#T6_key_secret":               nil,
+	"imke-full/server_key_revealed_later#G1_no_guessing":        nil,
+	"imke-full/server_and_dynamic_keys_revealed#G1_no_guessing": nil,
+	"imke-full/server_and_dynamic_keys_revealed#T6_key_secret":  nil,
+	"imke-full/server_and_dynamic_keys_revealed#S_key_secret":   nil,
+	"imke-full/kas_revealed#G1_no_guessing":                     nil,
+	// The revealed K_AS^s itself: no H-rule protects a revealed key.
+	"imke-full/session_key_revealed#T6_key_secret": nil,
+	"imke-full/session_key_revealed#S_key_secret":  nil,
+	// The §4.2 caveat: a dishonest server hands out keys of its own.
+	"imke-full/dishonest_server#T4_A_agree":        nil,
+	"imke-full/dishonest_server#T7_A_key_secret":   nil,
+	"imke-full/dishonest_server#T5_B_agree":        nil,
+	"imke-full/dishonest_server#T7_B_key_secret":   nil,
+	"imke-full/dishonest_server#G3_B_data_auth":    nil,
+	"imke-full/dishonest_server#G6_B_data_fresh":   nil,
+	"simp-full/server_key_revealed#R2_from_S":      nil, // R1/R2 rest on Pub-S alone
+	"simp-full/server_key_revealed#R2_keys_secret": nil,
+	"simp-full/server_key_revealed#R_pw_guessing":  nil,
+	"simp-full/server_key_revealed#L1_pw_guessing": nil,
+	// Pub-B's private key revealed: E4 opens, whatever the variant.
+	"simp-full/one_time_key_revealed#A_key_secret": nil,
+	"simp-full/one_time_key_revealed#A_msg_secret": nil,
+	"simp-full/one_time_key_revealed#B_key_secret": nil,
+	// A dishonest server grants keys of its own (SIMP trusts S, §6.1).
+	"simp-full/dishonest_server#A_agree_B":    nil,
+	"simp-full/dishonest_server#A_key_secret": nil,
+	"simp-full/dishonest_server#A_msg_secret": nil,
+	"simp-full/dishonest_server#B_key_secret": nil,
+	// The as-published E4 signature covers no identities: S's signature
+	// over the adversary's K_AB fails the hardened check (H6).
+	"simp-full/dishonest_server#B_agree_A": blockedBy("SIMP H6", "alice", "E4", "bad_signature", "wrong_identity"),
+}
+
+// hardenedBlockOf is where hardened must block the attack on c, and
+// whether the tables list it at all (a scenario's entry first).
+func hardenedBlockOf(c ClaimID) (*BlockSpec, bool) {
+	base := strings.TrimSuffix(c.Model, "-hardened")
+	if s, ok := gammaScenarioBlocks[base+"/"+c.Scenario+"#"+c.Claim]; ok {
+		return s, true
+	}
+	s, ok := gammaBlocks[base+"/"+c.Claim]
+	return s, ok
+}
+
 // gammaHardenedBlock is where hardened must block the attack on c.
 func gammaHardenedBlock(c ClaimID) *BlockSpec {
-	return gammaBlocks[strings.TrimSuffix(c.Model, "-hardened")+"/"+c.Claim]
+	s, _ := hardenedBlockOf(c)
+	return s
 }
 
 // HardenedBlock is where the hardened variant must block the replay of a
 // model attack, and whether the profile says hardening removes it at all
 // (false: the attack is one the hardened variant keeps).
 func HardenedBlock(c ClaimID) (*BlockSpec, bool) {
-	s, ok := gammaBlocks[strings.TrimSuffix(c.Model, "-hardened")+"/"+c.Claim]
+	s, ok := hardenedBlockOf(c)
 	return s, ok && s != nil
 }
 
