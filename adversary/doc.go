@@ -23,8 +23,11 @@
 //   - Trace (trace.go): the adversary's actions as JSON and as a Mermaid
 //     sequence diagram, replayable step by step (replay.go).
 //   - γ (gamma*.go), the general concretiser: every attack trace of a
-//     shipped model (ModelTrace, read from the model's JSON report) replayed
-//     on the code with the scenario's compromises, a concrete session per
+//     shipped model (ModelTrace, read from the model's JSON report, at
+//     most MaxModelTraceSteps steps) replayed on the code with the
+//     scenario's compromises (reveals at the trace's point from the running
+//     code's state: gamma_reveal.go; a dishonest server's messages:
+//     gamma_server.go), a concrete session per
 //     model session, and the attacker's messages built with the profile's
 //     encoders; the verdict is the model claim's own oracle, for its own
 //     claimant and peer, or the step, subterm and profile rule that make the
