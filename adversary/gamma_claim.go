@@ -192,8 +192,10 @@ func (g *gammaRun) violations() []Violation {
 	return append(out, g.secretViolations()...)
 }
 
-// secretViolations: a secret claim's term, opened by the adversary from
-// a packet the claimant itself sent, is known to it.
+// secretViolations: a secret claim's term that the adversary holds (a
+// value γ bound to it, opened from a packet the claimant itself sent or
+// made by the adversary; a tuple when every part is), and, for a
+// `secret` claim, a revealed session key of the claimant (revealedSecrets).
 func (g *gammaRun) secretViolations() []Violation {
 	t := g.trace
 	if t.Kind != "secret" && t.Kind != "fsecret" {
