@@ -1,6 +1,7 @@
 package adversary
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -39,6 +40,8 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 		return g.buildE4(f, from, to, unreal)
 	case g.proto == "simp" && (lbl == "E6" || lbl == "E7") && len(f) == 2:
 		return g.buildSecureMessage(f, lbl, from, to, unreal)
+	case g.proto == "simp" && (lbl == "E6" || lbl == "E7") && len(f) == 3:
+		return g.buildIndexedMessage(f, lbl, from, to, unreal)
 	case g.proto == "simp" && lbl == "evidence" && len(f) == 3:
 		return g.buildEvidence(f, from, unreal)
 	case g.proto == "imke" && (lbl == "c1" || lbl == "c2") && len(f) == 2:
@@ -112,6 +115,7 @@ func (g *gammaRun) buildE4(f []*mterm, from, to string, unreal func(string, stri
 			if pt, err = g.keyTransportBody(f[0].arg(0), from, to); err != nil {
 				return nil, "", unreal(f[0].String(), "γ: "+needs(err))
 			}
+			g.env.raw[f[0].arg(0).String()] = pt
 		}
 		pub, err := g.parsedKey(f[0].arg(1))
 		if err != nil {
@@ -751,4 +755,45 @@ func (g *gammaRun) buildE5(from, to string, unreal func(string, string) error) (
 	}
 	b, err := (&simp.KeyConfirmation{Suite: n.Setup.Suite.ID, Index: uint16(j), Confirm: conf}).Marshal()
 	return b, fmt.Sprintf("E5 #%d as %s: h(n3, SK_AB%d) from %s's E4, opened by the adversary", j, from, j, to), err
+}
+
+// buildIndexedMessage: the composed model's E6/E7 ⟨j, senc(body,
+// sk(K_AB, DK_AB, j)), mac(sk(…), …)⟩ (hardened ke(sk(…)), km(sk(…))): the
+// key set of the K_AB and DK_AB the adversary holds, with the m2 of the E4
+// that carried them, is the kdf chain buildSecureMessage seals under.
+func (g *gammaRun) buildIndexedMessage(f []*mterm, lbl, from, to string, unreal func(string, string) error) ([]byte, string, error) {
+	seal := f[1]
+	if !seal.is("senc", 2) {
+		return nil, "", unreal(seal.String(), "an "+lbl+" is sealed under a key of the set")
+	}
+	key := seal.arg(1)
+	if key.is("ke", 1) || key.is("km", 1) {
+		key = key.arg(0)
+	}
+	if !key.is("sk", 3) {
+		return nil, "", unreal(key.String(), "an "+lbl+" is sealed under SK_ABj = sk(K_AB, DK_AB, j)")
+	}
+	k, err := g.value(key.arg(0))
+	if err != nil {
+		return nil, "", unreal(key.String(), needs(err))
+	}
+	var m2 []byte
+	for _, pt := range g.env.raw {
+		if kt, err := simp.UnmarshalKeyTransportBody(pt); err == nil && bytes.Equal(kt.K, k) {
+			m2 = u16(int(kt.M))
+		}
+	}
+	if m2 == nil {
+		return nil, "", unreal(key.String(), "simp.md §6: the m2 of the E4 that carried "+key.arg(0).String()+", which the adversary did not open")
+	}
+	mv := &mterm{Name: "γ-m2(" + key.arg(0).String() + ")"}
+	g.env.set(mv, m2)
+	body := seal.arg(0)
+	if body.Fn == "<>" && len(body.Args) > 2 {
+		// hardened ⟨e7, B, A, j, n, msg⟩: the message and nonce are the
+		// last two, in the order the two-field shape has them.
+		body = &mterm{Fn: "<>", Args: []*mterm{body.Args[len(body.Args)-1], body.Args[len(body.Args)-2]}}
+	}
+	chain := &mterm{Fn: "kdf", Args: []*mterm{key.arg(0), key.arg(1), mv}}
+	return g.buildSecureMessage([]*mterm{{Fn: "senc", Args: []*mterm{body, chain}}, f[2]}, lbl, from, to, unreal)
 }

@@ -156,7 +156,6 @@ var gammaPending = map[string]string{
 	"simp-full-hardened/dishonest_server#A_E7_auth":                         fullMessage,
 	"simp-full-hardened/dishonest_server#B_agree_A":                         hardenedE4,
 	"simp-full-hardened/dishonest_server#B_msg_auth":                        hardenedE4,
-	"simp-full/dishonest_server#B_msg_auth":                                 fullMessage,
 }
 
 // The reasons of gammaPending.
@@ -166,7 +165,7 @@ const (
 	dishonestPeer = "the peer-key oracles judge keys of honest peers only, and the key is insider eve's"
 	laterReveal   = "the run leaks nothing the claim covers: γ does not yet order the reveals after every session as the trace does"
 	forgedLogin   = "after γ's forged a2 the client's login is not accepted by S, so it asks S for no peer (the trace has no 4.3)"
-	fullMessage   = "γ's E6/E7 builder knows the key chain kdf(K_AB, DK_AB, m2), not the composed model's sk(K_AB, DK_AB, j) and ke/km"
+	fullMessage   = "γ does not choose the hardened E7's index as the key set's next for the direction (H1)"
 	hardenedE4    = "γ's E4 signed by a dishonest S fails the hardened signature check: the builder signs the fields of the wrong variant"
 )
 

@@ -140,7 +140,8 @@ var gammaScenarioBlocks = map[string]*BlockSpec{
 	"simp-full/dishonest_server#B_key_secret": nil,
 	// The as-published E4 signature covers no identities: S's signature
 	// over the adversary's K_AB fails the hardened check (H6).
-	"simp-full/dishonest_server#B_agree_A": blockedBy("SIMP H6", "alice", "E4", "bad_signature", "wrong_identity"),
+	"simp-full/dishonest_server#B_agree_A":  blockedBy("SIMP H6", "alice", "E4", "bad_signature", "wrong_identity"),
+	"simp-full/dishonest_server#B_msg_auth": blockedBy("SIMP H6", "alice", "E4", "bad_signature", "wrong_identity"),
 }
 
 // hardenedBlockOf is where hardened must block the attack on c, and
