@@ -200,7 +200,7 @@ func (g *gammaRun) publicKey(t *mterm) ([]byte, error) {
 		if b := g.knownKey(p); b != nil {
 			return b, nil
 		}
-		return nil, fmt.Errorf("needs %s (the adversary has not seen %s's key)", t, p)
+		return nil, fmt.Errorf("adversary: needs %s (the adversary has not seen %s's key)", t, p)
 	}
 	if agent := sk.arg(0); (sk.is("pri", 1) || sk.is("kr", 1)) && gammaAgents[agent.Name] != "" {
 		p := gammaAgents[agent.Name]
