@@ -158,7 +158,10 @@ func TestGateInterrupted(t *testing.T) {
 	bin := imcheckBinary(t)
 	js := filepath.Join(t.TempDir(), "report.json")
 	cmd := exec.Command(bin, "conform", "--shim", os.Args[0], "--protocol", "simp", "--json", js, "--jobs", "2", "--timeout", "1m")
-	cmd.Env = append(os.Environ(), shimModeEnv+"=slow", shimProtocolsEnv+"=simp,imke")
+	// mark tells this run's shims from those of any other test binary
+	// running at the same time on the machine.
+	mark := fmt.Sprintf("IMCHECK_GATE_INTERRUPTED_RUN=%d-%d", os.Getpid(), time.Now().UnixNano())
+	cmd.Env = append(os.Environ(), shimModeEnv+"=slow", shimProtocolsEnv+"=simp,imke", mark)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	require.NoError(t, cmd.Start())
@@ -176,12 +179,39 @@ func TestGateInterrupted(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &rep))
 	require.True(t, rep.Interrupted, "the report says it was interrupted")
 	require.True(t, rep.Counts[NotRun] > 0, "%v", rep.Counts)
-	// No shim is left: the test binary in shim mode would still run.
-	out, _ := exec.Command("pgrep", "-f", "-P", "1", filepath.Base(os.Args[0])).Output()
-	for _, pid := range strings.Fields(string(out)) {
-		b, _ := os.ReadFile("/proc/" + pid + "/environ")
-		require.False(t, bytes.Contains(b, []byte(shimModeEnv+"=slow")), "shim %s left running", pid)
+	// No shim of this run is left once the gate has exited. A shim the
+	// gate killed may take a moment to go; one still there after 5 s was
+	// left running.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		left := processesWith(mark)
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("shims %v left running", left)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// processesWith lists the live processes whose environment holds kv.
+func processesWith(kv string) []string {
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	var pids []string
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "environ"))
+		if err != nil {
+			continue
+		}
+		for _, e := range bytes.Split(b, []byte{0}) {
+			if string(e) == kv {
+				pids = append(pids, filepath.Base(d))
+				break
+			}
+		}
+	}
+	return pids
 }
 
 // TestGateNoPassByNotRunning: a shim that exits 89 at its fifth request
