@@ -54,6 +54,20 @@ func testShim(mode string) int {
 	case "sleeper":
 		time.Sleep(10 * time.Minute)
 		return 0
+	case "slow-hello":
+		// Sleeps before reading hello, with a process of its own in its
+		// group; the pid file gets both process IDs.
+		c := exec.Command(os.Args[0])
+		c.Env = append(os.Environ(), shimModeEnv+"=sleeper")
+		if err := c.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if f := os.Getenv(shimPidFileEnv); f != "" {
+			os.WriteFile(f, []byte(fmt.Sprint(os.Getpid(), " ", c.Process.Pid)), 0o644)
+		}
+		time.Sleep(10 * time.Minute)
+		return 0
 	}
 	iut := &Builtin{Wrap: func(_ harness.Setup, _ string, p harness.Party) (Party, error) {
 		return &misbehave{Party: p, mode: mode}, nil

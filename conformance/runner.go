@@ -146,6 +146,12 @@ func Run(factory Factory, opts Options) (*Report, error) {
 	rep.describe(cases, insts, opts)
 	first, err := factory()
 	if err != nil {
+		if st.ctx.Err() != nil {
+			// stopped (an interrupt, a total timeout) while the first IUT
+			// was starting: nothing ran, which is undecided, not a shim
+			// that cannot start
+			return rep.finish(insts, st, &opts), nil
+		}
 		return nil, fmt.Errorf("%w: %s", ErrCannotStart, detail(err))
 	}
 	caps := first.Capabilities()
@@ -187,16 +193,22 @@ dispatch:
 	}
 	close(work)
 	wg.Wait()
+	return rep.finish(insts, st, &opts), nil
+}
+
+// finish reports every instance that did not run as not-run, with the
+// reason, and counts the results.
+func (rep *Report) finish(insts []Instance, st *runState, opts *Options) *Report {
 	for i, r := range rep.Results {
 		if r.Verdict == "" {
 			rep.Results[i] = newResult(insts[i])
-			rep.Results[i].Verdict, rep.Results[i].Detail = NotRun, st.stopReason(&opts)
+			rep.Results[i].Verdict, rep.Results[i].Detail = NotRun, st.stopReason(opts)
 		}
 	}
 	rep.Interrupted = st.ctx.Err() != nil
 	rep.elapsed = opts.Now().Sub(rep.started)
 	rep.count()
-	return rep, nil
+	return rep
 }
 
 // worker runs instances one at a time on its own IUT.
@@ -271,6 +283,9 @@ type deadliner interface{ SetDeadline(time.Time) }
 func (w *worker) execute(in Instance) outcome {
 	if w.iut == nil {
 		iut, err := w.factory()
+		if err != nil && w.st.ctx.Err() != nil {
+			return outcome{verdict: NotRun, detail: "not run: the run was interrupted"}
+		}
 		if err != nil {
 			return outcome{verdict: Fail, detail: "the IUT could not be restarted: " + err.Error(), error: true}
 		}

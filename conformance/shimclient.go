@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bufio"
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -22,7 +23,22 @@ import (
 // (docs/spec/shim.md). Each IUT it makes is one process. A call without a
 // deadline set by the runner waits at most the default case timeout.
 func ShimFactory(argv []string) Factory {
-	return func() (IUT, error) { return startShim(argv) }
+	return ShimFactoryContext(context.Background(), argv)
+}
+
+// ShimFactoryContext is ShimFactory whose shims honour ctx: once ctx is
+// done no shim is started, a shim in its start (spawn, hello) is stopped
+// at once, before its 10 s start limit, and a running one is aborted as by
+// Abort. Either way its process group is ended; the error of a start that
+// ctx stopped wraps ctx's error.
+func ShimFactoryContext(ctx context.Context, argv []string) Factory {
+	return func() (IUT, error) {
+		s, err := startShim(ctx, argv)
+		if err != nil {
+			return nil, err // not a nil *shimIUT in an IUT
+		}
+		return s, nil
+	}
 }
 
 // shimLine is one line the shim wrote, or why reading stopped.
@@ -54,11 +70,16 @@ type shimIUT struct {
 	// mu serialises calls and Close; Abort does not take it.
 	mu     sync.Mutex
 	closer sync.Once
+	// unwatch stops the watch on the caller's context.
+	unwatch func() bool
 }
 
-func startShim(argv []string) (*shimIUT, error) {
+func startShim(ctx context.Context, argv []string) (*shimIUT, error) {
 	if len(argv) == 0 {
 		return nil, errors.New("conformance: empty shim command")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("conformance: shim %s: not started: %w", strings.Join(argv, " "), err)
 	}
 	s := &shimIUT{argv: argv, lines: make(chan shimLine, 1), exited: make(chan struct{}),
 		abort: make(chan struct{}), stderr: &tailBuffer{max: stderrTail}}
@@ -96,6 +117,8 @@ func startShim(argv []string) (*shimIUT, error) {
 		killProcessGroup(s.cmd.Process.Pid)
 		close(s.exited)
 	}()
+	// From here on the caller's context ends the shim, in its start too.
+	s.unwatch = context.AfterFunc(ctx, s.Abort)
 	s.deadline = time.Now().Add(helloTimeout)
 	resp, err := s.call(&shimRequest{Op: "hello", Version: ShimVersion})
 	s.deadline = time.Time{}
@@ -109,7 +132,10 @@ func startShim(argv []string) (*shimIUT, error) {
 		}
 	}
 	if err != nil {
-		s.Close()
+		s.Close() // returns once the process group is ended
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, fmt.Errorf("conformance: shim %s: stopped during its start (hello): %w", strings.Join(argv, " "), cerr)
+		}
 		var ie *IUTError
 		if errors.As(err, &ie) {
 			err = errors.New(ie.Reason)
@@ -360,6 +386,9 @@ func (s *shimIUT) Abort() {
 // its process group. Either way the group is ended once the shim exits.
 func (s *shimIUT) Close() error {
 	s.closer.Do(func() {
+		if s.unwatch != nil {
+			s.unwatch()
+		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.broken == nil {

@@ -115,6 +115,16 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	if opts.Variants, err = listFlag("variant", *variant, allVariants()); err != nil {
 		return usageErr("%v", err)
 	}
+	// On SIGINT or SIGTERM the run stops: the shims are killed and the
+	// reports say how far it got.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *total > 0 {
+		// from the start of the command, reading the config included
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, start.Add(*total))
+		defer cancel()
+	}
 	catalogue := conformance.Catalogue()
 	if *configF != "" {
 		f, err := os.Open(*configF)
@@ -163,23 +173,14 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return usageErr("--shim: %v", err)
 		}
-		factory, opts.Name = conformance.ShimFactory(argv), *shim
+		// the shims' starts (spawn, hello) end with the run too
+		factory, opts.Name = conformance.ShimFactoryContext(ctx, argv), *shim
 	}
 	outs, err := createOutputs(*jsonF, *junitF)
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	defer outs.close()
-	// On SIGINT or SIGTERM the run stops: the shims are killed and the
-	// reports say how far it got.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if *total > 0 {
-		// from the start of the command, reading the config included
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, start.Add(*total))
-		defer cancel()
-	}
 	opts.Context = ctx
 	rep, err := conformance.Run(factory, opts)
 	if err != nil {

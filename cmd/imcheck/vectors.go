@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -119,7 +120,21 @@ func vectorsCheck(files, argv []string, reqTimeout time.Duration, quiet, asJSON 
 	}
 	var target vectors.Target = vectors.Reference{}
 	if argv != nil {
-		t, err := newShimTarget(argv, reqTimeout)
+		// --timeout ends the shim's start (spawn, hello) too: the stop
+		// cancels it and waits for the start to return, by which time
+		// the shim's process group is ended.
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		started := make(chan struct{})
+		onStop(func() {
+			cancel()
+			select {
+			case <-started:
+			case <-time.After(stopGrace):
+			}
+		})
+		t, err := newShimTarget(ctx, argv, reqTimeout)
+		close(started)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -234,8 +249,11 @@ type shimTarget struct {
 	timeout time.Duration
 }
 
-func newShimTarget(argv []string, timeout time.Duration) (*shimTarget, error) {
-	f := conformance.ShimFactory(argv)
+// stopGrace bounds how long --timeout waits for a shim's start to end.
+const stopGrace = 2 * time.Second
+
+func newShimTarget(ctx context.Context, argv []string, timeout time.Duration) (*shimTarget, error) {
+	f := conformance.ShimFactoryContext(ctx, argv)
 	iut, err := f()
 	if err != nil {
 		return nil, err
