@@ -21,3 +21,5 @@ func processAlive(pid int) bool {
 	f := strings.Fields(string(b))
 	return len(f) < 3 || f[2] != "Z"
 }
+
+func mkfifo(path string) error { return syscall.Mkfifo(path, 0o600) }

@@ -127,19 +127,26 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	}
 	catalogue := conformance.Catalogue()
 	if *configF != "" {
-		f, err := os.Open(*configF)
-		if err != nil {
+		// within --total-timeout (a named pipe nobody writes to) and
+		// MaxConfigSize (a file that never ends)
+		opts.Config, err = conformance.ReadConfig(ctx, *configF)
+		if err == nil {
+			err = opts.Config.CheckPatterns(ctx, catalogue)
+		}
+		switch {
+		case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+			fmt.Fprintf(stderr, "imcheck conform: stopped: --total-timeout %v reached while reading and checking %s (undecided)\n", *total, *configF)
+			return exitUndecided
+		case err != nil && ctx.Err() != nil:
+			fmt.Fprintf(stderr, "imcheck conform: interrupted while reading %s\n", *configF)
+			return exitUndecided
+		case err != nil:
+			var ce *conformance.ConfigError
+			if errors.As(err, &ce) {
+				fmt.Fprintln(stderr, ce) // conformance: FILE:LINE:COL: config: ...
+				return exitUsage
+			}
 			return usageErr("%v", err)
-		}
-		opts.Config, err = conformance.ParseConfig(f)
-		f.Close()
-		if err != nil {
-			return usageErr("%s: %v", *configF, err)
-		}
-		if bad, err := opts.Config.Unmatched(catalogue); err != nil {
-			return usageErr("%s: %v", *configF, err)
-		} else if len(bad) > 0 {
-			return usageErr("%s: pattern %q matches no case of the catalogue (imcheck conform --list shows them)", *configF, bad[0])
 		}
 	}
 	insts, err := conformance.Instances(catalogue, opts)

@@ -17,6 +17,12 @@ func TestConformUsage(t *testing.T) {
 	os.WriteFile(badConfig, []byte(`{"disabled": {"X": ""}}`), 0o644)
 	unmatched := filepath.Join(dir, "unmatched.json")
 	os.WriteFile(unmatched, []byte(`{"disabled": {"SIMP/E1/*": "later", "SIMP/E9/*": "a typo"}}`), 0o644)
+	syntax := filepath.Join(dir, "syntax.json")
+	os.WriteFile(syntax, []byte("{\n  \"disabled\": {\n    \"X\": x\n  }\n}\n"), 0o644)
+	unknown := filepath.Join(dir, "unknown.json")
+	os.WriteFile(unknown, []byte("{\"disabled\": {},\n \"lenient\": true}"), 0o644)
+	big := filepath.Join(dir, "big.json")
+	os.WriteFile(big, []byte("{"+strings.Repeat(" ", 1<<20)+"}"), 0o644)
 	tests := []struct {
 		name string
 		args []string
@@ -39,7 +45,11 @@ func TestConformUsage(t *testing.T) {
 		{"negative jobs", []string{"conform", "--builtin", "--jobs", "-1"}, "--jobs -1"},
 		{"absurd jobs", []string{"conform", "--builtin", "--jobs", "100000"}, "--jobs 100000: must be between 0"},
 		{"coverage over 100", []string{"conform", "--builtin", "--require-coverage", "101"}, "--require-coverage 101"},
-		{"config pattern unmatched", []string{"conform", "--builtin", "--config", unmatched}, `pattern "SIMP/E9/*" matches no case`},
+		{"config pattern unmatched", []string{"conform", "--builtin", "--config", unmatched}, "conformance: " + unmatched + `:1:37: config: pattern "SIMP/E9/*" matches no case`},
+		{"config syntax", []string{"conform", "--builtin", "--config", syntax}, "conformance: " + syntax + ":3:10: config: invalid character 'x'"},
+		{"config unknown field", []string{"conform", "--builtin", "--config", unknown}, "conformance: " + unknown + `:2:2: config: unknown field "lenient"`},
+		{"config too big", []string{"conform", "--builtin", "--config", big}, "conformance: " + big + ":1:1: config: the file is 1048578 bytes, over the limit of 1048576 bytes"},
+		{"config never ends", []string{"conform", "--builtin", "--config", "/dev/zero", "--total-timeout", "1m"}, "conformance: /dev/zero:1:1: config: the file is longer than the limit of 1048576 bytes"},
 		{"json path unwritable", []string{"conform", "--builtin", "--run", "SIMP/R1/empty", "--json", filepath.Join(dir, "no", "such", "r.json")}, "r.json"},
 	}
 	for _, tt := range tests {

@@ -105,7 +105,8 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 	writeFile(t, report, string(b))
 
 	// vectors check: a shim that never answers hello (its start limit is
-	// 10 s), and the shipped files
+	// 10 s; conformance's TestBinaryStopsSlowShimStart checks its process
+	// group is ended too), and the shipped files
 	// a named pipe nobody writes to: reading it never ends
 	fifo := filepath.Join(dir, "fifo.json")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -127,6 +128,7 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 		{"attack replay, 200 reports' attacks", []string{"attack", "replay", "--timeout", "1s", report}, "imcheck attack replay: stopped: --timeout 1s reached"},
 		{"vectors check, a shim that never answers", []string{"vectors", "check", "--timeout", "1s", "--shim", "sleep 5"}, "imcheck vectors check: stopped: --timeout 1s reached"},
 		{"vectors check, the shipped files", []string{"vectors", "check", "--timeout", "10ms"}, "imcheck vectors check: stopped: --timeout 10ms reached"},
+		{"conform, a pipe as --config", []string{"conform", "--builtin", "--config", fifo, "--total-timeout", "1s"}, "imcheck conform: stopped: --total-timeout 1s reached while reading and checking " + fifo},
 		{"conform, the whole catalogue", []string{"conform", "--builtin", "--total-timeout", "1s"}, "imcheck conform: stopped: --total-timeout 1s reached after "},
 		{"claims", []string{"claims", "--timeout", "1s", "-o", filepath.Join(dir, "claims-out.md")}, "imcheck claims: stopped: --timeout 1s reached; nothing written"},
 		{"attack claims", []string{"attack", "claims", "--timeout", "1ns", "-o", copyOf(t, dir, filepath.Join("..", "..", "docs", "claims.md"))}, "imcheck attack claims: stopped: --timeout 1ns reached"},
