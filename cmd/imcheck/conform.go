@@ -29,8 +29,8 @@ func init() {
 		exits: []exitHelp{
 			{exitOK, "every selected case passed (or failed as the config expects)"},
 			{exitFailure, "a case failed, or passed where the config expects a failure; coverage below --require-coverage; a mutant survived"},
-			{exitUsage, "bad arguments or config, or a shim that cannot start or whose hello is not valid"},
-			{exitUndecided, "interrupted, or stopped at --total-timeout, before every case ran (the reports hold what ran), or no case could run at all"},
+			{exitUsage, "bad arguments or config (placed at FILE:LINE:COL), or a shim that cannot start or whose hello is not valid"},
+			{exitUndecided, "interrupted, or stopped at --total-timeout (a shim's start and the config's reading included), before every case ran (the reports hold what ran), or no case could run at all"},
 		},
 		run: runConform,
 	})
@@ -65,8 +65,8 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	configF := fs.String("config", "", "configuration FILE: disabled cases and expected failures (JSON)")
 	jsonF := fs.String("json", "", "write a JSON report to FILE (conformance/report.schema.json)")
 	junitF := fs.String("junit", "", "write a JUnit XML report to FILE")
-	timeout := fs.Duration("timeout", 10*time.Second, "time limit per case (at most 1h)")
-	total := fs.Duration("total-timeout", 0, "stop the whole run after this long, as on an interrupt: the reports hold what ran (default: no limit)")
+	timeout := fs.Duration("timeout", 10*time.Second, "time limit per case, on all its requests (at most 1h): a case over it fails, and the cases after it are not run (the IUT hung)")
+	total := fs.Duration("total-timeout", 0, "time limit for the whole command from its start: reading --config, every shim's start and hello, every case; at the limit the run stops as on an interrupt, the shims are killed, the reports hold what ran, exit 3 (default: no limit)")
 	jobs := fs.Int("jobs", 0, fmt.Sprintf("cases run at once, each with its own shim (default: number of CPUs; at most %d per CPU)", maxJobsPerCPU))
 	failFast := fs.Bool("fail-fast", false, "start no new case after the first failure (the rest are reported not run)")
 	coverage := fs.Float64("require-coverage", 0, "fail the run when fewer than P percent of the selected cases ran (0-100)")

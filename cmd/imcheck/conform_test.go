@@ -165,3 +165,50 @@ func TestShimServesHello(t *testing.T) {
 		t.Fatalf("unknown mutant: exit %d", st)
 	}
 }
+
+// TestConformTimeoutsDocumented: the help of conform and the option table
+// of docs/conformance.md both name --timeout as the limit of each case and
+// --total-timeout as that of the whole command, its config and shims'
+// starts included.
+func TestConformTimeoutsDocumented(t *testing.T) {
+	var out, errb strings.Builder
+	if st := run([]string{"help", "conform"}, &out, &errb); st != exitOK {
+		t.Fatalf("help conform: exit %d (%s)", st, errb.String())
+	}
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "conformance.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := func(doc, flag string) string {
+		for _, l := range strings.Split(doc, "\n") {
+			if strings.HasPrefix(l, "| `"+flag+" D`") {
+				return l
+			}
+		}
+		return ""
+	}
+	help := func(flag string) string {
+		_, after, _ := strings.Cut(out.String(), "  "+flag+" duration\n")
+		line, _, _ := strings.Cut(after, "\n")
+		return line
+	}
+	for _, tt := range []struct {
+		flag string
+		want []string
+	}{
+		{"--timeout", []string{"per case", "fail"}},
+		{"--total-timeout", []string{"whole command", "--config", "hello", "exit 3"}},
+	} {
+		for where, text := range map[string]string{"help conform": help(tt.flag), "docs/conformance.md": row(string(b), tt.flag)} {
+			if text == "" {
+				t.Errorf("%s does not describe %s", where, tt.flag)
+				continue
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s: %s lacks %q: %s", where, tt.flag, w, text)
+				}
+			}
+		}
+	}
+}
