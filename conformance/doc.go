@@ -21,7 +21,10 @@
 //   - the runner (runner.go): selection by glob, protocol, role, suite and
 //     variant, a per-case timeout, verdicts pass, fail, unsupported,
 //     disabled, xfail and xpass, a config file of disabled cases and
-//     expected failures, and JSON and JUnit reports (report.go);
+//     expected failures (config.go: parsed strictly, every error placed at
+//     FILE:LINE:COL, read within the caller's context and 1 MiB), a
+//     context that stops the run and the shims' starts
+//     (ShimFactoryContext), and JSON and JUnit reports (report.go);
 //   - the state cases (states.go), generated from each role's state
 //     machine: in every state, every later message that must follow and
 //     every foreign message type, then the genuine message and the run;
