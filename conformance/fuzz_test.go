@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -72,12 +73,21 @@ func FuzzParseConfig(f *testing.F) {
 		`{"disabled":{"SIMP/E4/*":"no E4 yet"},"expected_failures":{"IMKE/*":"work in progress"},"lenient_alerts":true}`,
 		`{}`,
 		`{"disabled":{"x":""}}`,
+		"{\n  \"disabled\": {\"A\": \"x\", \"A\": \"y\"},\n  \"lenient_alerts\": 1\n}",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := ParseConfig(strings.NewReader(s))
 		if err != nil {
+			// every refusal is placed inside the input
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("an error without a place: %v", err)
+			}
+			if lines := strings.Count(s, "\n") + 1; ce.Line < 1 || ce.Line > lines || ce.Col < 1 || ce.Col > len(s)+1 {
+				t.Fatalf("placed at %d:%d, outside the input of %d lines: %v", ce.Line, ce.Col, lines, err)
+			}
 			return
 		}
 		b, err := json.Marshal(c)
