@@ -1,0 +1,147 @@
+package prove
+
+import (
+	"fmt"
+
+	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/term"
+)
+
+// Status is what the prover decided about one claim.
+type Status uint8
+
+const (
+	// NotProved: the prover applies but found a derivation of the
+	// violation in its abstraction (maybe a false attack), or ran out of
+	// budget. Reason says which.
+	NotProved Status = iota
+	// NotApplicable: the prover cannot soundly treat the claim. Reason
+	// says why.
+	NotApplicable
+	// Proved: no attack for any number of sessions of the scenario's
+	// agents, under the model's theory.
+	Proved
+)
+
+// ClaimResult is the prover's answer for one claim.
+type ClaimResult struct {
+	Claim  *proto.Claim
+	Status Status
+	// Reason is why the claim was not proved ("" when proved).
+	Reason string
+}
+
+// Result is the prover's answer for one scenario.
+type Result struct {
+	Claims    []*ClaimResult // in the protocol's claim order
+	Steps     int            // resolution steps
+	Clauses   int            // clauses generated
+	Exhausted bool           // the budget ran out
+}
+
+// Scenario tries to prove every claim of p in scenario sc for any number of
+// sessions. It saturates one clause base for all the claims it applies to.
+func Scenario(p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
+	tr := newTranslator(p, sc)
+	res := &Result{}
+	status := map[*proto.Claim]*ClaimResult{}
+	var open []*proto.Claim
+	for _, c := range p.Claims {
+		cr := &ClaimResult{Claim: c}
+		status[c] = cr
+		res.Claims = append(res.Claims, cr)
+		if why := tr.notApplicable(c); why != "" {
+			cr.Status, cr.Reason = NotApplicable, "not applicable: "+why
+			continue
+		}
+		if c.Kind == proto.ClaimUnique {
+			// decided without clauses: the value holds a fresh value
+			// of the claiming session (notApplicable)
+			cr.Status = Proved
+			continue
+		}
+		open = append(open, c)
+	}
+	if len(open) == 0 {
+		return res
+	}
+	failed := map[string]string{}
+	left := len(open)
+	goal := func(c *Clause) bool {
+		id := c.Concl.Claim
+		if _, ok := failed[id]; ok {
+			return false
+		}
+		if why := tr.violates(c); why != "" {
+			failed[id] = why
+			left--
+		}
+		return left == 0
+	}
+	st := newSaturator(tr.ty, b, goal)
+	for _, c := range tr.clauses(open) {
+		st.add(c)
+	}
+	complete := st.run()
+	res.Steps, res.Clauses, res.Exhausted = st.steps, st.generated, !complete
+	for _, c := range open {
+		cr := status[c]
+		switch why, ok := failed[c.ID]; {
+		case ok:
+			cr.Status, cr.Reason = NotProved, "not proved: "+why
+		case !complete:
+			cr.Status, cr.Reason = NotProved, fmt.Sprintf("not proved: budget (%d resolution steps, %d clauses)", st.steps, st.generated)
+		default:
+			cr.Status = Proved
+		}
+	}
+	return res
+}
+
+// violates returns why a solved clause concluding bad or end shows that its
+// claim may be violated, or "" when the clause is harmless.
+func (tr *translator) violates(c *Clause) string {
+	cl := tr.p.ClaimByID(c.Concl.Claim)
+	switch cl.Kind {
+	case proto.ClaimSecret:
+		return fmt.Sprintf("the abstraction derives the secret (%s)", clip(c.String()))
+	case proto.ClaimAlive, proto.ClaimWeakAgree:
+		me, partner := c.Concl.Args[0], c.Concl.Args[1]
+		for _, h := range c.Hyps {
+			if h.Pred != predStart || !term.Equal(h.Args[1], partner) {
+				continue
+			}
+			if cl.Kind == proto.ClaimAlive {
+				return ""
+			}
+			for _, a := range h.Args[2:] {
+				if term.Equal(a, me) {
+					return ""
+				}
+			}
+		}
+		return fmt.Sprintf("a derivation reaches the claim without a session of %s (%s)", partner, clip(c.String()))
+	case proto.ClaimNIAgree, proto.ClaimInjAgree:
+		for _, h := range c.Hyps {
+			if h.Pred != predBegin || h.Claim != cl.Event || len(h.Args) != len(c.Concl.Args) {
+				continue
+			}
+			same := true
+			for i := range h.Args {
+				same = same && term.Equal(h.Args[i], c.Concl.Args[i])
+			}
+			if same {
+				return ""
+			}
+		}
+		return fmt.Sprintf("a derivation reaches the claim without an equal %s event (%s)", cl.Event, clip(c.String()))
+	}
+	return "unexpected goal"
+}
+
+func clip(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "..."
+	}
+	return s
+}
