@@ -43,7 +43,7 @@ func FuzzReadTrace(f *testing.F) {
 // FuzzReadModelReport: the model-report decoder never panics, and it
 // reads only what IsModelReport recognises.
 func FuzzReadModelReport(f *testing.F) {
-	f.Add([]byte(`{"schema":"imcheck.model/v2","models":[{"file":"model/protocols/imke-c.imp","scenarios":[{"name":"default",` +
+	f.Add([]byte(`{"schema":"imcheck.model/v3","models":[{"file":"model/protocols/imke-c.imp","scenarios":[{"name":"default",` +
 		`"claims":[{"id":"G3_A_data_auth","verdict":"attack","trace":{"length":7,"explanation":"x"}},{"id":"T7","verdict":"no-attack-within-bound"}]}]}]}`))
 	f.Add([]byte(`{"schema":"other"}`))
 	f.Add([]byte(`{"schema":"imcheck.model/v2","models":[` + strings.Repeat(`{"scenarios":[{"claims":[{"trace":{"steps":[`+strings.Repeat("[", MaxDepth-6), 1) +

@@ -8,7 +8,7 @@ import (
 )
 
 // ModelAttack is one attack found by the model, read from the JSON report
-// of `imcheck check --format json` (schema imcheck.model/v2).
+// of `imcheck check --format json` (schema imcheck.model/v3).
 type ModelAttack struct {
 	Claim       ClaimID
 	Steps       int
@@ -25,7 +25,7 @@ func IsModelReport(b []byte) bool {
 }
 
 // modelReport is the part of the model's JSON report (schema
-// imcheck.model/v2, docs/model.md) the adversary reads.
+// imcheck.model/v3, docs/model.md) the adversary reads.
 type modelReport struct {
 	Schema string `json:"schema"`
 	Models []struct {

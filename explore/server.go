@@ -42,7 +42,7 @@ type ReplayRequest struct {
 	AttackID string `json:"id"`
 	Variant  string `json:"variant"`
 	Suite    string `json:"suite"`
-	// Model is the model's JSON report (imcheck.model/v2) holding the trace.
+	// Model is the model's JSON report (imcheck.model/v3) holding the trace.
 	Model []byte `json:"-"`
 }
 
@@ -194,7 +194,7 @@ func (s *Server) attack(id string) (*attackView, []byte, error) {
 	return nil, nil, errNotFound
 }
 
-// ModelReport returns the JSON report (imcheck.model/v2) of the model an
+// ModelReport returns the JSON report (imcheck.model/v3) of the model an
 // attack ID names, as the replay receives it.
 func (s *Server) ModelReport(id string) ([]byte, error) {
 	_, js, err := s.attack(id)

@@ -15,7 +15,7 @@
 //
 // This package runs them (engine.go), names the verdicts and their strength
 // (proved, attack, no-attack-within-bound, timeout, unreached), ships the
-// models (embed.go) and writes text, JSON (schema.json, imcheck.model/v2)
+// models (embed.go) and writes text, JSON (schema.json, imcheck.model/v3)
 // and Mermaid (report.go, output.go).
 //
 // The papers are SIMP (Kungpisdan and Moonviriyakit, §5 and §6) and IMKE

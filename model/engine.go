@@ -10,6 +10,7 @@ import (
 
 	"github.com/imcheck/imcheck/model/check"
 	"github.com/imcheck/imcheck/model/lang"
+	"github.com/imcheck/imcheck/model/prove"
 	"github.com/imcheck/imcheck/model/proto"
 	"github.com/imcheck/imcheck/model/search"
 )
@@ -69,7 +70,28 @@ type Options struct {
 	// of this many bytes (model/search); 0 means DefaultMaxMemory, a
 	// negative value no limit.
 	MaxMemory int64
+	// Mode selects the unbounded prover, the bounded search or both (the
+	// default: the prover first, the search for what it did not prove).
+	Mode Mode
+	// ProveBudget bounds the prover's work per scenario; nil means
+	// prove.DefaultBudget. The budget counts work, not time, so the
+	// verdicts are the same on every machine.
+	ProveBudget *prove.Budget
 }
+
+// Mode says which engines decide the claims.
+type Mode uint8
+
+const (
+	// ModeBoth tries the unbounded prover (model/prove) first and runs the
+	// bounded search for every claim it did not prove.
+	ModeBoth Mode = iota
+	// ModeBounded runs the bounded search alone.
+	ModeBounded
+	// ModeProve runs the prover alone: a claim it does not prove is
+	// undecided (VerdictTimeout), with the prover's reason.
+	ModeProve
+)
 
 // DefaultMaxMemory is the heap a search may fill before it stops
 // (docs/limits.md, "Search").
@@ -167,14 +189,48 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) 
 	case opt.MaxMemory > 0:
 		mem = uint64(opt.MaxMemory)
 	}
+	t0 := time.Now()
+	notes := map[*Claim]*prove.ClaimResult{}
+	var pr *prove.Result
+	if opt.Mode != ModeBounded {
+		b := prove.DefaultBudget
+		if opt.ProveBudget != nil {
+			b = *opt.ProveBudget
+		}
+		pr = prove.Scenario(p, sc, b)
+		for _, c := range pr.Claims {
+			notes[c.Claim] = c
+		}
+	}
+	proved := func(c *Claim) bool { return notes[c] != nil && notes[c].Status == prove.Proved }
+	skip := proved
+	if opt.Mode == ModeProve {
+		skip = func(*Claim) bool { return true }
+	}
+	proveTime := time.Since(t0)
 	out := search.Scenario(ctx, p, sc, search.Options{Sessions: opt.Sessions, Progress: opt.Progress, ProgressEvery: opt.ProgressEvery,
-		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction, Off: opt.Off, Jobs: jobs, MaxMemory: mem})
+		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction, Off: opt.Off, Jobs: jobs, MaxMemory: mem, Skip: skip})
 	res := &ScenarioResult{Name: sc.Name, Sessions: out.Sessions, Typed: !sc.Untyped,
 		Honest: honestOf(sc), Dishonest: dishonestOf(sc), States: out.States, Rejected: out.Rejected,
-		Elapsed: out.Elapsed, Stopped: out.Stopped}
+		Elapsed: out.Elapsed + proveTime, Stopped: out.Stopped}
+	if pr != nil {
+		res.Prover = &ProverStats{Steps: pr.Steps, Clauses: pr.Clauses, Exhausted: pr.Exhausted, Elapsed: proveTime}
+	}
 	for _, c := range out.Claims {
 		cr := &ClaimResult{Claim: c.Claim, States: c.States, Reached: c.Reached, HonestRun: c.HonestRun, Trace: c.Trace}
+		if n := notes[c.Claim]; n != nil {
+			cr.Prover, cr.ProverDetail = n.Reason, n.Detail
+		}
 		switch {
+		case proved(c.Claim):
+			cr.Verdict = VerdictProved
+			cr.Prover = "proved"
+			if !c.Searched {
+				// not searched: reached if an honest run reaches it
+				cr.Reached = c.HonestRun
+			}
+		case opt.Mode == ModeProve:
+			cr.Verdict = VerdictTimeout
 		case c.Trace != nil:
 			cr.Verdict = VerdictAttack
 		case c.Stopped:

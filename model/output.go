@@ -12,7 +12,7 @@ import (
 )
 
 // SchemaVersion names the JSON schema documented in docs/model.md.
-const SchemaVersion = "imcheck.model/v2"
+const SchemaVersion = "imcheck.model/v3"
 
 type jsonDoc struct {
 	Schema string `json:"schema"`
@@ -34,6 +34,10 @@ type jsonScenario struct {
 	States   int         `json:"states"`
 	Claims   []jsonClaim `json:"claims"`
 	Rejected int         `json:"rejected_traces"`
+	// ProverSteps: the prover's resolution steps; absent when it did not run
+	ProverSteps *int `json:"prover_steps,omitempty"`
+	// ProverBudget: the prover stopped at its budget
+	ProverBudget bool `json:"prover_budget_reached,omitempty"`
 }
 
 type jsonBound struct {
@@ -52,8 +56,31 @@ type jsonClaim struct {
 	Verdict string `json:"verdict"`
 	Reached bool   `json:"reached"`
 	// HonestRun: an execution without the attacker reaches the claim
-	HonestRun bool       `json:"honest_run"`
-	Trace     *jsonTrace `json:"trace,omitempty"`
+	HonestRun bool `json:"honest_run"`
+	// Prover: the unbounded prover's outcome, absent when it did not run
+	Prover *jsonProver `json:"prover,omitempty"`
+	Trace  *jsonTrace  `json:"trace,omitempty"`
+}
+
+type jsonProver struct {
+	// Status: proved, not-proved or not-applicable
+	Status string `json:"status"`
+	// Reason: why not proved ("" when proved)
+	Reason string `json:"reason,omitempty"`
+	// Clause: the derived clause behind a "not proved"
+	Clause string `json:"clause,omitempty"`
+}
+
+func proverJSON(c *ClaimResult) *jsonProver {
+	switch {
+	case c.Prover == "":
+		return nil
+	case c.Prover == "proved":
+		return &jsonProver{Status: "proved"}
+	case strings.HasPrefix(c.Prover, "not applicable"):
+		return &jsonProver{Status: "not-applicable", Reason: c.Prover}
+	}
+	return &jsonProver{Status: "not-proved", Reason: c.Prover, Clause: c.ProverDetail}
 }
 
 type jsonTrace struct {
@@ -97,9 +124,13 @@ func WriteJSON(w io.Writer, reps []*Report) error {
 		for _, s := range r.Scenarios {
 			js := jsonScenario{Name: s.Name, States: s.States, Rejected: s.Rejected,
 				Bound: jsonBound{Sessions: s.Sessions, Honest: nonNil(s.Honest), Dishonest: nonNil(s.Dishonest), Typed: s.Typed}}
+			if s.Prover != nil {
+				n := s.Prover.Steps
+				js.ProverSteps, js.ProverBudget = &n, s.Prover.Exhausted
+			}
 			for _, c := range s.Claims {
 				jc := jsonClaim{ID: c.Claim.ID, Role: c.Claim.Role.Name, Kind: c.Claim.Kind.String(),
-					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), Reached: c.Reached, HonestRun: c.HonestRun}
+					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), Reached: c.Reached, HonestRun: c.HonestRun, Prover: proverJSON(c)}
 				if t := c.Trace; t != nil {
 					jt := &jsonTrace{Length: t.Length, Hit: t.Hit, Explain: t.Explain()}
 					if t.Kind == proto.ClaimUnique {

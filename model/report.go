@@ -33,6 +33,17 @@ type ScenarioResult struct {
 	// space ("timeout", "interrupted", "memory limit 1024 MiB", ...), ""
 	// if it covered it.
 	Stopped string
+	// Prover is the unbounded prover's work on the scenario; nil when it
+	// did not run (--bounded-only).
+	Prover *ProverStats
+}
+
+// ProverStats is the work of the unbounded prover on one scenario.
+type ProverStats struct {
+	Steps     int  // resolution steps
+	Clauses   int  // clauses generated
+	Exhausted bool // the budget ran out before saturation
+	Elapsed   time.Duration
 }
 
 // ClaimResult is the verdict for one claim in one scenario.
@@ -50,6 +61,12 @@ type ClaimResult struct {
 	// False for a reached claim means the claim is reached only with the
 	// attacker's help or a dishonest agent's.
 	HonestRun bool
+	// Prover is the unbounded prover's outcome: "proved", or why it did
+	// not prove the claim ("not applicable: ...", "not proved: ..."); ""
+	// when the prover did not run. ProverDetail is the clause behind a
+	// "not proved", for the JSON output.
+	Prover       string
+	ProverDetail string
 }
 
 // Attacked reports whether any claim of the report has an attack.
@@ -115,7 +132,14 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 		if s.Stopped != "" {
 			stopped = " (stopped: " + s.Stopped + ")"
 		}
-		fmt.Fprintf(w, "  scenario %s: %s; %d states%s\n", s.Name, s.Bound(), s.States, stopped)
+		prover := ""
+		if s.Prover != nil {
+			prover = fmt.Sprintf("; prover %s", Count(s.Prover.Steps, "resolution step"))
+			if s.Prover.Exhausted {
+				prover += " (budget reached)"
+			}
+		}
+		fmt.Fprintf(w, "  scenario %s: %s; %d states%s%s\n", s.Name, s.Bound(), s.States, prover, stopped)
 		for _, c := range s.Claims {
 			v := "no attack within the bound"
 			switch c.Verdict {
@@ -129,6 +153,9 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 				v = "UNREACHED (no honest session reached the claim within the bound)"
 			}
 			fmt.Fprintf(w, "    %-28s %-44s %s\n", c.Claim.ID, c.Claim.Text, v)
+			if c.Verdict != VerdictProved && c.Prover != "" {
+				fmt.Fprintf(w, "    %-28s prover: %s\n", "", c.Prover)
+			}
 		}
 		var noRun []string
 		for _, c := range s.Claims {

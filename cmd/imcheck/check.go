@@ -21,14 +21,14 @@ import (
 func init() {
 	register(command{
 		name:     "check",
-		summary:  "search the symbolic models for attacks (Dolev-Yao, bounded)",
+		summary:  "decide the claims of the symbolic models: unbounded prover, then bounded attack search (Dolev-Yao)",
 		synopsis: "[FILE...] [flags]",
 		args:     []argHelp{{"FILE", "a model in the protocol language (docs/model.md); none: every shipped model"}},
 		exits: []exitHelp{
 			{exitOK, "every claim holds: no attack within the bound (or proved), and every claim was reached"},
 			{exitFailure, "an attack on some claim (a trace the independent trace checker replayed)"},
 			{exitUsage, "bad arguments, or a model file that does not parse or check (file:line:col)"},
-			{exitUndecided, "no attack, but some search stopped at --timeout or some claim was never reached"},
+			{exitUndecided, "no attack, but some search stopped at --timeout or some claim was never reached (or, with --prove-only, not proved)"},
 		},
 		run: runCheck,
 	})
@@ -45,6 +45,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "text format: verdicts only, no attack traces")
 	scenario := fs.String("scenario", "", "check only the scenario of this name (--sessions then sets its bound alone)")
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "searches parts of a scenario on this many cores at once (the output is the same for every value)")
+	boundedOnly := fs.Bool("bounded-only", false, "run the bounded search alone, without the unbounded prover")
+	proveOnly := fs.Bool("prove-only", false, "run the unbounded prover alone: a claim it does not prove is undecided")
 	maxMem := fs.String("max-memory", "1GiB", "stop a search whose heap grows past this (e.g. 512MiB, 4GiB; 0 means no limit)")
 	// --timeout bounds the whole command, reading the files included; a
 	// signal stops it the same way: the searches report what they decided
@@ -62,6 +64,17 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if *jobs < 1 || *jobs > 8*runtime.NumCPU() {
 		fmt.Fprintf(stderr, "imcheck check: --jobs %d: must be between 1 and %d (8 per CPU)\n", *jobs, 8*runtime.NumCPU())
 		return exitUsage
+	}
+	if *boundedOnly && *proveOnly {
+		fmt.Fprintln(stderr, "imcheck check: --bounded-only and --prove-only exclude each other")
+		return exitUsage
+	}
+	mode := model.ModeBoth
+	switch {
+	case *boundedOnly:
+		mode = model.ModeBounded
+	case *proveOnly:
+		mode = model.ModeProve
 	}
 	mem, err := parseSize(*maxMem)
 	if err != nil {
@@ -137,7 +150,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	defer tuneGC(mem)()
-	opt := model.Options{Sessions: *sessions, Progress: stderr, Scenario: *scenario, Jobs: *jobs, MaxMemory: mem}
+	opt := model.Options{Sessions: *sessions, Progress: stderr, Scenario: *scenario, Jobs: *jobs, MaxMemory: mem, Mode: mode}
 	var reps []*model.Report
 	for _, p := range protos {
 		rep, err := model.Check(ctx, p, opt)

@@ -51,7 +51,7 @@ func TestCheckJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Schema != "imcheck.model/v2" || len(doc.Models) != 1 || !strings.Contains(doc.Models[0].Codes, "A") {
+	if doc.Schema != "imcheck.model/v3" || len(doc.Models) != 1 || !strings.Contains(doc.Models[0].Codes, "A") {
 		t.Fatalf("unexpected JSON: %+v", doc)
 	}
 }

@@ -33,6 +33,28 @@ type Clause struct {
 	// argument is not a variable), -1 when there is none: a solved clause.
 	sel  int
 	dead bool // subsumed by a later clause
+	// mask has a bit for each (predicate, top symbol) of a hypothesis: c
+	// can subsume d only if c.mask&^d.mask == 0.
+	mask uint64
+}
+
+func factBit(f Fact) uint64 {
+	h := uint64(14695981039346656037)
+	for _, s := range []string{f.Pred, f.Claim, topKey(f.Args0())} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * 1099511628211
+		}
+		h = (h ^ 0xff) * 1099511628211
+	}
+	return 1 << (h % 64)
+}
+
+// Args0 is the first argument, or nil.
+func (f Fact) Args0() term.Term {
+	if len(f.Args) == 0 {
+		return nil
+	}
+	return f.Args[0]
 }
 
 func (f Fact) String() string {
@@ -256,6 +278,12 @@ func simplify(hyps []Fact, concl Fact, nvars int) *Clause {
 	}
 	c.NVars = n
 	c.sel = selectHyp(c.Hyps)
+	for _, h := range c.Hyps {
+		if h.Pred == predAtt && isVar(h.Args[0]) {
+			continue // matches any att fact
+		}
+		c.mask |= factBit(h)
+	}
 	return c
 }
 
@@ -292,10 +320,14 @@ func (c *Clause) size() int {
 // conclusion) d's conclusion and puts every σ(hypothesis of c) among d's
 // hypotheses. d is then redundant: c derives everything d derives.
 func (m *matcher) subsumes(c, d *Clause) bool {
+	if c.mask&^d.mask != 0 || len(c.Hyps) > 0 && len(d.Hyps) == 0 {
+		return false
+	}
 	if c.Concl.Pred != d.Concl.Pred || c.Concl.Claim != d.Concl.Claim || len(c.Concl.Args) != len(d.Concl.Args) {
 		return false
 	}
 	m.reset(c.NVars)
+	m.work = 0
 	return m.matchArgs(c.Concl.Args, d.Concl.Args, 0, func() bool { return m.hypsIn(c.Hyps, d.Hyps, 0) })
 }
 

@@ -29,6 +29,8 @@ type ClaimResult struct {
 	Status Status
 	// Reason is why the claim was not proved ("" when proved).
 	Reason string
+	// Detail is the derived clause behind a "not proved", if any.
+	Detail string
 }
 
 // Result is the prover's answer for one scenario.
@@ -66,6 +68,7 @@ func Scenario(p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
 		return res
 	}
 	failed := map[string]string{}
+	detail := map[string]string{}
 	left := len(open)
 	goal := func(c *Clause) bool {
 		id := c.Concl.Claim
@@ -74,6 +77,7 @@ func Scenario(p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
 		}
 		if why := tr.violates(c); why != "" {
 			failed[id] = why
+			detail[id] = clip(c.String())
 			left--
 		}
 		return left == 0
@@ -88,9 +92,9 @@ func Scenario(p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
 		cr := status[c]
 		switch why, ok := failed[c.ID]; {
 		case ok:
-			cr.Status, cr.Reason = NotProved, "not proved: "+why
+			cr.Status, cr.Reason, cr.Detail = NotProved, "not proved: "+why, detail[c.ID]
 		case !complete:
-			cr.Status, cr.Reason = NotProved, fmt.Sprintf("not proved: budget (%d resolution steps, %d clauses)", st.steps, st.generated)
+			cr.Status, cr.Reason = NotProved, fmt.Sprintf("not proved: budget (saturation stopped after %d resolution steps)", st.steps)
 		default:
 			cr.Status = Proved
 		}
@@ -104,7 +108,7 @@ func (tr *translator) violates(c *Clause) string {
 	cl := tr.p.ClaimByID(c.Concl.Claim)
 	switch cl.Kind {
 	case proto.ClaimSecret:
-		return fmt.Sprintf("the abstraction derives the secret (%s)", clip(c.String()))
+		return "the clauses derive the secret (maybe a false attack of the abstraction)"
 	case proto.ClaimAlive, proto.ClaimWeakAgree:
 		me, partner := c.Concl.Args[0], c.Concl.Args[1]
 		for _, h := range c.Hyps {
@@ -120,7 +124,7 @@ func (tr *translator) violates(c *Clause) string {
 				}
 			}
 		}
-		return fmt.Sprintf("a derivation reaches the claim without a session of %s (%s)", partner, clip(c.String()))
+		return fmt.Sprintf("a derivation reaches the claim without a session of %s", partner)
 	case proto.ClaimNIAgree, proto.ClaimInjAgree:
 		for _, h := range c.Hyps {
 			if h.Pred != predBegin || h.Claim != cl.Event || len(h.Args) != len(c.Concl.Args) {
@@ -134,7 +138,7 @@ func (tr *translator) violates(c *Clause) string {
 				return ""
 			}
 		}
-		return fmt.Sprintf("a derivation reaches the claim without an equal %s event (%s)", cl.Event, clip(c.String()))
+		return fmt.Sprintf("a derivation reaches the claim without an equal %s event", cl.Event)
 	}
 	return "unexpected goal"
 }

@@ -12,11 +12,13 @@ type Budget struct {
 	Steps int
 	// Symbols bounds the total size of the clauses kept (the memory cap).
 	Symbols int
+	// Matches bounds the term matchings of the subsumption tests.
+	Matches int
 }
 
 // DefaultBudget is the budget of imcheck check: it keeps the default check
 // of every shipped model fast.
-var DefaultBudget = Budget{Steps: 60000, Symbols: 4_000_000}
+var DefaultBudget = Budget{Steps: 60000, Symbols: 4_000_000, Matches: 30_000_000}
 
 // saturator holds the clause base during saturation (Blanchet 2001, §4:
 // resolution with free selection; solved clauses are those with no
@@ -66,6 +68,9 @@ func (st *saturator) run() bool {
 			continue
 		}
 		st.insert(c)
+		if st.m.total > st.budget.Matches {
+			st.exhausted = true
+		}
 		if st.exhausted {
 			return false
 		}

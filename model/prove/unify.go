@@ -134,7 +134,13 @@ type matcher struct {
 	ty    *typer
 	sub   []term.Term // pattern variable -> target term
 	trail []int
+	// work counts the match calls of one subsumption test, which gives
+	// up (answers no: always safe) past maxMatchWork.
+	work  int
+	total int // match calls of all tests, counted in the budget
 }
+
+const maxMatchWork = 4000
 
 func (m *matcher) reset(n int) {
 	if cap(m.sub) < n {
@@ -155,6 +161,11 @@ func (m *matcher) undo(mark int) {
 // match calls k for each way p matches t; it stops and returns true as
 // soon as k does.
 func (m *matcher) match(p, t term.Term, k func() bool) bool {
+	m.work++
+	m.total++
+	if m.work > maxMatchWork {
+		return false
+	}
 	switch a := p.(type) {
 	case *term.Var:
 		if b := m.sub[a.ID]; b != nil {

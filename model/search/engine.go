@@ -79,6 +79,10 @@ type Options struct {
 	// that, with the runtime's memory limit at MaxMemory, the collector
 	// would run all the time (0: no limit).
 	MaxMemory uint64
+	// Skip, if set, names claims not to search for (the unbounded prover
+	// decided them): their outcome has no trace and Searched false. The
+	// other claims' verdicts do not depend on it; the search is smaller.
+	Skip func(*proto.Claim) bool
 }
 
 // ClaimOutcome is what the search decided about one claim.
@@ -96,6 +100,8 @@ type ClaimOutcome struct {
 	HonestRun bool
 	// States explored by the search that decided the claim.
 	States int
+	// Searched is false for a claim Options.Skip left out.
+	Searched bool
 }
 
 // Outcome is the result of searching one scenario.
@@ -124,14 +130,18 @@ func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, opt Op
 	t0 := time.Now()
 	var plain []*proto.Claim
 	var fs []*proto.Claim
+	results := map[*proto.Claim]*ClaimOutcome{}
 	for _, c := range p.Claims {
+		if opt.Skip != nil && opt.Skip(c) {
+			results[c] = &ClaimOutcome{Claim: c}
+			continue
+		}
 		if c.Kind == proto.ClaimFSecret {
 			fs = append(fs, c)
 		} else {
 			plain = append(plain, c)
 		}
 	}
-	results := map[*proto.Claim]*ClaimOutcome{}
 	sh := newShared(ctx, opt, p.Name+"/"+sc.Name, len(p.Claims))
 	run := func(cs []*proto.Claim, reveal int) {
 		if len(cs) == 0 {
@@ -144,7 +154,7 @@ func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, opt Op
 		res.Rejected += e.stats.rejected
 		for i, c := range cs {
 			results[c] = &ClaimOutcome{Claim: c, Trace: e.best[i], Stopped: e.stop && e.best[i] == nil,
-				Reached: e.reached[i], States: e.stats.states}
+				Reached: e.reached[i], States: e.stats.states, Searched: true}
 		}
 	}
 	run(plain, -1)
