@@ -10,8 +10,8 @@ import (
 
 	"github.com/imcheck/imcheck/model/check"
 	"github.com/imcheck/imcheck/model/lang"
-	"github.com/imcheck/imcheck/model/prove"
 	"github.com/imcheck/imcheck/model/proto"
+	"github.com/imcheck/imcheck/model/prove"
 	"github.com/imcheck/imcheck/model/search"
 )
 

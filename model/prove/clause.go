@@ -317,8 +317,12 @@ func (c *Clause) size() int {
 }
 
 // subsumes reports whether c subsumes d: some substitution σ makes σ(c's
-// conclusion) d's conclusion and puts every σ(hypothesis of c) among d's
-// hypotheses. d is then redundant: c derives everything d derives.
+// conclusion) d's conclusion and σ(c's hypotheses) a sub-multiset of d's
+// (Blanchet 2001, §4.2). d is then redundant: c derives everything d
+// derives. The inclusion must be of multisets, each hypothesis of d used
+// once: with sets, a clause could be subsumed by its own parent when two
+// hypotheses of the parent become equal, and saturation would lose the
+// derivation (completeness, and so soundness of "proved", needs it).
 func (m *matcher) subsumes(c, d *Clause) bool {
 	if c.mask&^d.mask != 0 || len(c.Hyps) > 0 && len(d.Hyps) == 0 {
 		return false
@@ -326,8 +330,16 @@ func (m *matcher) subsumes(c, d *Clause) bool {
 	if c.Concl.Pred != d.Concl.Pred || c.Concl.Claim != d.Concl.Claim || len(c.Concl.Args) != len(d.Concl.Args) {
 		return false
 	}
+	if len(c.Hyps) > len(d.Hyps) {
+		return false
+	}
 	m.reset(c.NVars)
 	m.work = 0
+	if cap(m.used) < len(d.Hyps) {
+		m.used = make([]bool, len(d.Hyps))
+	}
+	m.used = m.used[:len(d.Hyps)]
+	clear(m.used)
 	return m.matchArgs(c.Concl.Args, d.Concl.Args, 0, func() bool { return m.hypsIn(c.Hyps, d.Hyps, 0) })
 }
 
@@ -336,11 +348,14 @@ func (m *matcher) hypsIn(cs, ds []Fact, i int) bool {
 		return true
 	}
 	h := cs[i]
-	for _, g := range ds {
-		if g.Pred != h.Pred || g.Claim != h.Claim || len(g.Args) != len(h.Args) {
+	for j, g := range ds {
+		if m.used[j] || g.Pred != h.Pred || g.Claim != h.Claim || len(g.Args) != len(h.Args) {
 			continue
 		}
-		if m.matchArgs(h.Args, g.Args, 0, func() bool { return m.hypsIn(cs, ds, i+1) }) {
+		m.used[j] = true
+		ok := m.matchArgs(h.Args, g.Args, 0, func() bool { return m.hypsIn(cs, ds, i+1) })
+		m.used[j] = false
+		if ok {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package prove
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,6 +65,76 @@ func TestShowAll(t *testing.T) {
 				}
 			}
 			t.Logf("%-24s %-22s P%3d N%3d X%3d steps %7d clauses %7d exh %-5v %v", name, sc.Name, np, nn, na, res.Steps, res.Clauses, res.Exhausted, time.Since(t0).Round(time.Millisecond))
+		}
+	}
+}
+
+func TestDumpClauses(t *testing.T) {
+	name, scn, pat := os.Getenv("PROVE_MODEL"), os.Getenv("PROVE_SCENARIO"), os.Getenv("PROVE_GREP")
+	if name == "" || scn == "" {
+		t.Skip("PROVE_MODEL, PROVE_SCENARIO not set")
+	}
+	p := load(t, name)
+	for _, sc := range p.Scenarios {
+		if sc.Name != scn {
+			continue
+		}
+		tr := newTranslator(p, sc)
+		var open []*proto.Claim
+		for _, c := range p.Claims {
+			if tr.notApplicable(c) == "" && c.Kind != proto.ClaimUnique {
+				open = append(open, c)
+			}
+		}
+		for _, c := range tr.clauses(open) {
+			if s := c.String(); pat == "" || strings.Contains(s, pat) {
+				t.Log(s)
+			}
+		}
+	}
+}
+
+func TestDumpSolved(t *testing.T) {
+	name, scn, pat := os.Getenv("PROVE_MODEL"), os.Getenv("PROVE_SCENARIO"), os.Getenv("PROVE_SOLVED")
+	if name == "" || scn == "" || pat == "" {
+		t.Skip("PROVE_MODEL, PROVE_SCENARIO, PROVE_SOLVED not set")
+	}
+	p := load(t, name)
+	for _, sc := range p.Scenarios {
+		if sc.Name != scn {
+			continue
+		}
+		tr := newTranslator(p, sc)
+		var open []*proto.Claim
+		for _, c := range p.Claims {
+			if tr.notApplicable(c) == "" && c.Kind != proto.ClaimUnique {
+				open = append(open, c)
+			}
+		}
+		st := newSaturator(tr.ty, DefaultBudget, func(c *Clause) bool { t.Log("GOAL ", c); return false })
+		if dh := os.Getenv("PROVE_HOOK"); dh != "" {
+			debugHook = func(s, u, c *Clause) {
+				if strings.Contains(u.String(), dh) && u.Hyps[u.sel].String() == os.Getenv("PROVE_SEL") {
+					t.Log("RESOLVE", s, "\n  WITH", u, "\n  GIVES", c)
+				}
+			}
+			subHook = func(d, c *Clause) {
+				if strings.Contains(c.String(), "att(kreg(a, s)) & att(dkreg(a, s)) -> bad[A_key") {
+					t.Log("SUBSUMED", c, "\n  BY", d)
+				}
+			}
+			defer func() { debugHook, subHook = nil, nil }()
+		}
+		for _, c := range tr.clauses(open) {
+			st.add(c)
+		}
+		t.Log("complete", st.run())
+		for _, list := range st.byConcl {
+			for _, c := range list {
+				if s := c.String(); strings.Contains(s, pat) {
+					t.Log(c.dead, c.sel, s)
+				}
+			}
 		}
 	}
 }

@@ -14,11 +14,18 @@ type Budget struct {
 	Symbols int
 	// Matches bounds the term matchings of the subsumption tests.
 	Matches int
+	// ClauseSymbols bounds the size of one clause: names that are
+	// functions of a session's inputs can nest without end, and a clause
+	// past this size stops the saturation (the budget is reached).
+	ClauseSymbols int
 }
 
 // DefaultBudget is the budget of imcheck check: it keeps the default check
 // of every shipped model fast.
-var DefaultBudget = Budget{Steps: 60000, Symbols: 4_000_000, Matches: 30_000_000}
+var DefaultBudget = Budget{Steps: 20000, Symbols: 2_000_000, Matches: 10_000_000, ClauseSymbols: 800}
+
+var debugHook func(s, u, c *Clause)
+var subHook func(d, c *Clause)
 
 // saturator holds the clause base during saturation (Blanchet 2001, §4:
 // resolution with free selection; solved clauses are those with no
@@ -83,6 +90,9 @@ func (st *saturator) redundant(c *Clause) bool {
 	k := c.Concl.key()
 	for _, d := range st.byConcl[k] {
 		if !d.dead && st.m.subsumes(d, c) {
+			if subHook != nil {
+				subHook(d, c)
+			}
 			return true
 		}
 	}
@@ -114,8 +124,13 @@ func (st *saturator) insert(c *Clause) {
 	} else {
 		kill(st.byConcl[k])
 	}
+	sz := c.size()
+	if sz > st.budget.ClauseSymbols {
+		st.exhausted = true
+		return
+	}
 	st.byConcl[k] = append(st.byConcl[k], c)
-	st.symbols += c.size()
+	st.symbols += sz
 	if st.symbols > st.budget.Symbols {
 		st.exhausted = true
 		return
@@ -179,7 +194,11 @@ func (st *saturator) resolve(s, u *Clause) {
 		for _, x := range s.Hyps {
 			hyps = append(hyps, resolveFact(sub, shiftFact(x, off)))
 		}
-		if c := simplify(hyps, resolveFact(sub, u.Concl), len(sub)); c != nil {
+		c := simplify(hyps, resolveFact(sub, u.Concl), len(sub))
+		if debugHook != nil {
+			debugHook(s, u, c)
+		}
+		if c != nil {
 			st.generated++
 			st.queue = append(st.queue, c)
 		}

@@ -1,6 +1,8 @@
 package prove
 
 import (
+	"os"
+
 	"github.com/imcheck/imcheck/model/proto"
 	"github.com/imcheck/imcheck/model/term"
 )
@@ -22,6 +24,8 @@ type translator struct {
 	open  map[*proto.Claim]bool
 	out   []*Clause
 }
+
+var agentsOnly = os.Getenv("PROVE_AGENTS_ONLY") != ""
 
 func newTranslator(p *proto.Protocol, sc *proto.Scenario) *translator {
 	return &translator{p: p, sc: sc, w: proto.NewWorld(p, sc),
@@ -355,7 +359,10 @@ func (tr *translator) role(r *proto.Role, agents []term.Term) {
 		}
 		fn := "new:" + r.Name + "." + r.Syms[i].Name
 		tr.ty.names[fn] = r.Syms[i].Type
-		args := append(append([]term.Term(nil), agents...), received(use[i])...)
+		args := append([]term.Term(nil), agents...)
+		if !agentsOnly {
+			args = append(args, received(use[i])...)
+		}
 		env[i] = &term.App{Fn: fn, Args: args}
 	}
 	var hyps []Fact

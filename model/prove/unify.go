@@ -138,6 +138,7 @@ type matcher struct {
 	// up (answers no: always safe) past maxMatchWork.
 	work  int
 	total int // match calls of all tests, counted in the budget
+	used  []bool
 }
 
 const maxMatchWork = 4000

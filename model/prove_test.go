@@ -1,0 +1,47 @@
+package model
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestProverSoundOnShipped: on every shipped model the unbounded prover
+// never says "proved" for a claim that the bounded search attacks (the
+// trace checker replayed the attack), in any scenario. With -short the
+// composed models (-full) are left out.
+func TestProverSoundOnShipped(t *testing.T) {
+	proved := 0
+	for _, f := range Shipped() {
+		if testing.Short() && strings.Contains(f, "-full") {
+			continue
+		}
+		p, err := LoadShipped(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb, err := Check(context.Background(), p, Options{Mode: ModeBounded})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp, err := Check(context.Background(), p, Options{Mode: ModeProve})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range rp.Scenarios {
+			for j, c := range s.Claims {
+				b := rb.Scenarios[i].Claims[j]
+				if c.Verdict != VerdictProved {
+					continue
+				}
+				proved++
+				if b.Verdict == VerdictAttack {
+					var tr strings.Builder
+					b.Trace.WriteText(&tr, "  ")
+					t.Errorf("%s/%s#%s: the prover says proved, the search found an attack:\n%s", rp.Name(), s.Name, c.Claim.ID, tr.String())
+				}
+			}
+		}
+	}
+	t.Logf("%d claims proved, none of them attacked", proved)
+}
