@@ -64,9 +64,35 @@ func Scenario(p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
 		}
 		open = append(open, c)
 	}
-	if len(open) == 0 {
-		return res
+	// two abstractions of fresh values: first the coarse one (a function
+	// of the session's agents: small terms, quick saturation), then, for
+	// the claims it could not prove, the precise one (also of the
+	// session's inputs), unless the coarse one already ran out of budget
+	for pass, coarse := range []bool{true, false} {
+		if len(open) == 0 {
+			break
+		}
+		var left []*proto.Claim
+		exhausted := tr.saturate(open, coarse, b, res, status)
+		for _, c := range open {
+			if status[c].Status != Proved {
+				left = append(left, c)
+			}
+		}
+		open = left
+		if exhausted && pass == 0 {
+			break
+		}
 	}
+	return res
+}
+
+// saturate runs one saturation for the open claims with one abstraction of
+// fresh values and records the outcome of each claim in status (a later
+// pass overwrites a "not proved"). It reports whether the budget ran out.
+func (tr *translator) saturate(open []*proto.Claim, coarse bool, b Budget, res *Result, status map[*proto.Claim]*ClaimResult) bool {
+	tr.coarse = coarse
+	tr.out = nil
 	failed := map[string]string{}
 	detail := map[string]string{}
 	left := len(open)
@@ -87,19 +113,21 @@ func Scenario(p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
 		st.add(c)
 	}
 	complete := st.run()
-	res.Steps, res.Clauses, res.Exhausted = st.steps, st.generated, !complete
+	res.Steps += st.steps
+	res.Clauses += st.generated
+	res.Exhausted = res.Exhausted || !complete
 	for _, c := range open {
 		cr := status[c]
 		switch why, ok := failed[c.ID]; {
 		case ok:
 			cr.Status, cr.Reason, cr.Detail = NotProved, "not proved: "+why, detail[c.ID]
 		case !complete:
-			cr.Status, cr.Reason = NotProved, fmt.Sprintf("not proved: budget (saturation stopped after %d resolution steps)", st.steps)
+			cr.Status, cr.Reason, cr.Detail = NotProved, fmt.Sprintf("not proved: budget (saturation stopped after %d resolution steps)", st.steps), ""
 		default:
-			cr.Status = Proved
+			cr.Status, cr.Reason, cr.Detail = Proved, "", ""
 		}
 	}
-	return res
+	return !complete
 }
 
 // violates returns why a solved clause concluding bad or end shows that its

@@ -1,8 +1,6 @@
 package prove
 
 import (
-	"os"
-
 	"github.com/imcheck/imcheck/model/proto"
 	"github.com/imcheck/imcheck/model/term"
 )
@@ -23,9 +21,9 @@ type translator struct {
 	start bool            // some open claim needs the start of sessions
 	open  map[*proto.Claim]bool
 	out   []*Clause
+	// coarse: fresh values are functions of the session's agents only
+	coarse bool
 }
-
-var agentsOnly = os.Getenv("PROVE_AGENTS_ONLY") != ""
 
 func newTranslator(p *proto.Protocol, sc *proto.Scenario) *translator {
 	return &translator{p: p, sc: sc, w: proto.NewWorld(p, sc),
@@ -98,6 +96,7 @@ func (tr *translator) notApplicable(c *proto.Claim) string {
 func (tr *translator) clauses(open []*proto.Claim) []*Clause {
 	tr.open = map[*proto.Claim]bool{}
 	tr.event = map[string]bool{}
+	tr.start = false
 	for _, c := range open {
 		tr.open[c] = true
 		switch c.Kind {
@@ -313,9 +312,10 @@ func firstUse(r *proto.Role) []int {
 // role adds the clauses of role r played with the given agents. A fresh
 // value N of the session is the name N[agents, inputs]: a function of the
 // session's agents and of the values it received before it first used N
-// (Blanchet 2001, §3.2; ProVerif manual, the default arguments of names).
-// Sessions with the same agents and inputs share their names: the
-// abstraction merges them, which can only add derivations.
+// (Blanchet 2001, §3.2; ProVerif manual, the default arguments of names),
+// or with tr.coarse of the agents alone. Sessions with the same arguments
+// share their names: the abstraction merges them, which can only add
+// derivations.
 func (tr *translator) role(r *proto.Role, agents []term.Term) {
 	n := len(r.Syms)
 	env := make([]term.Term, n)
@@ -360,7 +360,7 @@ func (tr *translator) role(r *proto.Role, agents []term.Term) {
 		fn := "new:" + r.Name + "." + r.Syms[i].Name
 		tr.ty.names[fn] = r.Syms[i].Type
 		args := append([]term.Term(nil), agents...)
-		if !agentsOnly {
+		if !tr.coarse {
 			args = append(args, received(use[i])...)
 		}
 		env[i] = &term.App{Fn: fn, Args: args}
