@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"strings"
 
 	"github.com/imcheck/imcheck/model"
@@ -82,7 +83,12 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 				return exitFailure
 			}
 			verdict := "no attack within the bound"
+			if cr.Prover != "" && cr.Prover != "proved" {
+				verdict += "; prover: " + cr.Prover
+			}
 			switch {
+			case cr.Verdict == model.VerdictProved:
+				verdict = "PROVED (any number of sessions)"
 			case cr.Trace != nil:
 				verdict = fmt.Sprintf("ATTACK (%s, [trace](#%s))", model.Count(cr.Trace.Length, "step"), anchor(v.attackID()))
 				fmt.Fprintf(&diagrams, "\n### %s\n\n%s: %s\n\n```mermaid\n", v.attackID(), cr.Claim.ID, cr.Claim.Text)
@@ -101,6 +107,13 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 	}
 	if stopped() {
 		return exitUndecided // the last search may have stopped part way
+	}
+	if err := writeUnproved(ctx, &b, reports); err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFailure
+	}
+	if stopped() {
+		return exitUndecided
 	}
 	b.WriteString("\n## Claims outside a Dolev-Yao model\n\n")
 	b.WriteString("| paper | section | paper's words | why outside a Dolev-Yao model | covered instead by |\n|---|---|---|---|---|\n")
@@ -123,6 +136,45 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", *out)
 	return exitOK
+}
+
+// writeUnproved lists every claim of a hardened shipped model that holds
+// within the bound but that the unbounded prover did not prove, with the
+// prover's reason: the strength of each "no attack" of a hardened variant.
+func writeUnproved(ctx context.Context, b *bytes.Buffer, reports map[string]*model.Report) error {
+	b.WriteString("\n## Hardened claims the prover did not prove\n\n")
+	b.WriteString("Every claim of a hardened model (`*-hardened`) that holds within the bound is either `PROVED` (any number of sessions, [model.md](model.md), \"The unbounded prover\") or listed here with the reason the prover gives; its verdict stays \"no attack within the bound\".\n\n")
+	b.WriteString("| model/scenario#claim | claim | bound | why not proved |\n|---|---|---|---|\n")
+	proved := 0
+	for _, f := range model.Shipped() {
+		name := strings.TrimSuffix(path.Base(f), ".imp")
+		if !strings.HasSuffix(name, "-hardened") {
+			continue
+		}
+		rep := reports[name]
+		if rep == nil {
+			p, err := model.LoadShipped(f)
+			if err != nil {
+				return err
+			}
+			if rep, err = model.Check(ctx, p, model.Options{}); err != nil {
+				return err
+			}
+			reports[name] = rep
+		}
+		for _, s := range rep.Scenarios {
+			for _, c := range s.Claims {
+				switch {
+				case c.Verdict == model.VerdictProved:
+					proved++
+				case c.Verdict == model.VerdictNoAttack:
+					fmt.Fprintf(b, "| `%s/%s#%s` | %s | %s | %s |\n", rep.Name(), s.Name, c.Claim.ID, c.Claim.Text, s.Bound(), c.Prover)
+				}
+			}
+		}
+	}
+	fmt.Fprintf(b, "\n%d claim instances of the hardened models are proved.\n", proved)
+	return nil
 }
 
 func findClaim(rep *model.Report, scenario, id string) (*model.ClaimResult, *model.ScenarioResult) {

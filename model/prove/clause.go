@@ -36,6 +36,32 @@ type Clause struct {
 	// mask has a bit for each (predicate, top symbol) of a hypothesis: c
 	// can subsume d only if c.mask&^d.mask == 0.
 	mask uint64
+	// syms has a bit for each function symbol and name of the clause:
+	// matching binds variables only, so c can subsume d only if
+	// c.syms&^d.syms == 0.
+	syms uint64
+}
+
+func symBits(t term.Term) uint64 {
+	switch a := t.(type) {
+	case *term.Name:
+		return strBit(a.Text)
+	case *term.App:
+		b := strBit(a.Fn)
+		for _, x := range a.Args {
+			b |= symBits(x)
+		}
+		return b
+	}
+	return 0
+}
+
+func strBit(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return 1 << (h % 64)
 }
 
 func factBit(f Fact) uint64 {
@@ -284,6 +310,11 @@ func simplify(hyps []Fact, concl Fact, nvars int) *Clause {
 		}
 		c.mask |= factBit(h)
 	}
+	for _, f := range append(c.Hyps, c.Concl) {
+		for _, a := range f.Args {
+			c.syms |= symBits(a)
+		}
+	}
 	return c
 }
 
@@ -324,7 +355,7 @@ func (c *Clause) size() int {
 // hypotheses of the parent become equal, and saturation would lose the
 // derivation (completeness, and so soundness of "proved", needs it).
 func (m *matcher) subsumes(c, d *Clause) bool {
-	if c.mask&^d.mask != 0 || len(c.Hyps) > 0 && len(d.Hyps) == 0 {
+	if c.mask&^d.mask != 0 || c.syms&^d.syms != 0 || len(c.Hyps) > 0 && len(d.Hyps) == 0 {
 		return false
 	}
 	if c.Concl.Pred != d.Concl.Pred || c.Concl.Claim != d.Concl.Claim || len(c.Concl.Args) != len(d.Concl.Args) {

@@ -22,7 +22,7 @@ type Budget struct {
 
 // DefaultBudget is the budget of imcheck check: it keeps the default check
 // of every shipped model fast.
-var DefaultBudget = Budget{Steps: 4000, Symbols: 2_000_000, Matches: 3_000_000, ClauseSymbols: 3000}
+var DefaultBudget = Budget{Steps: 5000, Symbols: 2_000_000, Matches: 8_000_000, ClauseSymbols: 3000}
 
 var debugHook func(s, u, c *Clause)
 var subHook func(d, c *Clause)
