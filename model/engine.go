@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/imcheck/imcheck/model/check"
@@ -166,18 +167,60 @@ func Check(ctx context.Context, p *Protocol, opt Options) (*Report, error) {
 	if opt.Scenario != "" && !hasScenario(p, opt.Scenario) {
 		return nil, fmt.Errorf("model: %s: no scenario %q (%s)", p.File, opt.Scenario, scenarioNames(p))
 	}
+	var scs []*Scenario
 	for _, sc := range p.Scenarios {
-		if opt.Scenario != "" && sc.Name != opt.Scenario {
-			continue
+		if opt.Scenario == "" || sc.Name == opt.Scenario {
+			scs = append(scs, sc)
 		}
-		rep.Scenarios = append(rep.Scenarios, checkScenario(ctx, p, sc, opt))
+	}
+	proofs := proveAll(p, scs, opt)
+	for i, sc := range scs {
+		rep.Scenarios = append(rep.Scenarios, checkScenario(ctx, p, sc, opt, proofs[i]))
 	}
 	return rep, nil
 }
 
 // checkScenario runs the bounded search on one scenario and turns what it
 // found into verdicts.
-func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) *ScenarioResult {
+// proof is the prover's outcome on one scenario and the time it took.
+type proof struct {
+	res     *prove.Result
+	elapsed time.Duration
+}
+
+// proveAll runs the unbounded prover on every scenario, opt.Jobs at a time
+// (each saturation is independent and deterministic, so the results do not
+// depend on the order); nil entries when the mode leaves the prover out.
+func proveAll(p *Protocol, scs []*Scenario, opt Options) []proof {
+	out := make([]proof, len(scs))
+	if opt.Mode == ModeBounded {
+		return out
+	}
+	b := prove.DefaultBudget
+	if opt.ProveBudget != nil {
+		b = *opt.ProveBudget
+	}
+	jobs := opt.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for i, sc := range scs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			t0 := time.Now()
+			r := prove.Scenario(p, sc, b)
+			out[i] = proof{res: r, elapsed: time.Since(t0)}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, pf proof) *ScenarioResult {
 	jobs := opt.Jobs
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
@@ -189,15 +232,9 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) 
 	case opt.MaxMemory > 0:
 		mem = uint64(opt.MaxMemory)
 	}
-	t0 := time.Now()
 	notes := map[*Claim]*prove.ClaimResult{}
-	var pr *prove.Result
-	if opt.Mode != ModeBounded {
-		b := prove.DefaultBudget
-		if opt.ProveBudget != nil {
-			b = *opt.ProveBudget
-		}
-		pr = prove.Scenario(p, sc, b)
+	pr := pf.res
+	if pr != nil {
 		for _, c := range pr.Claims {
 			notes[c.Claim] = c
 		}
@@ -207,7 +244,7 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options) 
 	if opt.Mode == ModeProve {
 		skip = func(*Claim) bool { return true }
 	}
-	proveTime := time.Since(t0)
+	proveTime := pf.elapsed
 	out := search.Scenario(ctx, p, sc, search.Options{Sessions: opt.Sessions, Progress: opt.Progress, ProgressEvery: opt.ProgressEvery,
 		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction, Off: opt.Off, Jobs: jobs, MaxMemory: mem, Skip: skip})
 	res := &ScenarioResult{Name: sc.Name, Sessions: out.Sessions, Typed: !sc.Untyped,
