@@ -138,3 +138,30 @@ func TestDumpSolved(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkProve saturates every scenario of each shipped model with the
+// default budget and reports the resolution steps and the claims proved.
+func BenchmarkProve(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join("..", "protocols", "*.imp"))
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".imp")
+		p := load(b, name)
+		b.Run(name, func(b *testing.B) {
+			steps, proved := 0, 0
+			for i := 0; i < b.N; i++ {
+				steps, proved = 0, 0
+				for _, sc := range p.Scenarios {
+					res := Scenario(p, sc, DefaultBudget)
+					steps += res.Steps
+					for _, c := range res.Claims {
+						if c.Status == Proved {
+							proved++
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(steps), "steps")
+			b.ReportMetric(float64(proved), "proved")
+		})
+	}
+}
