@@ -13,7 +13,10 @@ func TestCheckExitStatus(t *testing.T) {
 		want int
 		out  string
 	}{
-		{[]string{"check", "../../model/protocols/nsl.imp"}, exitOK, "no attack within the bound"},
+		{[]string{"check", "--bounded-only", "../../model/protocols/nsl.imp"}, exitOK, "no attack within the bound"},
+		{[]string{"check", "../../model/protocols/nsl.imp"}, exitOK, "PROVED (any number of sessions)"},
+		{[]string{"check", "--prove-only", "../../model/protocols/nspk.imp"}, exitUndecided, "prover: not proved"},
+		{[]string{"check", "--prove-only", "--bounded-only", "../../model/protocols/nspk.imp"}, exitUsage, ""},
 		{[]string{"check", "../../model/protocols/nspk.imp", "--sessions", "2"}, exitFailure, "ATTACK (6 steps)"},
 		{[]string{"check", "--format", "mermaid", "../../model/protocols/nspk.imp"}, exitFailure, "sequenceDiagram"},
 		{[]string{"check", "no/such/file.imp"}, exitUsage, ""},
@@ -23,7 +26,7 @@ func TestCheckExitStatus(t *testing.T) {
 		{[]string{"check", "--scenario", "nope"}, exitUsage, ""},
 		{[]string{"check", "--jobs", "0", "../../model/protocols/nspk.imp"}, exitUsage, ""},
 		{[]string{"check", "--max-memory", "12XB", "../../model/protocols/nspk.imp"}, exitUsage, ""},
-		{[]string{"check", "--max-memory", "1KiB", "../../model/protocols/nsl.imp", "--sessions", "3"}, exitUndecided, "stopped: memory limit"},
+		{[]string{"check", "--bounded-only", "--max-memory", "1KiB", "../../model/protocols/nsl.imp", "--sessions", "3"}, exitUndecided, "stopped: memory limit"},
 		{[]string{"check", "--scenario", "untyped", "--sessions", "1", "../../model/protocols/typeflaw.imp"}, exitUndecided, "scenario untyped: 1 session,"},
 	}
 	for _, tc := range cases {
