@@ -173,7 +173,7 @@ func Check(ctx context.Context, p *Protocol, opt Options) (*Report, error) {
 			scs = append(scs, sc)
 		}
 	}
-	proofs := proveAll(p, scs, opt)
+	proofs := proveAll(ctx, p, scs, opt)
 	for i, sc := range scs {
 		rep.Scenarios = append(rep.Scenarios, checkScenario(ctx, p, sc, opt, proofs[i]))
 	}
@@ -191,7 +191,7 @@ type proof struct {
 // proveAll runs the unbounded prover on every scenario, opt.Jobs at a time
 // (each saturation is independent and deterministic, so the results do not
 // depend on the order); nil entries when the mode leaves the prover out.
-func proveAll(p *Protocol, scs []*Scenario, opt Options) []proof {
+func proveAll(ctx context.Context, p *Protocol, scs []*Scenario, opt Options) []proof {
 	out := make([]proof, len(scs))
 	if opt.Mode == ModeBounded {
 		return out
@@ -212,7 +212,7 @@ func proveAll(p *Protocol, scs []*Scenario, opt Options) []proof {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			t0 := time.Now()
-			r := prove.Scenario(p, sc, b)
+			r := prove.Scenario(ctx, p, sc, b)
 			out[i] = proof{res: r, elapsed: time.Since(t0)}
 		}()
 	}

@@ -26,10 +26,10 @@ func TestSearchLimits(t *testing.T) {
 		opt    Options
 		reason string
 	}{
-		{"memory", context.Background(), Options{Sessions: 3, MaxMemory: 1}, "memory limit"},
-		{"timeout", past, Options{Sessions: 3}, "timeout"},
-		{"signal", signalled, Options{Sessions: 3}, "interrupt signal received"},
-		{"states", context.Background(), Options{Sessions: 3, MaxStates: 10}, "state limit 10"},
+		{"memory", context.Background(), Options{Sessions: 3, MaxMemory: 1, Mode: ModeBounded}, "memory limit"},
+		{"timeout", past, Options{Sessions: 3, Mode: ModeBounded}, "timeout"},
+		{"signal", signalled, Options{Sessions: 3, Mode: ModeBounded}, "interrupt signal received"},
+		{"states", context.Background(), Options{Sessions: 3, MaxStates: 10, Mode: ModeBounded}, "state limit 10"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

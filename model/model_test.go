@@ -27,8 +27,13 @@ func mustShipped(t testing.TB, name string) *proto.Protocol {
 	return p
 }
 
+// checkModel checks p; the tests of the bounded search get it alone
+// (ModeBounded) unless they ask for another mode.
 func checkModel(t testing.TB, p *proto.Protocol, opt Options) *Report {
 	t.Helper()
+	if opt.Mode == ModeBoth {
+		opt.Mode = ModeBounded
+	}
 	rep, err := Check(context.Background(), p, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +45,36 @@ var (
 	shippedOnce sync.Once
 	shippedReps []*Report
 	shippedErr  error
+
+	boundedOnce sync.Once
+	boundedReps []*Report
+	boundedErr  error
 )
+
+// boundedReports checks every shipped model once with the bounded search
+// alone (every claim searched).
+func boundedReports(t testing.TB) []*Report {
+	t.Helper()
+	boundedOnce.Do(func() {
+		for _, f := range Shipped() {
+			p, err := LoadShipped(f)
+			if err != nil {
+				boundedErr = err
+				return
+			}
+			rep, err := Check(context.Background(), p, Options{Mode: ModeBounded})
+			if err != nil {
+				boundedErr = err
+				return
+			}
+			boundedReps = append(boundedReps, rep)
+		}
+	})
+	if boundedErr != nil {
+		t.Fatal(boundedErr)
+	}
+	return boundedReps
+}
 
 // shippedReports checks every shipped model once at its own bound and
 // shares the reports between the tests that read them.
@@ -156,7 +190,10 @@ func TestDeterministic(t *testing.T) {
 		runs := []run{{1, 1}, {1, 4}, {4, 1}, {4, 8}, {2, 2}}
 		for _, r := range runs {
 			old := runtime.GOMAXPROCS(r.procs)
-			rep := checkModel(t, p, Options{Sessions: 3, Jobs: r.jobs})
+			rep, err := Check(context.Background(), p, Options{Sessions: 3, Jobs: r.jobs})
+			if err != nil {
+				t.Fatal(err)
+			}
 			runtime.GOMAXPROCS(old)
 			var b bytes.Buffer
 			rep.WriteText(&b, true)
@@ -280,7 +317,7 @@ func cloneTrace(tr *proto.Trace) *proto.Trace {
 // honest session in at least one scenario, so that no "no attack" verdict
 // is vacuous there.
 func TestEveryClaimReached(t *testing.T) {
-	for _, rep := range shippedReports(t) {
+	for _, rep := range boundedReports(t) {
 		p := rep.p()
 		reached := map[string]bool{}
 		for _, s := range rep.Scenarios {

@@ -1,6 +1,7 @@
 package prove
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/imcheck/imcheck/model/proto"
@@ -43,7 +44,10 @@ type Result struct {
 
 // Scenario tries to prove every claim of p in scenario sc for any number of
 // sessions. It saturates one clause base for all the claims it applies to.
-func Scenario(p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
+//
+// It stops early, leaving the open claims not proved, when ctx is done (a
+// timeout or a signal): the budget, not ctx, bounds it otherwise.
+func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
 	tr := newTranslator(p, sc)
 	res := &Result{}
 	status := map[*proto.Claim]*ClaimResult{}
@@ -73,7 +77,7 @@ func Scenario(p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
 			break
 		}
 		var left []*proto.Claim
-		exhausted := tr.saturate(open, coarse, b, res, status)
+		exhausted := tr.saturate(ctx, open, coarse, b, res, status)
 		for _, c := range open {
 			if status[c].Status != Proved {
 				left = append(left, c)
@@ -90,7 +94,7 @@ func Scenario(p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
 // saturate runs one saturation for the open claims with one abstraction of
 // fresh values and records the outcome of each claim in status (a later
 // pass overwrites a "not proved"). It reports whether the budget ran out.
-func (tr *translator) saturate(open []*proto.Claim, coarse bool, b Budget, res *Result, status map[*proto.Claim]*ClaimResult) bool {
+func (tr *translator) saturate(ctx context.Context, open []*proto.Claim, coarse bool, b Budget, res *Result, status map[*proto.Claim]*ClaimResult) bool {
 	tr.coarse = coarse
 	tr.out = nil
 	failed := map[string]string{}
@@ -109,6 +113,7 @@ func (tr *translator) saturate(open []*proto.Claim, coarse bool, b Budget, res *
 		return left == 0
 	}
 	st := newSaturator(tr.ty, b, goal)
+	st.ctx = ctx
 	for _, c := range tr.clauses(open) {
 		st.add(c)
 	}
@@ -121,6 +126,8 @@ func (tr *translator) saturate(open []*proto.Claim, coarse bool, b Budget, res *
 		switch why, ok := failed[c.ID]; {
 		case ok:
 			cr.Status, cr.Reason, cr.Detail = NotProved, "not proved: "+why, detail[c.ID]
+		case st.stopped:
+			cr.Status, cr.Reason, cr.Detail = NotProved, "not proved: stopped (timeout or signal)", ""
 		case !complete:
 			cr.Status, cr.Reason, cr.Detail = NotProved, fmt.Sprintf("not proved: budget (saturation stopped after %d resolution steps)", st.steps), ""
 		default:

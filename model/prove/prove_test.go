@@ -1,6 +1,7 @@
 package prove
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,7 +33,7 @@ func TestShow(t *testing.T) {
 	}
 	p := load(t, name)
 	for _, sc := range p.Scenarios {
-		res := Scenario(p, sc, DefaultBudget)
+		res := Scenario(context.Background(), p, sc, DefaultBudget)
 		t.Logf("scenario %s: %d steps, %d clauses, exhausted %v", sc.Name, res.Steps, res.Clauses, res.Exhausted)
 		for _, c := range res.Claims {
 			st := map[Status]string{Proved: "PROVED", NotProved: "no", NotApplicable: "n/a"}[c.Status]
@@ -52,7 +53,7 @@ func TestShowAll(t *testing.T) {
 		p := load(t, name)
 		for _, sc := range p.Scenarios {
 			t0 := time.Now()
-			res := Scenario(p, sc, DefaultBudget)
+			res := Scenario(context.Background(), p, sc, DefaultBudget)
 			np, nn, na := 0, 0, 0
 			for _, c := range res.Claims {
 				switch c.Status {
@@ -151,7 +152,7 @@ func BenchmarkProve(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				steps, proved = 0, 0
 				for _, sc := range p.Scenarios {
-					res := Scenario(p, sc, DefaultBudget)
+					res := Scenario(context.Background(), p, sc, DefaultBudget)
 					steps += res.Steps
 					for _, c := range res.Claims {
 						if c.Status == Proved {

@@ -1,6 +1,8 @@
 package prove
 
 import (
+	"context"
+
 	"github.com/imcheck/imcheck/model/term"
 )
 
@@ -51,6 +53,8 @@ type saturator struct {
 	exhausted bool
 	done      bool
 	generated int
+	ctx       context.Context // nil: never stopped
+	stopped   bool            // ctx was done
 }
 
 func newSaturator(ty *typer, b Budget, goal func(*Clause) bool) *saturator {
@@ -67,7 +71,11 @@ func (st *saturator) add(c *Clause) {
 
 // run saturates the base: it returns false when the budget ran out first.
 func (st *saturator) run() bool {
-	for len(st.queue) > 0 && !st.done {
+	for n := 0; len(st.queue) > 0 && !st.done; n++ {
+		if n%64 == 0 && st.ctx != nil && st.ctx.Err() != nil {
+			st.stopped, st.exhausted = true, true
+			return false
+		}
 		c := st.queue[0]
 		st.queue[0] = nil
 		st.queue = st.queue[1:]

@@ -1,6 +1,7 @@
 package prove
 
 import (
+	"context"
 	"testing"
 
 	"github.com/imcheck/imcheck/model/lang"
@@ -161,7 +162,7 @@ role B(B: user, A: user) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := parse(t, head+tc.roles+tail)
-			res := Scenario(p, p.Scenarios[0], DefaultBudget)
+			res := Scenario(context.Background(), p, p.Scenarios[0], DefaultBudget)
 			if res.Exhausted {
 				t.Fatalf("budget reached on a small protocol (%d steps)", res.Steps)
 			}
@@ -179,8 +180,8 @@ role B(B: user, A: user) {
 func TestBudgetDeterministic(t *testing.T) {
 	p := load(t, "nsl")
 	b := Budget{Steps: 50, Symbols: 1 << 20, Matches: 1 << 20, ClauseSymbols: 1000}
-	r1 := Scenario(p, p.Scenarios[0], b)
-	r2 := Scenario(p, p.Scenarios[0], b)
+	r1 := Scenario(context.Background(), p, p.Scenarios[0], b)
+	r2 := Scenario(context.Background(), p, p.Scenarios[0], b)
 	if !r1.Exhausted || r1.Steps != r2.Steps || r1.Clauses != r2.Clauses {
 		t.Fatalf("budget runs differ or did not stop: %+v %+v", r1, r2)
 	}
