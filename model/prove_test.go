@@ -51,3 +51,33 @@ func TestProverSoundOnShipped(t *testing.T) {
 	}
 	t.Logf("%d claims proved, none of them attacked", proved)
 }
+
+// TestProverTextbook: Lowe's fix is proved for any number of sessions; on
+// NSPK the initiator's claims are proved and the responder's are attacked
+// (Lowe's man in the middle), the prover saying why it did not prove them.
+func TestProverTextbook(t *testing.T) {
+	nsl, err := Check(context.Background(), mustShipped(t, "nsl"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range nsl.Scenarios[0].Claims {
+		if c.Verdict != VerdictProved {
+			t.Errorf("nsl %s: %s (%s), want proved", c.Claim.ID, c.Verdict, c.Prover)
+		}
+	}
+	nspk, err := Check(context.Background(), mustShipped(t, "nspk"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range nspk.Scenarios[0].Claims {
+		switch {
+		case c.Claim.Role.Name == "I" && c.Verdict != VerdictProved:
+			t.Errorf("nspk %s: %s (%s), want proved", c.Claim.ID, c.Verdict, c.Prover)
+		case c.Claim.Role.Name == "R" && c.Verdict == VerdictAttack && !strings.HasPrefix(c.Prover, "not proved: "):
+			t.Errorf("nspk %s: attacked, prover says %q", c.Claim.ID, c.Prover)
+		}
+	}
+	if c := claimResult(t, nspk, "default", "R.niagree"); c.Verdict != VerdictAttack {
+		t.Errorf("nspk R.niagree: %s, want Lowe's attack", c.Verdict)
+	}
+}

@@ -26,9 +26,6 @@ type Budget struct {
 // of every shipped model fast.
 var DefaultBudget = Budget{Steps: 5000, Symbols: 2_000_000, Matches: 8_000_000, ClauseSymbols: 3000}
 
-var debugHook func(s, u, c *Clause)
-var subHook func(d, c *Clause)
-
 // saturator holds the clause base during saturation (Blanchet 2001, §4:
 // resolution with free selection; solved clauses are those with no
 // selected hypothesis).
@@ -98,9 +95,6 @@ func (st *saturator) redundant(c *Clause) bool {
 	k := c.Concl.key()
 	for _, d := range st.byConcl[k] {
 		if !d.dead && st.m.subsumes(d, c) {
-			if subHook != nil {
-				subHook(d, c)
-			}
 			return true
 		}
 	}
@@ -202,11 +196,7 @@ func (st *saturator) resolve(s, u *Clause) {
 		for _, x := range s.Hyps {
 			hyps = append(hyps, resolveFact(sub, shiftFact(x, off)))
 		}
-		c := simplify(hyps, resolveFact(sub, u.Concl), len(sub))
-		if debugHook != nil {
-			debugHook(s, u, c)
-		}
-		if c != nil {
+		if c := simplify(hyps, resolveFact(sub, u.Concl), len(sub)); c != nil {
 			st.generated++
 			st.queue = append(st.queue, c)
 		}
