@@ -113,3 +113,32 @@ func TestRapidProtocols(t *testing.T) {
 		}
 	})
 }
+
+// TestRapidProverSound: on generated protocols (Diffie-Hellman, the
+// bijective cipher, shared keys, unordered pairs, signatures, session
+// reveals) the unbounded prover never proves a claim the bounded search
+// attacks with a trace the checker replays.
+func TestRapidProverSound(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		src := genProtocol(t)
+		p, err := Parse("gen.imp", src)
+		if err != nil {
+			t.Skipf("not a model: %v", err)
+		}
+		rb, err := Check(nil, p, Options{MaxStates: 5000, Mode: ModeBounded})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp, err := Check(nil, p, Options{Mode: ModeProve})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range rp.Scenarios {
+			for j, c := range s.Claims {
+				if b := rb.Scenarios[i].Claims[j]; c.Verdict == VerdictProved && b.Verdict == VerdictAttack {
+					t.Fatalf("%s: proved, and attacked:\n%s", c.Claim.ID, src)
+				}
+			}
+		}
+	})
+}

@@ -22,7 +22,7 @@ import (
 func TestReductionsKeepVerdicts(t *testing.T) {
 	slow := map[string]bool{"simp": true, "simp_hardened": true, "replay": true}
 	fewer := false
-	for _, red := range shippedReports(t) {
+	for _, red := range boundedReports(t) {
 		p := red.p()
 		if testing.Short() && slow[p.Name] {
 			continue
@@ -74,7 +74,7 @@ func TestComposedAtOwnBound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the composed models at their own bound take seconds each")
 	}
-	for _, red := range shippedReports(t) {
+	for _, red := range boundedReports(t) {
 		p := red.p()
 		if !composed(p.Name) {
 			continue
