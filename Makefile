@@ -34,7 +34,7 @@ fuzz:
 	  done; done
 	@echo "== generated models at the limits ($(RAPIDCHECKS) checks)"
 	$(GO) test ./model/lang/ -run '^TestRapidModels$$' -rapid.checks=$(RAPIDCHECKS)
-	$(GO) test ./model/ -run '^TestRapidProtocols$$' -rapid.checks=$(RAPIDCHECKS)
+	$(GO) test ./model/ -run '^(TestRapidProtocols|TestRapidProverSound)$$' -rapid.checks=$(RAPIDCHECKS)
 	@echo "== generated vector files at the limits ($(RAPIDCHECKS) checks)"
 	$(GO) test ./vectors/ -count=1 -run 'AtTheLimits' -rapid.checks=$(RAPIDCHECKS)
 	@echo "== generated shim requests and responses at the limits ($(SHIMCHECKS) checks)"

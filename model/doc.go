@@ -9,7 +9,10 @@
 //     world) and attack traces;
 //   - model/lang: the protocol language of model/protocols/*.imp
 //     (reference in docs/model.md);
-//   - model/search: the bounded lazy-intruder search;
+//   - model/prove: the unbounded prover (Horn clauses and resolution,
+//     Blanchet 2001), tried first on every claim it applies to;
+//   - model/search: the bounded lazy-intruder search, for the claims the
+//     prover did not prove;
 //   - model/check: the independent trace checker; no trace it rejects is
 //     ever reported.
 //
