@@ -208,6 +208,9 @@ func startRun(p *proto.Protocol, sc *proto.Scenario, w *proto.World, s proto.Ste
 	if role == nil || len(s.Agents) != role.Params {
 		return nil, fmt.Errorf("check: no role %s with %d agents", s.Role, len(s.Agents))
 	}
+	if !sc.HasRole(role.Name) {
+		return nil, fmt.Errorf("role %s is not a role of scenario %s", role.Name, sc.Name)
+	}
 	if sc.Distinct {
 		for i := range s.Agents {
 			for j := i + 1; j < len(s.Agents); j++ {

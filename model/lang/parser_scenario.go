@@ -8,7 +8,7 @@ import (
 )
 
 // scenario NAME { users a, b  dishonest e  server s [dishonest]  sessions 2
-// untyped  distinct  reveal sk(s)  reveal Kab of S [after m2] }
+// roles A, S, B  untyped  distinct  reveal sk(s)  reveal Kab of S [after m2] }
 func (ps *parser) scenarioDecl() {
 	n := ps.ident("the scenario name")
 	if ps.scens[n.text] {
@@ -68,6 +68,22 @@ func (ps *parser) scenarioDecl() {
 				ps.fail(ps.at(v), "sessions must be between 1 and 8")
 			}
 			sc.Sessions = k
+		case "roles":
+			for {
+				rn := ps.ident("a role name")
+				if ps.roles[rn.text] == nil {
+					ps.fail(ps.at(rn), "scenario %s: no role %s in this file", sc.Name, rn.text)
+				}
+				for _, r := range sc.Roles {
+					if r == rn.text {
+						ps.fail(ps.at(rn), "scenario %s names role %s twice", sc.Name, rn.text)
+					}
+				}
+				sc.Roles = append(sc.Roles, rn.text)
+				if !ps.accept(",") {
+					break
+				}
+			}
 		case "untyped":
 			sc.Untyped = true
 		case "distinct":
@@ -88,7 +104,7 @@ func (ps *parser) scenarioDecl() {
 				}
 			}
 		default:
-			ps.fail(ps.at(t), "expected a scenario statement (users, dishonest, server, sessions, untyped, distinct, reveal) or '}', found %s", t)
+			ps.fail(ps.at(t), "expected a scenario statement (users, dishonest, server, sessions, roles, untyped, distinct, reveal) or '}', found %s", t)
 		}
 	}
 	if len(sc.Users) == 0 {

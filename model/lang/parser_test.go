@@ -32,6 +32,8 @@ func TestParseErrors(t *testing.T) {
 		{"no scenario", okHeader + "role R(A) { }\n", 5, 1, "no scenario"},
 		{"no users", okHeader + "role R(A) { }\nscenario s { sessions 2 }\n", 5, 10, "has no honest user"},
 		{"sessions range", okHeader + "role R(A) { }\nscenario s { users a sessions 99 }\n", 5, 31, "sessions must be between 1 and 8"},
+		{"unknown scenario role", okHeader + "role R(A) { }\nscenario s { users a roles R, Q }\n", 5, 31, "no role Q in this file"},
+		{"scenario role twice", okHeader + "role R(A) { }\nscenario s { users a roles R, R }\n", 5, 31, "names role R twice"},
 		{"reveal unknown agent", okHeader + "role R(A) { }\nscenario s { users a reveal sk(z) }\n", 5, 32, "z is not an agent"},
 		{"fsecret without reveal", okHeader + "role R(A: user) {\n  fresh K: key\n  claim fsecret K\n}\n" + okScenario, 7, 1, "expected 'reveal'"},
 		{"tuple of one", okHeader + "role R(A: user) {\n  send <A>\n}\n" + okScenario, 5, 8, "a tuple has at least two elements"},

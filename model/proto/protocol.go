@@ -185,7 +185,24 @@ type Scenario struct {
 	// SessionReveals are values of sessions the attacker may learn during
 	// the run, each at most once per session: "reveal Kab of S".
 	SessionReveals []*SessionReveal
-	Pos            Pos
+	// Roles, if not empty, are the only roles a session of this scenario
+	// may take ("roles A, S, B"): one model can hold alternative roles
+	// (a key transport direct or relayed) and each scenario runs one set.
+	Roles []string
+	Pos   Pos
+}
+
+// HasRole reports whether a session of the scenario may take the role.
+func (sc *Scenario) HasRole(name string) bool {
+	if len(sc.Roles) == 0 {
+		return true
+	}
+	for _, r := range sc.Roles {
+		if r == name {
+			return true
+		}
+	}
+	return false
 }
 
 // SessionReveal lets the attacker learn values of any session of a role

@@ -202,6 +202,9 @@ func newEngine(sh *shared, p *proto.Protocol, sc *proto.Scenario, n int, cs []*p
 	e.inRoles = make([][]*proto.Role, len(cs))
 	for k, c := range cs {
 		for _, r := range p.Roles {
+			if !sc.HasRole(r.Name) {
+				continue
+			}
 			for _, a := range r.Actions {
 				if a.Kind == proto.ActClaim && a.Claim.First() == c {
 					e.inRoles[k] = append(e.inRoles[k], r)

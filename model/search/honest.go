@@ -59,6 +59,9 @@ func honestRuns(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, n in
 	}
 	w := proto.NewWorld(p, sc)
 	for _, r := range p.Roles {
+		if !sc.HasRole(r.Name) {
+			continue
+		}
 		var rec func(i int, acc []*term.Name)
 		rec = func(i int, acc []*term.Name) {
 			if i == r.Params {

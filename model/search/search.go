@@ -9,10 +9,13 @@ import (
 
 // sessionConfigs lists every (role, agents) pair a new session may take:
 // the first parameter is an honest agent of its class, the others any
-// agent of their class.
+// agent of their class; only the scenario's roles, if it names them.
 func (e *engine) sessionConfigs() [][]*term.Name {
 	var out [][]*term.Name
 	for _, r := range e.p.Roles {
+		if !e.sc.HasRole(r.Name) {
+			continue
+		}
 		var rec func(i int, acc []*term.Name)
 		rec = func(i int, acc []*term.Name) {
 			if i == r.Params {
