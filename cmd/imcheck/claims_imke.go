@@ -89,4 +89,17 @@ var imkeClaims = []paperClaim{
 		{"imke-full-hardened", "relayed", "T4_A_agree", "hardened, relayed"}, {"imke-full-hardened", "relayed", "T5_B_agree", "hardened, relayed"},
 		{"imke-full-hardened", "relayed", "T7_A_key_secret", "hardened, relayed"}, {"imke-full-hardened", "relayed", "T7_B_key_secret", "hardened, relayed"},
 		{"imke-full-hardened", "relayed", "G3_A_data_auth", "hardened, relayed"}}},
+	{"IMKE", "§5.1 T1, §5.2 (a1, a2)", "A and S believe that they share a (secret) password P_A ... the successful verification of f2(P_A) by A ... thus satisfying goal T1", "P_A is never derivable or testable offline (G1_no_guessing), and each side agrees with the other on the login it ran (T2_server_auth, T3_client_auth), which only P_A's holder could complete", "imke.md §3.2–§3.4", []claimRow{
+		{"imke", "default", "G1_no_guessing", "as published"}, {"imke-full", "default", "G1_no_guessing", "as published, composed"},
+		{"imke-full", "default", "T2_server_auth", "as published, composed"}, {"imke-full", "default", "T3_client_auth", "as published, composed"},
+		{"imke-full-hardened", "default", "G1_no_guessing", "hardened, composed"}}},
+	{"IMKE", "§5.2 (replays), §5.3 Chaining of Messages", "If message a1 is replayed to a server by an attacker, the attacker cannot decrypt message a2 ... If message a2 is replayed to A ... A will refuse to reply with a3 ... this kind of the chaining of protocol messages may prevent replay and interleaving attacks", "with three interleaved sessions and an insider, S accepts no login A did not run (T3_client_auth), A no a2 S did not send in her run (T2_server_auth), and K_AS^s stays secret (S_key_secret, T6_key_secret)", "imke.md §8", []claimRow{
+		{"imke-full", "default", "T3_client_auth", "as published, composed"}, {"imke-full", "default", "T2_server_auth", "as published, composed"},
+		{"imke-full", "default", "S_key_secret", "as published, composed"}, {"imke-full", "default", "T6_key_secret", "as published, composed"},
+		{"imke-full-hardened", "default", "T3_client_auth", "hardened, composed"}, {"imke-full-hardened", "default", "T2_server_auth", "hardened, composed"}}},
+	{"IMKE", "§5.2 (replays)", "If message c1 is replayed to B by an adversary, the adversary gains no useful information from B's reply in message c2", "K_AB^s stays secret at B whatever c1 it answers (T7_B_key_secret), direct and relayed", "imke.md §8 (c1: none)", []claimRow{
+		{"imke-full", "default", "T7_B_key_secret", "as published, composed"}, {"imke-full", "relayed", "T7_B_key_secret", "as published, relayed"},
+		{"imke-full-hardened", "default", "T7_B_key_secret", "hardened, composed"}, {"imke-full-hardened", "relayed", "T7_B_key_secret", "hardened, relayed"}}},
+	{"IMKE", "§3.2 G4, §5.2", "the exposure of long-term secrets does not compromise past session keys. Thus ... forward secrecy (goal G4) of users' messages", "K_AB^s of a finished key transport stays secret when S's long-term key and the users' K_XS^s leak after it (T7_B_key_secret); the passwords never enter K_AB", "imke.md §3.12", []claimRow{
+		{"imke-full", "server_secrets_revealed_later", "T7_B_key_secret", "as published, S's secrets leak later"}, {"imke-full-hardened", "server_secrets_revealed_later", "T7_B_key_secret", "hardened, S's secrets leak later"}}},
 }

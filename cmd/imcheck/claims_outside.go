@@ -59,4 +59,10 @@ var outsideClaims = []outsideClaim{
 	{"IMKE", "§6", "IMKE users require no hardware tokens or long-term user public keys to log in to the IM server",
 		"a design fact, not a property of runs",
 		"imke.md §2 (a dynamic key pair per login), impl/imke `TestHonestRun`"},
+	{"IMKE", "§4.1 (key renewal)", "The initiator must stop sending any messages before the new keys are established",
+		"a rule on what a role may send, not a property of the messages: the model's roles send nothing between 4.4 and 4.5 by construction",
+		"impl/imke `TestRenewalStopsSending` (imke.md §7.2)"},
+	{"IMKE", "§3.2 G4, §5.2", "Any message created by A can also be created by B. Therefore the sender of a message can repudiate generating and sending the message",
+		"repudiation is the absence of evidence to a third party, which no trace property of the protocol's own runs expresses; its symbolic side is that 4.7 is under keys both A and B hold",
+		"impl/imke `TestReflectionWeakness` (a 4.7 either side could have built, imke.md §3.12) and the G3 rows"},
 }

@@ -73,6 +73,9 @@ var simpClaims = []paperClaim{
 		{"simp-full", "default", "B_msg_auth", "as published, composed"}, {"simp-full-hardened", "default", "B_msg_auth", "hardened, composed"}}},
 	{"SIMP", "§5 E6", "the nonce n4 and n5 ensure that the messages are fresh", "injective agreement on B's accepted E6 within one key exchange (B_E6_fresh: both receptions share the label)", "simp.md §6, A16, §10 W5; H2", []claimRow{
 		{"simp-msg", "default", "B_E6_fresh", "as published"}, {"simp-msg-hardened", "default", "B_E6_fresh", "hardened"}}},
+	{"SIMP", "§6.4", "each message contains MAC value that guarantees that the recipient of the message can compare to see if the received message can generate the same MAC value", "integrity as agreement on the message body: the E6 B accepts is one A sent to him (B_msg_auth), the E7 A accepts one B sent (A_E7_auth), across every phase", "simp.md §2 (E6, E7), §10 H8", []claimRow{
+		{"simp-full", "default", "B_msg_auth", "as published, composed"}, {"simp-full", "default", "A_E7_auth", "as published, composed"},
+		{"simp-full-hardened", "default", "B_msg_auth", "hardened, composed"}, {"simp-full-hardened", "default", "A_E7_auth", "hardened, composed"}}},
 	{"SIMP", "§6.1, §6.4", "an IM message should contain evidence to identify its sender and intended recipient", "A's accepted E7 was sent by B (A_E7_auth)", "simp.md A15, §10 W6; H1, H4", []claimRow{
 		{"simp-msg", "default", "A_E7_auth", "as published"}, {"simp-msg-hardened", "default", "A_E7_auth", "hardened"},
 		{"simp-full", "default", "A_E7_auth", "as published, composed"}, {"simp-full-hardened", "default", "A_E7_auth", "hardened, composed"}}},
