@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/imcheck/imcheck/model"
@@ -119,6 +120,9 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 	b.WriteString("| paper | section | paper's words | why outside a Dolev-Yao model | covered instead by |\n|---|---|---|---|---|\n")
 	for _, oc := range outsideClaims {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", oc.paper, oc.section, oc.words, oc.why, oc.covered)
+	}
+	if st := writeComposedBounds(&b, reports, stderr); st != exitOK {
+		return st
 	}
 	b.WriteString("\n## Notes\n\n")
 	for _, n := range claimNotes {
@@ -234,4 +238,53 @@ func readConcrete(file string) map[string]string {
 		}
 	}
 	return out
+}
+
+// composedModels are the models with every phase of a protocol in one
+// model; writeComposedBounds says, for each, which claims its scenarios
+// decide at 3 sessions and which only at a smaller bound.
+var composedModels = []string{"simp-full", "simp-full-hardened", "imke-full", "imke-full-hardened"}
+
+func writeComposedBounds(b *bytes.Buffer, reports map[string]*model.Report, stderr io.Writer) int {
+	b.WriteString("\n## Composed models: the bound of each decision\n\n")
+	b.WriteString("A claim is decided in a scenario when an honest session reached it and the search covered the bound (an attack, or no attack within the bound). The smallest honest run of a composed model has three sessions (A, S, B), so the scenarios about the pair A, B run at 3; those about one user and S run at 2 (or 1, a dishonest server making every other message), where the engine's time allows no more in the default `imcheck check`.\n\n")
+	for _, name := range composedModels {
+		rep := reports[name]
+		if rep == nil {
+			fmt.Fprintf(stderr, "imcheck claims: composed model %s has no row in the table\n", name)
+			return exitFailure
+		}
+		at3, below := []string{}, []string{}
+		seen3 := map[string]bool{}
+		var scen3, scenBelow []string
+		for _, sr := range rep.Scenarios {
+			if sr.Sessions >= 3 {
+				scen3 = append(scen3, sr.Name)
+			} else {
+				scenBelow = append(scenBelow, fmt.Sprintf("%s (%s)", sr.Name, model.Count(sr.Sessions, "session")))
+			}
+			for _, cr := range sr.Claims {
+				if !cr.Reached || cr.Verdict == model.VerdictTimeout || cr.Verdict == model.VerdictUnreached {
+					continue
+				}
+				if sr.Sessions >= 3 && !seen3[cr.Claim.ID] {
+					seen3[cr.Claim.ID] = true
+					at3 = append(at3, cr.Claim.ID)
+				}
+			}
+		}
+		for _, sr := range rep.Scenarios {
+			for _, cr := range sr.Claims {
+				if sr.Sessions < 3 && cr.Reached && cr.Verdict != model.VerdictTimeout && !seen3[cr.Claim.ID] && !slices.Contains(below, cr.Claim.ID) {
+					below = append(below, cr.Claim.ID)
+				}
+			}
+		}
+		fmt.Fprintf(b, "- `%s`: decided at 3 sessions (scenarios %s): %s.", name, strings.Join(scen3, ", "), strings.Join(at3, ", "))
+		if len(below) > 0 {
+			fmt.Fprintf(b, " Decided only below 3 sessions: %s.", strings.Join(below, ", "))
+		}
+		fmt.Fprintf(b, " Scenarios below 3 sessions: %s.\n", strings.Join(scenBelow, ", "))
+	}
+	return exitOK
 }
