@@ -293,3 +293,52 @@ func TestRevealAfterEvent(t *testing.T) {
 		t.Errorf("%d traces rejected by the checker", rep.Scenarios[0].Rejected)
 	}
 }
+
+// TestScenarioRoles: "roles" in a scenario keeps its sessions to those
+// roles. The leaky responder L gives the secret away; with the scenario
+// keeping to I and R it never runs, and the checker refuses a trace in
+// which it does.
+func TestScenarioRoles(t *testing.T) {
+	src := `protocol roles
+secret k(X, Y)
+role I(A: user, B: user) {
+  knows A, B, k(A, B)
+  fresh N: nonce
+  send m1: senc(N, k(A, B))
+  claim I_secret: secret N
+  recv m2: senc(<N, A>, k(A, B))
+}
+role R(B: user, A: user) {
+  knows A, B, k(A, B)
+  var X: nonce
+  recv m1: senc(X, k(A, B))
+  send m2: senc(<X, A>, k(A, B))
+}
+role L(B: user, A: user) {
+  knows A, B, k(A, B)
+  var X: nonce
+  recv m1: senc(X, k(A, B))
+  send leak: X
+}
+scenario all { users a, b  dishonest e  sessions 2 }
+scenario kept { users a, b  dishonest e  sessions 2  roles I, R }
+`
+	p, err := Parse("roles.imp", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checkModel(t, p, Options{})
+	all, kept := claimResult(t, rep, "all", "I_secret"), claimResult(t, rep, "kept", "I_secret")
+	if all.Verdict != VerdictAttack {
+		t.Fatalf("all roles: I_secret %s, want the leak", all.Verdict)
+	}
+	if kept.Verdict != VerdictNoAttack || !kept.Reached {
+		t.Fatalf("roles I, R: I_secret %s (reached %v), want no attack, reached", kept.Verdict, kept.Reached)
+	}
+	if err := CheckTrace(rep.p(), rep.sc("all"), all.Trace); err != nil {
+		t.Fatalf("the checker rejects the leak in its own scenario: %v", err)
+	}
+	if err := CheckTrace(rep.p(), rep.sc("kept"), all.Trace); err == nil {
+		t.Fatal("the checker accepts a session of L in a scenario without it")
+	}
+}
