@@ -82,13 +82,11 @@ var imkeClaims = []paperClaim{
 		{"imke-full-hardened", "renewal", "R_user_from_S", "hardened, composed"}, {"imke-full-hardened", "renewal", "R_S_from_user", "hardened, composed"},
 		{"imke-full-hardened", "renewal", "R_user_key_secret", "hardened, composed"}, {"imke-full-hardened", "renewal", "R_S_key_secret", "hardened, composed"},
 		{"imke-full-hardened", "renewal", "G2_request_from_A", "hardened, after two renewals"}, {"imke-full-hardened", "renewal", "A5_b1_from_S", "hardened, after two renewals"}}},
-	{"IMKE", "§4.2 caveats", "Although client-to-client connection setup messages (c1, c2 and c3) can be exchanged directly between A and B, we suggest they be relayed through the server using messages (4.2, 4.3) – i.e. with the additional encryption and MAC", "c1-c3 relayed through an honest S inside 4.2/4.3: the key-transport claims of the direct path, on the relayed one (T4_A_agree, T5_B_agree, T7_A_key_secret, T7_B_key_secret); as published the 4.7 reflection stays (G3_A_data_auth)", "imke.md §3.13, §11.2 H4", []claimRow{
+	{"IMKE", "§4.2 caveats", "Although client-to-client connection setup messages (c1, c2 and c3) can be exchanged directly between A and B, we suggest they be relayed through the server using messages (4.2, 4.3) – i.e. with the additional encryption and MAC", "c1-c3 relayed through an honest S inside 4.2/4.3: the key-transport claims of the direct path, on the relayed one (T4_A_agree, T5_B_agree, T7_A_key_secret, T7_B_key_secret); 4.7 is the direct path's rows", "imke.md §3.13, §11.2 H4", []claimRow{
 		{"imke-full", "relayed", "T4_A_agree", "as published, relayed"}, {"imke-full", "relayed", "T5_B_agree", "as published, relayed"},
 		{"imke-full", "relayed", "T7_A_key_secret", "as published, relayed"}, {"imke-full", "relayed", "T7_B_key_secret", "as published, relayed"},
-		{"imke-full", "relayed", "G3_A_data_auth", "as published, relayed"},
 		{"imke-full-hardened", "relayed", "T4_A_agree", "hardened, relayed"}, {"imke-full-hardened", "relayed", "T5_B_agree", "hardened, relayed"},
-		{"imke-full-hardened", "relayed", "T7_A_key_secret", "hardened, relayed"}, {"imke-full-hardened", "relayed", "T7_B_key_secret", "hardened, relayed"},
-		{"imke-full-hardened", "relayed", "G3_A_data_auth", "hardened, relayed"}}},
+		{"imke-full-hardened", "relayed", "T7_A_key_secret", "hardened, relayed"}, {"imke-full-hardened", "relayed", "T7_B_key_secret", "hardened, relayed"}}},
 	{"IMKE", "§5.1 T1, §5.2 (a1, a2)", "A and S believe that they share a (secret) password P_A ... the successful verification of f2(P_A) by A ... thus satisfying goal T1", "P_A is never derivable or testable offline (G1_no_guessing), and each side agrees with the other on the login it ran (T2_server_auth, T3_client_auth), which only P_A's holder could complete", "imke.md §3.2–§3.4", []claimRow{
 		{"imke", "default", "G1_no_guessing", "as published"}, {"imke-full", "default", "G1_no_guessing", "as published, composed"},
 		{"imke-full", "default", "T2_server_auth", "as published, composed"}, {"imke-full", "default", "T3_client_auth", "as published, composed"},
