@@ -253,7 +253,11 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, 
 	if pr != nil {
 		res.Prover = &ProverStats{Steps: pr.Steps, Clauses: pr.Clauses, Exhausted: pr.Exhausted, Elapsed: proveTime}
 	}
+	made := claimsMade(p, sc)
 	for _, c := range out.Claims {
+		if !made[c.Claim] {
+			continue
+		}
 		cr := &ClaimResult{Claim: c.Claim, States: c.States, Reached: c.Reached, HonestRun: c.HonestRun, Trace: c.Trace}
 		if n := notes[c.Claim]; n != nil {
 			cr.Prover, cr.ProverDetail = n.Reason, n.Detail
@@ -280,6 +284,24 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, 
 		res.Claims = append(res.Claims, cr)
 	}
 	return res
+}
+
+// claimsMade is the set of claims some role of the scenario makes: a
+// scenario that names its roles ("roles A, S, B") leaves out the claims
+// only its other roles make, which it could never reach.
+func claimsMade(p *Protocol, sc *Scenario) map[*Claim]bool {
+	made := map[*Claim]bool{}
+	for _, r := range p.Roles {
+		if !sc.HasRole(r.Name) {
+			continue
+		}
+		for _, a := range r.Actions {
+			if a.Kind == proto.ActClaim {
+				made[a.Claim.First()] = true
+			}
+		}
+	}
+	return made
 }
 
 func hasScenario(p *Protocol, name string) bool {
