@@ -34,6 +34,9 @@ func newTranslator(p *proto.Protocol, sc *proto.Scenario) *translator {
 func (tr *translator) occurrences(c *proto.Claim) []*proto.Claim {
 	var out []*proto.Claim
 	for _, r := range tr.p.Roles {
+		if !tr.sc.HasRole(r.Name) {
+			continue
+		}
 		for _, a := range r.Actions {
 			if a.Kind == proto.ActClaim && a.Claim.First() == c {
 				out = append(out, a.Claim)
@@ -108,6 +111,9 @@ func (tr *translator) clauses(open []*proto.Claim) []*Clause {
 	}
 	tr.attacker()
 	for _, r := range tr.p.Roles {
+		if !tr.sc.HasRole(r.Name) {
+			continue // no session of the scenario takes it (its roles statement)
+		}
 		for _, agents := range tr.configs(r) {
 			tr.role(r, agents)
 		}
