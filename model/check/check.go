@@ -209,7 +209,7 @@ func startRun(p *proto.Protocol, sc *proto.Scenario, w *proto.World, s proto.Ste
 		return nil, fmt.Errorf("check: no role %s with %d agents", s.Role, len(s.Agents))
 	}
 	if !sc.HasRole(role.Name) {
-		return nil, fmt.Errorf("role %s is not a role of scenario %s", role.Name, sc.Name)
+		return nil, fmt.Errorf("check: role %s is not a role of scenario %s", role.Name, sc.Name)
 	}
 	if sc.Distinct {
 		for i := range s.Agents {

@@ -1,14 +1,15 @@
-package errprefix
+package repocheck
 
 import (
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/imcheck/imcheck/internal/errprefix"
 )
 
-// TestModuleErrors runs Find on every package directory of the module:
+// TestModuleErrors runs errprefix.Find on every package directory of the module:
 // the rule of docs/dev/README.md holds everywhere, not only where a
 // package remembers to check itself. Test data, vendored assets and
 // hidden directories are skipped.
@@ -19,7 +20,7 @@ func TestModuleErrors(t *testing.T) {
 		t.Fatalf("found only %d package directories under the module root", len(dirs))
 	}
 	for _, d := range dirs {
-		bad, err := Find(filepath.Join(root, d))
+		bad, err := errprefix.Find(filepath.Join(root, d))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,23 +64,4 @@ func packageDirs(t *testing.T, root string) []string {
 		t.Fatal(err)
 	}
 	return dirs
-}
-
-// moduleRoot is the directory above the test's that holds go.mod.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
 }
