@@ -96,6 +96,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	var protos []*model.Protocol
+	var protoWarnings []string
 	if len(files) == 0 {
 		for _, f := range model.Shipped() {
 			p, err := model.LoadShipped(f)
@@ -112,19 +113,35 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	// Every file is read and parsed before any search, so that a bad one
+	// is refused (exit 2) before a long run; only its text is kept, and it
+	// is parsed again when its turn comes, so that reading many large
+	// files holds one parsed model at a time (docs/limits.md).
+	type source struct{ file, src string }
+	var sources []source
 	for _, f := range files {
 		// --timeout (or a signal) while reading the files: a file parses
 		// in well under a second (docs/limits.md), but a pipe may never
 		// end, so the file is read aside and abandoned at the deadline
 		type loaded struct {
-			p   *model.Protocol
-			err error
+			src      string
+			warnings []string
+			err      error
 		}
 		done := make(chan loaded, 1)
 		if ctx.Err() == nil {
 			go func() {
-				p, err := model.LoadFile(f)
-				done <- loaded{p, err}
+				src, err := model.ReadFile(f)
+				if err != nil {
+					done <- loaded{err: err}
+					return
+				}
+				p, err := model.Parse(f, src)
+				if err != nil {
+					done <- loaded{err: err}
+					return
+				}
+				done <- loaded{src: src, warnings: p.Warnings}
 			}()
 		}
 		var l loaded
@@ -142,17 +159,30 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, l.err)
 			return exitUsage
 		}
-		protos = append(protos, l.p)
+		sources = append(sources, source{f, l.src})
+		protoWarnings = append(protoWarnings, l.warnings...)
 	}
 	for _, p := range protos {
-		for _, w := range p.Warnings {
-			fmt.Fprintln(stderr, w)
-		}
+		protoWarnings = append(protoWarnings, p.Warnings...)
+	}
+	for _, w := range protoWarnings {
+		fmt.Fprintln(stderr, w)
 	}
 	defer tuneGC(mem)()
 	opt := model.Options{Sessions: *sessions, Progress: stderr, Scenario: *scenario, Jobs: *jobs, MaxMemory: mem, Mode: mode}
 	var reps []*model.Report
-	for _, p := range protos {
+	for i := 0; i < len(protos)+len(sources); i++ {
+		var p *model.Protocol
+		if i < len(protos) {
+			p = protos[i]
+		} else {
+			src := sources[i-len(protos)]
+			var err error
+			if p, err = model.Parse(src.file, src.src); err != nil {
+				fmt.Fprintln(stderr, err)
+				return exitUsage
+			}
+		}
 		rep, err := model.Check(ctx, p, opt)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
