@@ -76,14 +76,7 @@ func BenchmarkReplayEveryAttack(b *testing.B) {
 // the users logged in, and only the trace's session starts and claims
 // played (no message sent or received).
 func BenchmarkConcretise(b *testing.B) {
-	var trs []ModelTrace
-	for _, name := range ShippedModels() {
-		t, err := ShippedModelTraces(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		trs = append(trs, t...)
-	}
+	trs := shippedTraces(b)
 	runs := 0
 	for b.Loop() {
 		for _, t := range trs {
@@ -104,14 +97,7 @@ func BenchmarkConcretise(b *testing.B) {
 }
 
 func BenchmarkConcretiseFloor(b *testing.B) {
-	var trs []ModelTrace
-	for _, name := range ShippedModels() {
-		t, err := ShippedModelTraces(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		trs = append(trs, t...)
-	}
+	trs := shippedTraces(b)
 	runs := 0
 	for b.Loop() {
 		for _, t := range trs {
@@ -129,4 +115,18 @@ func BenchmarkConcretiseFloor(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(runs)/b.Elapsed().Seconds(), "replays/s")
+}
+
+// shippedTraces is every attack trace of every shipped SIMP and IMKE model.
+func shippedTraces(b *testing.B) []ModelTrace {
+	b.Helper()
+	var trs []ModelTrace
+	for _, name := range ShippedModels() {
+		t, err := ShippedModelTraces(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		trs = append(trs, t...)
+	}
+	return trs
 }

@@ -135,15 +135,8 @@ func TestGateHostileShims(t *testing.T) {
 				require.Contains(t, g.stdout, "not run: the IUT hung earlier")
 			}
 			if tt.mode == "grandchild" {
-				b, err := os.ReadFile(pidFile)
-				require.NoError(t, err)
-				pid, err := strconv.Atoi(string(b))
-				require.NoError(t, err)
 				// SIGKILL was sent before the gate exited; dying takes a moment.
-				for i := 0; i < 50 && processAlive(pid); i++ {
-					time.Sleep(100 * time.Millisecond)
-				}
-				require.False(t, processAlive(pid), "the process the last shim left behind outlived the gate")
+				requireGone(t, pidFile, "the process the last shim left behind outlived the gate")
 			}
 		})
 	}
