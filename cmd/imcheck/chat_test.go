@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/imcheck/imcheck/impl/imke"
+	"github.com/imcheck/imcheck/impl/memrun"
 	"github.com/imcheck/imcheck/impl/netio"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
@@ -49,12 +50,12 @@ func silentPeer(t *testing.T, proto, addr, user string) {
 	}
 	t.Cleanup(func() { conn.Close() })
 	if proto == "simp" {
-		key, err := simp.ServerKey(st, 1)
+		key, err := memrun.ServerKey(st, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c, err := simp.NewClient(simp.ClientConfig{Suite: st, Variant: simp.Hardened, ID: user, Server: server,
-			ServerKey: key.Public(), Password: simp.Password(1, user), M: 64, Rounds: simp.DefaultRounds})
+			ServerKey: key.Public(), Password: memrun.Password(1, user), M: 64, Rounds: simp.DefaultRounds})
 		if err != nil {
 			t.Fatal(err)
 		}

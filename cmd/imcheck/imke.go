@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/imcheck/imcheck/impl/imke"
+	"github.com/imcheck/imcheck/impl/memrun"
 	"github.com/imcheck/imcheck/impl/suite"
 )
 
@@ -75,7 +76,7 @@ func runIMKE(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	res, err := imke.Run(imke.RunConfig{Suite: s, Variant: v, Seed: *o.seed, Relay: *relay, Storage: st})
+	res, err := memrun.RunIMKE(memrun.IMKEConfig{Suite: s, Variant: v, Seed: *o.seed, Relay: *relay, Storage: st})
 	if err != nil {
 		fmt.Fprintf(stderr, "imcheck run imke: %v\n", err)
 		if res != nil {

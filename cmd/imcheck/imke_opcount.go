@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/imcheck/imcheck/impl/imke"
+	"github.com/imcheck/imcheck/impl/memrun"
 	"github.com/imcheck/imcheck/impl/simp"
 	"github.com/imcheck/imcheck/impl/suite"
 )
@@ -55,8 +56,8 @@ func cell(measured int, paper []int, i int) string {
 
 // imkeTable1Ops runs IMKE's Table 1 workload and returns the totals of S,
 // C1 (alice) and C2 (bob), and the run.
-func imkeTable1Ops(s *suite.Suite, v imke.Variant, st imke.PasswordStorage, seed uint64) (map[string]suite.Ops, *imke.Result, error) {
-	res, err := imke.Run(imke.RunConfig{Suite: s, Variant: v, Seed: seed, Storage: st, Script: imke.Table1Script})
+func imkeTable1Ops(s *suite.Suite, v imke.Variant, st imke.PasswordStorage, seed uint64) (map[string]suite.Ops, *memrun.IMKEResult, error) {
+	res, err := memrun.RunIMKE(memrun.IMKEConfig{Suite: s, Variant: v, Seed: seed, Storage: st, Script: imke.Table1Script})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,7 +126,7 @@ func runOpcountCompare(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "imcheck opcount: %v\n", err)
 		return exitFailure
 	}
-	sr, err := simp.Run(simp.RunConfig{Suite: s.Name, Variant: simp.AsPublished, Seed: *seed})
+	sr, err := memrun.RunSIMP(memrun.SIMPConfig{Suite: s.Name, Variant: simp.AsPublished, Seed: *seed})
 	if err != nil {
 		fmt.Fprintf(stderr, "imcheck opcount: %v\n", err)
 		return exitFailure

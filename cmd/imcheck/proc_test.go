@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imcheck/imcheck/impl/memrun"
 	"github.com/imcheck/imcheck/impl/netio"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
@@ -120,7 +121,7 @@ func TestKillDuringRegistrations(t *testing.T) {
 	args := []string{"simp", "--suite", "modern", "--variant", "hardened", "--db", db, "--m", "16"}
 	c := startServe(t, args...)
 	st, _ := suite.ByName("modern")
-	key, err := simp.ServerKey(st, 1)
+	key, err := memrun.ServerKey(st, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/imcheck/imcheck/impl/memrun"
 	"github.com/imcheck/imcheck/impl/simp"
 	"github.com/imcheck/imcheck/impl/suite"
 )
@@ -61,8 +62,8 @@ func (o simpOptions) check(name string, stderr io.Writer) (*suite.Suite, simp.Va
 	return nil, "", false
 }
 
-func (o simpOptions) runConfig(v simp.Variant) simp.RunConfig {
-	return simp.RunConfig{Suite: *o.suite, Variant: v, Seed: *o.seed, M: *o.m, Rounds: *o.rounds}
+func (o simpOptions) runConfig(v simp.Variant) memrun.SIMPConfig {
+	return memrun.SIMPConfig{Suite: *o.suite, Variant: v, Seed: *o.seed, M: *o.m, Rounds: *o.rounds}
 }
 
 // runSIMP implements: imcheck run simp [--suite NAME] [--variant NAME]
@@ -78,7 +79,7 @@ func runSIMP(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	res, err := simp.Run(o.runConfig(v))
+	res, err := memrun.RunSIMP(o.runConfig(v))
 	if err != nil {
 		fmt.Fprintf(stderr, "imcheck run simp: %v\n", err)
 		return exitFailure
@@ -116,7 +117,7 @@ func runOpcountSIMP(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	res, err := simp.Run(o.runConfig(v))
+	res, err := memrun.RunSIMP(o.runConfig(v))
 	if err != nil {
 		fmt.Fprintf(stderr, "imcheck opcount simp: %v\n", err)
 		return exitFailure
@@ -141,7 +142,7 @@ func runOpcountSIMP(args []string, stdout, stderr io.Writer) int {
 // simpTable1Ops sums a run's operations over the phases the paper's Table 1
 // covers (login, key exchange, messaging; not registration), keyed by the
 // table's columns: S, C1 (the first user) and C2 (the second).
-func simpTable1Ops(res *simp.Result) map[string]suite.Ops {
+func simpTable1Ops(res *memrun.SIMPResult) map[string]suite.Ops {
 	sum := map[string]suite.Ops{}
 	for _, ph := range res.Phases {
 		if ph.Name == "register" {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/imcheck/imcheck/impl/memrun"
 	"github.com/imcheck/imcheck/impl/netio"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
@@ -100,7 +101,7 @@ func simpLoginAccount(payload []byte) (string, bool) {
 
 // serveSIMP runs S on ln until ctx ends, its accounts kept in cfg.db.
 func serveSIMP(ctx context.Context, ln net.Listener, cfg simpServer, opts netio.ServerOptions) error {
-	key, err := simp.ServerKey(cfg.suite, cfg.seed)
+	key, err := memrun.ServerKey(cfg.suite, cfg.seed)
 	if err != nil {
 		return err
 	}
@@ -213,7 +214,7 @@ func clientSIMP(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		pub, err = readServerKey(st, *keyFile)
 	} else {
 		var key suite.PrivateKey
-		if key, err = simp.ServerKey(st, *o.seed); err == nil {
+		if key, err = memrun.ServerKey(st, *o.seed); err == nil {
 			pub = key.Public()
 		}
 	}
@@ -223,7 +224,7 @@ func clientSIMP(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	pw := []byte(*password)
 	if *password == "" {
-		pw = simp.Password(*o.seed, *user)
+		pw = memrun.Password(*o.seed, *user)
 	}
 	c, err := simp.NewClient(simp.ClientConfig{Suite: st, Variant: v, ID: *user, Server: simp.DefaultServerID,
 		ServerKey: pub, Password: pw, M: *o.m, Rounds: *o.rounds})

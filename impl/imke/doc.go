@@ -10,8 +10,8 @@
 //   - the server S and the clients as sans-IO state machines (server*.go,
 //     client*.go, profile §5–§8): bytes in, bytes out, typed alerts, a
 //     rejected message leaves the state as it was;
-//   - the in-memory honest run Run and the harness binding (run.go,
-//     harness.go), and Describe for transcripts;
+//   - the harness binding (harness.go) and Describe for transcripts (the
+//     in-memory honest run that wires the parties is impl/memrun);
 //   - the server-key fingerprint ("public password", paper §4.1, profile
 //     §9).
 //

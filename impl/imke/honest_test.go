@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/suite"
 )
@@ -33,7 +34,7 @@ func TestHonestRun(t *testing.T) {
 	}
 }
 
-func checkHonest(t *testing.T, res *Result) {
+func checkHonest(t *testing.T, res *harness.Network) {
 	t.Helper()
 	count := func(k role.EventKind, r string) int {
 		n := 0

@@ -12,8 +12,10 @@
 //     profile §"Key index" in keyset.go;
 //   - the server S and the client (users A and B are the same type) as
 //     sans-IO state machines implementing role.Role (server.go, client.go);
-//   - an in-memory honest run (Run) and a key-less decoder for transcripts
-//     (Describe).
+//   - a key-less decoder for transcripts (Describe).
+//
+// The in-memory honest run that wires S, A and B is impl/memrun: a driver,
+// not a role.
 //
 // Two variants exist (profile §"Variants"): AsPublished, as close to the
 // paper as can be executed, keeping its weaknesses on purpose, and Hardened,

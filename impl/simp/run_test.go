@@ -1,4 +1,4 @@
-package simp
+package simp_test
 
 import (
 	"bytes"
@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/imcheck/imcheck/impl/role"
+
+	"github.com/imcheck/imcheck/impl/memrun"
+	. "github.com/imcheck/imcheck/impl/simp"
 )
 
 func TestHonestRun(t *testing.T) {
@@ -29,7 +32,7 @@ func TestHonestRun(t *testing.T) {
 		t.Run(fmt.Sprintf("%s/%s/m=%d/n=%d", c.suite, c.variant, c.m, c.rounds), func(t *testing.T) {
 			aToB := []string{"one", "two", ""}
 			bToA := []string{"uno", "dos"}
-			res, err := Run(RunConfig{Suite: c.suite, Variant: c.variant, Seed: 7, M: c.m, Rounds: c.rounds, AToB: aToB, BToA: bToA})
+			res, err := memrun.RunSIMP(memrun.SIMPConfig{Suite: c.suite, Variant: c.variant, Seed: 7, M: c.m, Rounds: c.rounds, AToB: aToB, BToA: bToA})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,15 +82,15 @@ func checkKeyUse(t *testing.T, events []role.Event, v Variant) {
 }
 
 func TestRunDeterministic(t *testing.T) {
-	a, err := Run(RunConfig{Suite: "modern", Seed: 3})
+	a, err := memrun.RunSIMP(memrun.SIMPConfig{Suite: "modern", Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Run(RunConfig{Suite: "modern", Seed: 3})
+	b, err := memrun.RunSIMP(memrun.SIMPConfig{Suite: "modern", Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := Run(RunConfig{Suite: "modern", Seed: 4})
+	c, err := memrun.RunSIMP(memrun.SIMPConfig{Suite: "modern", Seed: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

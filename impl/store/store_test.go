@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/imcheck/imcheck/impl/memrun"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
 )
@@ -103,8 +104,8 @@ func FuzzParseDeployment(f *testing.F) {
 func TestSIMPServerCommitLoad(t *testing.T) {
 	for _, v := range simp.Variants() {
 		t.Run(string(v), func(t *testing.T) {
-			cfg := simp.RunConfig{Suite: "modern", Variant: v, Seed: 9}
-			p, err := simp.NewParties(cfg)
+			cfg := memrun.SIMPConfig{Suite: "modern", Variant: v, Seed: 9}
+			p, err := memrun.NewSIMPParties(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +141,7 @@ func TestSIMPServerCommitLoad(t *testing.T) {
 			deliver(func() (role.Output, error) { return p.A.RequestPeer("bob") })
 			db.Close()
 
-			q, _ := simp.NewParties(cfg)
+			q, _ := memrun.NewSIMPParties(cfg)
 			db, _ = Open(path)
 			defer db.Close()
 			n, err := (&SIMPServer{DB: db, S: q.S}).Load()
@@ -159,12 +160,12 @@ func TestSIMPServerCommitLoad(t *testing.T) {
 }
 
 func TestSIMPUserSaveLoad(t *testing.T) {
-	cfg := simp.RunConfig{Suite: "modern", Variant: simp.Hardened, Seed: 9}
-	p, _ := simp.NewParties(cfg)
+	cfg := memrun.SIMPConfig{Suite: "modern", Variant: simp.Hardened, Seed: 9}
+	p, _ := memrun.NewSIMPParties(cfg)
 	db, _ := Open(filepath.Join(t.TempDir(), "u.db"))
 	defer db.Close()
 	u := &SIMPUser{DB: db, Key: UserKey("fp", "alice")}
-	q, _ := simp.NewParties(cfg)
+	q, _ := memrun.NewSIMPParties(cfg)
 	if err := u.Load(q.A); !errors.Is(err, ErrNoAccount) {
 		t.Fatalf("Load before registration: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/imcheck/imcheck/impl/memrun"
 	"github.com/imcheck/imcheck/impl/netio"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
@@ -16,7 +17,7 @@ const waitStep = 20 * time.Second
 
 var (
 	modern, _    = suite.ByName("modern")
-	serverKey, _ = simp.ServerKey(modern, 1)
+	serverKey, _ = memrun.ServerKey(modern, 1)
 )
 
 // user is one SIMP client connection: a goroutine feeds every frame to

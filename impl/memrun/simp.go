@@ -1,49 +1,51 @@
-package simp
+package memrun
 
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/impl/simp"
 	"github.com/imcheck/imcheck/impl/suite"
 )
 
-// RunConfig configures an in-memory honest run.
-type RunConfig struct {
-	Suite   string   // suite name; "" means "classic"
-	Variant Variant  // "" means AsPublished
-	Seed    uint64   // every key and nonce of the run derives from it
-	M       int      // m for registration and m2 for the key exchange; 0 means DefaultM
-	Rounds  int      // n; 0 means DefaultRounds
-	A, B    string   // user identities; "" means "alice" and "bob"
-	AToB    []string // E6 texts; nil means one message
-	BToA    []string // E7 texts; nil means one message
+// SIMPConfig configures an in-memory honest SIMP run.
+type SIMPConfig struct {
+	Suite   string       // suite name; "" means "classic"
+	Variant simp.Variant // "" means simp.AsPublished
+	Seed    uint64       // every key and nonce of the run derives from it
+	M       int          // m for registration and m2 for the key exchange; 0 means simp.DefaultM
+	Rounds  int          // n; 0 means simp.DefaultRounds
+	A, B    string       // user identities; "" means "alice" and "bob"
+	AToB    []string     // E6 texts; nil means one message
+	BToA    []string     // E7 texts; nil means one message
 }
 
-// Phase is the operations each role performed in one phase of a run.
-type Phase struct {
+// SIMPPhase is the operations each role performed in one phase of a run.
+type SIMPPhase struct {
 	Name string
 	Ops  map[string]suite.Ops
 }
 
-// Result is what Run returns.
-type Result struct {
+// SIMPResult is what RunSIMP returns.
+type SIMPResult struct {
 	Transcript role.Transcript
 	Ops        map[string]suite.Ops // per role, whole run
-	Phases     []Phase              // register, login, key exchange, messages
-	Parties    *Parties
+	Phases     []SIMPPhase          // register, login, key exchange, messages
+	Parties    *SIMPParties
 }
 
-// Parties are S, A and B wired to one in-memory network.
-type Parties struct {
-	S    *Server
-	A, B *Client
+// SIMPParties are S, A and B wired to one in-memory network.
+type SIMPParties struct {
+	S    *simp.Server
+	A, B *simp.Client
 	Net  *Network
 }
 
-// Provisioning follows docs/spec/harness.md §"Provisioning", so that an
-// implementation in another language can rebuild every party of a run.
+// Provisioning from a numeric seed follows docs/spec/harness.md
+// §"Provisioning" (the Setup's seed is the 8-byte big-endian number), so that
+// an implementation in another language can rebuild every party of a run;
+// the TCP commands provision their parties with the same functions.
 
 // secret is Secret(label, n): the first n bytes of Rand(seed, "provision "+label).
 func secret(seed uint64, label string, n int) []byte {
@@ -68,12 +70,12 @@ func RoleRand(seed uint64, name string) *suite.Rand {
 	return suite.NewRand(suite.SeedBytes(seed), "party "+name)
 }
 
-func (cfg *RunConfig) defaults() (*suite.Suite, error) {
+func (cfg *SIMPConfig) defaults() (*suite.Suite, error) {
 	if cfg.Suite == "" {
 		cfg.Suite = "classic"
 	}
 	if cfg.Variant == "" {
-		cfg.Variant = AsPublished
+		cfg.Variant = simp.AsPublished
 	}
 	if cfg.A == "" {
 		cfg.A = "alice"
@@ -87,14 +89,14 @@ func (cfg *RunConfig) defaults() (*suite.Suite, error) {
 	if cfg.BToA == nil {
 		cfg.BToA = []string{"hi alice, bob here"}
 	}
-	if cfg.A == cfg.B || cfg.A == DefaultServerID || cfg.B == DefaultServerID {
-		return nil, fmt.Errorf("simp: run needs two distinct users other than %q", DefaultServerID)
+	if cfg.A == cfg.B || cfg.A == simp.DefaultServerID || cfg.B == simp.DefaultServerID {
+		return nil, fmt.Errorf("memrun: a SIMP run needs two distinct users other than %q", simp.DefaultServerID)
 	}
 	return suite.ByName(cfg.Suite)
 }
 
-// NewParties builds S, A and B for cfg without running anything.
-func NewParties(cfg RunConfig) (*Parties, error) {
+// NewSIMPParties builds S, A and B for cfg without running anything.
+func NewSIMPParties(cfg SIMPConfig) (*SIMPParties, error) {
 	st, err := cfg.defaults()
 	if err != nil {
 		return nil, err
@@ -103,12 +105,12 @@ func NewParties(cfg RunConfig) (*Parties, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := NewServer(ServerConfig{Suite: st, Variant: cfg.Variant, Key: key, Rand: RoleRand(cfg.Seed, DefaultServerID), M: cfg.M, Rounds: cfg.Rounds})
+	s, err := simp.NewServer(simp.ServerConfig{Suite: st, Variant: cfg.Variant, Key: key, Rand: RoleRand(cfg.Seed, simp.DefaultServerID), M: cfg.M, Rounds: cfg.Rounds})
 	if err != nil {
 		return nil, err
 	}
-	client := func(id string) (*Client, error) {
-		return NewClient(ClientConfig{Suite: st, Variant: cfg.Variant, ID: id, Server: s.Name(), ServerKey: s.PublicKey(),
+	client := func(id string) (*simp.Client, error) {
+		return simp.NewClient(simp.ClientConfig{Suite: st, Variant: cfg.Variant, ID: id, Server: s.Name(), ServerKey: s.PublicKey(),
 			Password: Password(cfg.Seed, id), Rand: RoleRand(cfg.Seed, id), M: cfg.M, Rounds: cfg.Rounds})
 	}
 	a, err := client(cfg.A)
@@ -119,35 +121,35 @@ func NewParties(cfg RunConfig) (*Parties, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Parties{S: s, A: a, B: b, Net: NewNetwork(s, a, b)}, nil
+	return &SIMPParties{S: s, A: a, B: b, Net: NewNetwork(s, a, b)}, nil
 }
 
-func (p *Parties) ops() map[string]suite.Ops {
+func (p *SIMPParties) ops() map[string]suite.Ops {
 	return map[string]suite.Ops{p.S.Name(): p.S.Ops(), p.A.Name(): p.A.Ops(), p.B.Name(): p.B.Ops()}
 }
 
 // Register, Login, Exchange and Chat run one phase each; they fail on any
 // alert.
-func (p *Parties) Register() error {
+func (p *SIMPParties) Register() error {
 	return p.Net.Do(p.A.Register, p.B.Register)
 }
 
 // Login logs both users in.
-func (p *Parties) Login() error { return p.Net.Do(p.A.Login, p.B.Login) }
+func (p *SIMPParties) Login() error { return p.Net.Do(p.A.Login, p.B.Login) }
 
 // Exchange runs E1–E5 with A as the initiator.
-func (p *Parties) Exchange() error {
+func (p *SIMPParties) Exchange() error {
 	if err := p.Net.Do(func() (role.Output, error) { return p.A.RequestPeer(p.B.Name()) }); err != nil {
 		return err
 	}
 	if !p.A.Established(p.B.Name()) || !p.B.Established(p.A.Name()) {
-		return errors.New("simp: key exchange did not complete")
+		return errors.New("memrun: the SIMP key exchange did not complete")
 	}
 	return nil
 }
 
 // Chat sends each text of aToB as E6 and of bToA as E7, alternating.
-func (p *Parties) Chat(aToB, bToA []string) error {
+func (p *SIMPParties) Chat(aToB, bToA []string) error {
 	for i := 0; i < max(len(aToB), len(bToA)); i++ {
 		if i < len(aToB) {
 			if err := p.Net.Do(func() (role.Output, error) { return p.A.Send(p.B.Name(), []byte(aToB[i])) }); err != nil {
@@ -163,18 +165,18 @@ func (p *Parties) Chat(aToB, bToA []string) error {
 	return nil
 }
 
-// Run registers A and B, logs them in, runs the key exchange and sends the
-// messages both ways, recording the transcript and each role's operations
-// per phase.
-func Run(cfg RunConfig) (*Result, error) {
+// RunSIMP registers A and B, logs them in, runs the key exchange and sends
+// the messages both ways, recording the transcript and each role's
+// operations per phase.
+func RunSIMP(cfg SIMPConfig) (*SIMPResult, error) {
 	if _, err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	p, err := NewParties(cfg)
+	p, err := NewSIMPParties(cfg)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Parties: p}
+	res := &SIMPResult{Parties: p}
 	steps := []struct {
 		name string
 		do   func() error
@@ -187,10 +189,9 @@ func Run(cfg RunConfig) (*Result, error) {
 	for _, st := range steps {
 		before := p.ops()
 		if err := st.do(); err != nil {
-			// err is this package's (an alert names "simp: "): name it once.
-			return nil, fmt.Errorf("simp: honest run, %s: %s", st.name, strings.TrimPrefix(err.Error(), "simp: "))
+			return nil, fmt.Errorf("memrun: SIMP honest run, %s: %w", st.name, err)
 		}
-		ph := Phase{Name: st.name, Ops: map[string]suite.Ops{}}
+		ph := SIMPPhase{Name: st.name, Ops: map[string]suite.Ops{}}
 		for name, o := range p.ops() {
 			ph.Ops[name] = o.Sub(before[name])
 		}

@@ -1,29 +1,30 @@
-package imke
+package memrun
 
 import (
 	"fmt"
 	"sort"
 
 	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/imke"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/suite"
 )
 
-// RunConfig configures an in-memory honest run.
-type RunConfig struct {
+// IMKEConfig configures an in-memory honest IMKE run.
+type IMKEConfig struct {
 	Suite   *suite.Suite // nil: modern
-	Variant Variant      // "": as-published
+	Variant imke.Variant // "": as-published
 	Seed    uint64
 	// Relay runs c1–c3 through the server (4.2/4.3); 4.7 goes both ways
 	// in every run.
 	Relay   bool
-	Storage PasswordStorage
-	// Script replaces the honest script (e.g. Table1Script).
+	Storage imke.PasswordStorage
+	// Script replaces the honest script (e.g. imke.Table1Script).
 	Script func(harness.Setup) []harness.Action
 }
 
-// Result is what a run produced.
-type Result struct {
+// IMKEResult is what an IMKE run produced.
+type IMKEResult struct {
 	Setup      harness.Setup
 	Transcript role.Transcript
 	Events     []role.Event
@@ -32,18 +33,18 @@ type Result struct {
 	// Parties lists the identities, server first.
 	Parties []string
 	// Phases is what each action of the script cost each party.
-	Phases []Phase
+	Phases []IMKEPhase
 }
 
-// Phase is the operations each party performed for one action of the
+// IMKEPhase is the operations each party performed for one action of the
 // script, including every message the action caused.
-type Phase struct {
+type IMKEPhase struct {
 	Action harness.Action
 	Ops    map[string]suite.Ops
 }
 
 // Setup returns the harness setup of cfg.
-func (cfg RunConfig) Setup() (harness.Setup, error) {
+func (cfg IMKEConfig) Setup() (harness.Setup, error) {
 	s := cfg.Suite
 	if s == nil {
 		var err error
@@ -53,31 +54,31 @@ func (cfg RunConfig) Setup() (harness.Setup, error) {
 	}
 	v := cfg.Variant
 	if v == "" {
-		v = AsPublished
+		v = imke.AsPublished
 	}
-	if _, err := ParseVariant(string(v)); err != nil {
+	if _, err := imke.ParseVariant(string(v)); err != nil {
 		return harness.Setup{}, err
 	}
-	setup := harness.DefaultSetup(protocolName, s, string(v))
+	setup := harness.DefaultSetup(imke.Protocol{}.Name(), s, string(v))
 	setup.Seed = suite.SeedBytes(cfg.Seed)
 	setup.Options = map[string]string{}
 	if cfg.Storage != "" {
-		setup.Options[OptionPasswordStorage] = string(cfg.Storage)
+		setup.Options[imke.OptionPasswordStorage] = string(cfg.Storage)
 	}
 	if cfg.Relay {
-		setup.Options[OptionRelay] = "true"
+		setup.Options[imke.OptionRelay] = "true"
 	}
 	return setup, nil
 }
 
-// Run wires S, alice and bob in memory, delivers every message in order
-// and records the transcript (conventions §Roles).
-func Run(cfg RunConfig) (*Result, error) {
+// RunIMKE wires S, alice and bob in memory, delivers every message in
+// order and records the transcript (conventions §Roles).
+func RunIMKE(cfg IMKEConfig) (*IMKEResult, error) {
 	setup, err := cfg.Setup()
 	if err != nil {
 		return nil, err
 	}
-	p := Protocol{}
+	p := imke.Protocol{}
 	parties, err := p.NewParties(setup)
 	if err != nil {
 		return nil, err
@@ -87,7 +88,7 @@ func Run(cfg RunConfig) (*Result, error) {
 	if cfg.Script != nil {
 		script = cfg.Script
 	}
-	res := &Result{Setup: setup, Ops: map[string]suite.Ops{}}
+	res := &IMKEResult{Setup: setup, Ops: map[string]suite.Ops{}}
 	var runErr error
 	opsNow := func() map[string]suite.Ops {
 		m := map[string]suite.Ops{}
@@ -100,13 +101,13 @@ func Run(cfg RunConfig) (*Result, error) {
 		before := opsNow()
 		err := n.Do(a)
 		after := opsNow()
-		ph := Phase{Action: a, Ops: map[string]suite.Ops{}}
+		ph := IMKEPhase{Action: a, Ops: map[string]suite.Ops{}}
 		for name := range after {
 			ph.Ops[name] = after[name].Sub(before[name])
 		}
 		res.Phases = append(res.Phases, ph)
 		if err != nil {
-			runErr = fmt.Errorf("imke: honest run failed at %s: %w", a, err)
+			runErr = fmt.Errorf("memrun: IMKE honest run failed at %s: %w", a, err)
 			break
 		}
 	}

@@ -1,14 +1,15 @@
-package simp
+package memrun
 
 import (
 	"fmt"
 
 	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/impl/simp"
 )
 
-// Network delivers messages between in-memory roles in FIFO order and
-// records the transcript. It is the honest network of Run; tests drive it
-// step by step.
+// Network delivers messages between in-memory SIMP roles in FIFO order and
+// records the transcript (its steps' fields from simp.Describe). It is the
+// honest network of RunSIMP; tests drive it step by step.
 type Network struct {
 	Roles      map[string]role.Role
 	Transcript role.Transcript
@@ -61,10 +62,10 @@ func (n *Network) Deliver(msgs ...role.Message) error {
 func (n *Network) DeliverOne(m role.Message) (role.Output, error) {
 	r, ok := n.Roles[m.To]
 	if !ok {
-		return role.Output{}, fmt.Errorf("simp: no role %q on the network", m.To)
+		return role.Output{}, fmt.Errorf("memrun: no role %q on the network", m.To)
 	}
 	step := role.Step{Message: m}
-	if _, fields, err := Describe(m.Bytes); err == nil {
+	if _, fields, err := simp.Describe(m.Bytes); err == nil {
 		step.Fields = fields
 	}
 	out, err := r.Handle(m.From, m.Bytes)

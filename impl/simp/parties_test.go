@@ -1,0 +1,167 @@
+package simp
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/imcheck/imcheck/impl/role"
+	"github.com/imcheck/imcheck/impl/suite"
+)
+
+// The in-memory run driver is impl/memrun; it imports this package, so this
+// package's own tests, which read the roles' unexported state, cannot import
+// it. This is the least of it that they need: parties provisioned as
+// harness.md §"Provisioning" says, and a FIFO network that records the
+// transcript. memrun's tests check the driver itself.
+
+type RunConfig struct {
+	Suite   string
+	Variant Variant
+	Seed    uint64
+	M       int
+	Rounds  int
+}
+
+type Parties struct {
+	S    *Server
+	A, B *Client
+	Net  *Network
+}
+
+type runResult struct {
+	Transcript role.Transcript
+	Parties    *Parties
+}
+
+// RoleRand is Rand(seed, "party "+name).
+func RoleRand(seed uint64, name string) *suite.Rand {
+	return suite.NewRand(suite.SeedBytes(seed), "party "+name)
+}
+
+func provisioned(seed uint64, label string, n int) []byte {
+	b, _ := suite.Bytes(suite.NewRand(suite.SeedBytes(seed), "provision "+label), n)
+	return b
+}
+
+// NewParties builds S, alice and bob for cfg.
+func NewParties(cfg RunConfig) (*Parties, error) {
+	if cfg.Suite == "" {
+		cfg.Suite = "classic"
+	}
+	if cfg.Variant == "" {
+		cfg.Variant = AsPublished
+	}
+	st, err := suite.ByName(cfg.Suite)
+	if err != nil {
+		return nil, err
+	}
+	key, err := st.NewPrivateKey(provisioned(cfg.Seed, "server key", suite.KeySize))
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewServer(ServerConfig{Suite: st, Variant: cfg.Variant, Key: key, Rand: RoleRand(cfg.Seed, DefaultServerID), M: cfg.M, Rounds: cfg.Rounds})
+	if err != nil {
+		return nil, err
+	}
+	client := func(id string) (*Client, error) {
+		return NewClient(ClientConfig{Suite: st, Variant: cfg.Variant, ID: id, Server: s.Name(), ServerKey: s.PublicKey(),
+			Password: []byte(fmt.Sprintf("pw-%x", provisioned(cfg.Seed, "password "+id, 6))), Rand: RoleRand(cfg.Seed, id), M: cfg.M, Rounds: cfg.Rounds})
+	}
+	a, err := client("alice")
+	if err != nil {
+		return nil, err
+	}
+	b, err := client("bob")
+	if err != nil {
+		return nil, err
+	}
+	return &Parties{S: s, A: a, B: b, Net: &Network{Roles: map[string]role.Role{s.Name(): s, a.Name(): a, b.Name(): b}}}, nil
+}
+
+func (p *Parties) Register() error { return p.Net.Do(p.A.Register, p.B.Register) }
+func (p *Parties) Login() error    { return p.Net.Do(p.A.Login, p.B.Login) }
+
+func (p *Parties) Exchange() error {
+	if err := p.Net.Do(func() (role.Output, error) { return p.A.RequestPeer(p.B.Name()) }); err != nil {
+		return err
+	}
+	if !p.A.Established(p.B.Name()) || !p.B.Established(p.A.Name()) {
+		return errors.New("simp: key exchange did not complete")
+	}
+	return nil
+}
+
+// Run registers and logs in both users, runs the key exchange and sends one
+// message each way.
+func Run(cfg RunConfig) (*runResult, error) {
+	p, err := NewParties(cfg)
+	if err != nil {
+		return nil, err
+	}
+	steps := []func() error{p.Register, p.Login, p.Exchange,
+		func() error {
+			return p.Net.Do(func() (role.Output, error) { return p.A.Send(p.B.Name(), []byte("hello bob, this is alice")) },
+				func() (role.Output, error) { return p.B.Send(p.A.Name(), []byte("hi alice, bob here")) })
+		}}
+	for _, st := range steps {
+		if err := st(); err != nil {
+			return nil, err
+		}
+	}
+	return &runResult{Transcript: p.Net.Transcript, Parties: p}, nil
+}
+
+// Network delivers in FIFO order and records every step and event.
+type Network struct {
+	Roles      map[string]role.Role
+	Transcript role.Transcript
+	Events     []role.Event
+}
+
+// Do runs each action and delivers what follows until the network is quiet.
+func (n *Network) Do(actions ...func() (role.Output, error)) error {
+	for _, act := range actions {
+		out, err := act()
+		if err != nil {
+			return err
+		}
+		n.Events = append(n.Events, out.Events...)
+		if err := n.Deliver(out.Messages...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Deliver delivers msgs and what they produce, breadth first.
+func (n *Network) Deliver(msgs ...role.Message) error {
+	queue := append([]role.Message(nil), msgs...)
+	for len(queue) > 0 {
+		out, err := n.DeliverOne(queue[0])
+		if err != nil {
+			return err
+		}
+		queue = append(queue[1:], out.Messages...)
+	}
+	return nil
+}
+
+// DeliverOne hands m to its recipient and records the step.
+func (n *Network) DeliverOne(m role.Message) (role.Output, error) {
+	r, ok := n.Roles[m.To]
+	if !ok {
+		return role.Output{}, fmt.Errorf("simp: no role %q on the network", m.To)
+	}
+	step := role.Step{Message: m}
+	if _, fields, err := Describe(m.Bytes); err == nil {
+		step.Fields = fields
+	}
+	out, err := r.Handle(m.From, m.Bytes)
+	if err != nil {
+		step.Alert = err.Error()
+	}
+	step.Events = out.Events
+	n.Transcript.Add(step)
+	n.Events = append(n.Events, out.Events...)
+	return out, err
+}
