@@ -325,7 +325,7 @@ func imkeExtra() []Case {
 			Summary:  "alice and S start a key renewal at once: " + v.how + "; both then use the same new keys",
 			Steps:    steps})
 	}
-	refuse = append(refuse, imkeWrongPassword(), imkeServerSentIndex())
+	refuse = append(refuse, imkeWrongPassword(), imkeServerSentIndex(), imkeServerHolds())
 	return append(refuse, []Case{
 		{ID: "IMKE/c1/passed-off-by-insider", Clause: "imke.md §3.9, §11.1, §11.2 H1", Protocol: "imke", Party: "bob",
 			Variants: hardened, Users: []string{"alice", "bob", "eve"},

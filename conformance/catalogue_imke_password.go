@@ -253,3 +253,85 @@ func runServerSentIndex(run *CustomRun) error {
 	}
 	return nil
 }
+
+// imkeServerHolds is the stop-sending rule at the server (imke.md §7.2): a
+// server that started a renewal with A holds what it would send A and
+// releases it, under the new keys, in order, once A's answer arrives.
+func imkeServerHolds() Case {
+	return Case{ID: "IMKE/4.5/server-holds-while-renewing", Clause: "imke.md §7.2", Protocol: "imke", Party: defaultServer,
+		Summary: "S starts a key renewal with alice and sends her two texts before her answer: it sends nothing meanwhile, then both, in order, under the new keys",
+		Custom:  runServerHolds}
+}
+
+func runServerHolds(run *CustomRun) error {
+	p, err := harness.Lookup("imke")
+	if err != nil {
+		return err
+	}
+	ref, err := p.NewParties(run.Setup)
+	if err != nil {
+		return err
+	}
+	act := func(a harness.Action) (role.Output, error) {
+		out, err := run.Party.Act(a)
+		if err != nil && !iutFailure(err) {
+			return out, Failf("S refused %s: %s", a, answerOf(err))
+		}
+		return out, err
+	}
+	out, err := ref["alice"].Act(harness.Action{Party: "alice", Verb: harness.Login})
+	if err != nil {
+		return err
+	}
+	if _, _, err := deliverAround(run, ref, out.Messages); err != nil {
+		if iutFailure(err) {
+			return err
+		}
+		return Failf("alice's login was answered %s", answerOf(err))
+	}
+	start, err := act(harness.Action{Party: run.Name, Verb: harness.Renew, Peer: "alice"})
+	if err != nil {
+		return err
+	}
+	texts := []string{"held one", "held two"}
+	for _, body := range texts {
+		out, err := act(harness.Action{Party: run.Name, Verb: harness.Send, Peer: "alice", Body: []byte(body)})
+		if err != nil {
+			return err
+		}
+		for _, m := range out.Messages {
+			if m.To == "alice" {
+				return Failf("S sent alice %s while its renewal with her was open (the text %q must be held)", m.Label, body)
+			}
+		}
+	}
+	iutEvents, refEvents, err := deliverAround(run, ref, start.Messages)
+	if iutFailure(err) {
+		return err
+	}
+	if err != nil {
+		return Failf("the renewal S started, with texts held, was answered %s", answerOf(err))
+	}
+	if !hasEvent(iutEvents, role.KeysRenewed, "alice") {
+		return Failf("S did not renew its keys with alice on her answer")
+	}
+	var got []string
+	for _, e := range refEvents {
+		if e.Kind == role.MessageAccepted && e.Peer == run.Name {
+			got = append(got, string(e.Body))
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(texts) {
+		return Failf("after the renewal alice accepted %q from S, want the held texts %q in order", got, texts)
+	}
+	renewed := false
+	for i, e := range refEvents {
+		if e.Kind == role.KeysRenewed {
+			renewed = true
+		}
+		if e.Kind == role.MessageAccepted && !renewed {
+			return Failf("alice accepted S's held text %q (event %d) before she renewed her keys", e.Body, i)
+		}
+	}
+	return nil
+}
