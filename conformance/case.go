@@ -34,6 +34,9 @@ type Case struct {
 	// Users replaces the default setup's users (alice, bob), e.g. to add
 	// an insider.
 	Users []string
+	// Server replaces the default setup's server identity (S); Party
+	// names it when the server is under test.
+	Server string
 	// RefOptions are added to the setup of the reference parties only:
 	// they make the IUT's peers misbehave (an impostor or malicious
 	// server, through the reference implementations' testing-only
@@ -75,7 +78,7 @@ func RegisterCases(f func() []Case) { topics = append(topics, f) }
 
 // Role is the role under test: RoleServer or RoleClient.
 func (c *Case) Role() string {
-	if c.Party == defaultServer {
+	if c.Party == defaultServer || c.Server != "" && c.Party == c.Server {
 		return RoleServer
 	}
 	return RoleClient

@@ -355,4 +355,4 @@ func imkeExtra() []Case {
 	}...)
 }
 
-func init() { topics = append(topics, imkeTable().generate) }
+func init() { topics = append(topics, imkeTable().generate, serverNamedOtherwise) }

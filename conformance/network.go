@@ -84,6 +84,9 @@ func newSetup(inst Instance) (harness.Setup, error) {
 	if len(inst.Case.Users) > 0 {
 		setup.Users = inst.Case.Users
 	}
+	if inst.Case.Server != "" {
+		setup.Server = inst.Case.Server
+	}
 	return setup, nil
 }
 
