@@ -426,6 +426,10 @@ func (g *gammaRun) send(s ModelStep) error {
 	for tries := 0; ; tries++ {
 		if p := g.unbound(party, to, lbl); p != nil {
 			g.bind(s, p)
+			if g.early[p.ID] && g.n.inPool(p.ID) < 0 {
+				g.log(s, "%s sent #%d %s → %s, delivered early", party, p.ID, p.Msg.Label, p.Msg.To)
+				return nil
+			}
 			g.log(s, "%s sent #%d %s → %s; held by the adversary", party, p.ID, p.Msg.Label, p.Msg.To)
 			return nil
 		}
@@ -486,10 +490,12 @@ func (g *gammaRun) bind(s ModelStep, p *Packet) {
 }
 
 // unbound is the oldest packet in flight from party with the label that
-// no model term is bound to yet, addressed to `to` if there is one.
+// no model term is bound to yet, addressed to `to` if there is one; a
+// packet γ delivered early (deliverEarly) counts as in flight until the
+// trace's send of it binds it.
 func (g *gammaRun) unbound(party, to, lbl string) *Packet {
 	var any *Packet
-	for _, p := range g.n.Pool {
+	for _, p := range g.earlyAndPool() {
 		if p.Msg.From != party || p.Msg.Label != lbl || g.isBound(p.ID) {
 			continue
 		}
@@ -501,6 +507,18 @@ func (g *gammaRun) unbound(party, to, lbl string) *Packet {
 		}
 	}
 	return any
+}
+
+// earlyAndPool is the packets delivered early, oldest first, then the
+// pool.
+func (g *gammaRun) earlyAndPool() []*Packet {
+	var out []*Packet
+	for _, p := range g.n.History {
+		if g.early[p.ID] && g.n.inPool(p.ID) < 0 {
+			out = append(out, p)
+		}
+	}
+	return append(out, g.n.Pool...)
 }
 
 func (g *gammaRun) isBound(id int) bool { return g.termOf(id) != "" }

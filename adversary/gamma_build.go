@@ -30,7 +30,11 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 	switch {
 	case g.proto == "simp" && lbl == "R2" && t.is("senc", 2):
 		return g.buildR2(t, to, unreal)
-	case g.proto == "simp" && (lbl == "E2" || lbl == "E3") && len(f) == 2 && !g.n.Honest(g.n.Setup.Server):
+	case g.proto == "simp" && lbl == "L1":
+		return g.buildL1(f, from, unreal)
+	case g.proto == "simp" && lbl == "L2":
+		return g.buildL2(f, to, unreal)
+	case g.proto == "simp" && (lbl == "E2" || lbl == "E3") && len(f) == 2 && (!g.n.Honest(g.n.Setup.Server) || g.simpUserKeys(to) != nil):
 		return g.buildGrant(f, lbl, to, unreal)
 	case g.proto == "simp" && lbl == "E5" && len(f) == 2:
 		return g.buildE5(from, to, unreal)

@@ -33,6 +33,7 @@ var claimData = map[string]string{
 	"RunA": "session-key", "RunB": "session-key", "E4Sent": "session-key", "E5Sent": "session-key",
 	"SentA": "message", "SentB": "message", "MsgA": "message", "MsgB": "message", "MsgSent": "message",
 	"L1Sent": "login", "PeerKey": "peer-key", "B1Sent": "peer-key-answer", "Registered": "registration",
+	"L2Sent": "login-confirmation",
 	"E2Sent": "peer-key-answer", "E3Sent": "peer-key-type", "Requested": "peer-key-request", "Vouched": "E2-key",
 }
 
@@ -188,6 +189,7 @@ func (g *gammaRun) violations() []Violation {
 	if g.proto == "simp" {
 		out = append(out, judgedE2(n)...)
 		out = append(out, registeredFromServer(n)...)
+		out = append(out, loginConfirmedByServer(n)...)
 	}
 	return append(out, g.secretViolations()...)
 }

@@ -216,7 +216,10 @@ func (g *gammaRun) publicKey(t *mterm) ([]byte, error) {
 			}
 			return nil, fmt.Errorf("adversary: needs %s (the adversary has not seen %s's key)", t, p)
 		}
-	} else if !sk.attackerValue() {
+	} else if !sk.attackerValue() && !(sk.is("prs", 1) && agentOf(sk.arg(0)) != "") {
+		// SIMP's composed model declares pk(prs(X)) public for every X; a
+		// user's has no counterpart in the code (only S has a long-term
+		// key pair), so the adversary puts a key pair of its own there.
 		return nil, fmt.Errorf("adversary: needs %s", t)
 	}
 	if priv, ok := g.env.priv[sk.String()]; ok {

@@ -259,6 +259,23 @@ func (g *gammaRun) deliverEarly(s ModelStep, party string) (bool, error) {
 		g.early[p.ID], any = true, true
 		g.log(s, "delivered #%d %s %s → %s early: the code needs it before %s's next action", p.ID, p.Msg.Label, p.Msg.From, p.Msg.To, party)
 	}
+	if any && g.proto == "simp" {
+		// SIMP registration (simp.md §5): the model's user logs in with
+		// kreg(A, S), dkreg(A, S) as terms it knows, and its registration
+		// role may end at R1; the code logs in only with the key set of an
+		// R2 it has opened. The R2 the honest server answers the R1 with
+		// is delivered now; the trace's own send of it binds it later.
+		for _, p := range slices.Clone(n.Pool) {
+			if p.Msg.From != n.Setup.Server || p.Msg.To != party || p.Msg.Label != "R2" || g.isBound(p.ID) {
+				continue
+			}
+			if err := n.Need(n.Deliver(p.ID)); err != nil {
+				return any, err
+			}
+			g.early[p.ID] = true
+			g.log(s, "delivered #%d R2 %s → %s early: the code logs %s in only with the key set of an R2 it opened", p.ID, p.Msg.From, p.Msg.To, party)
+		}
+	}
 	if !any {
 		// A message to S that the trace never has S receive (the model
 		// stops before): the code needs it delivered before the party acts

@@ -164,7 +164,7 @@ func (g *gammaRun) buildGrant(f []*mterm, lbl, to string, unreal func(string, st
 	if len(f) != 2 || !f[1].is("senc", 2) || f[1].arg(0).Fn != "<>" || len(f[1].arg(0).Args) < 3 {
 		return nil, "", unreal(joinTerms(f), "simp.md §6: "+lbl+" is ⟨j, {ID_P, Pub-P, evidence}_{SK_ASj}⟩")
 	}
-	if n.Honest(srv) {
+	if n.Honest(srv) && g.simpUserKeys(to) == nil {
 		return nil, "", unreal(f[1].arg(1).String(), "simp.md §6: "+lbl+" is sealed under SK_ASj, which only "+to+" and an honest S hold")
 	}
 	body := f[1].arg(0).Args

@@ -131,3 +131,31 @@ func registeredFromServer(n *Network) []Violation {
 	}
 	return out
 }
+
+// loginConfirmedByServer is the model's L2_from_S (SIMP login): a user's
+// LoginAccepted about S needs an L2 the server really sent that user (not
+// one the adversary built), one per accepted login. The server's revealed
+// private key does not exempt it: the model's claim is conditioned on S
+// being honest, not on its key being secret.
+func loginConfirmedByServer(n *Network) []Violation {
+	used := map[int]bool{}
+	var out []Violation
+	for _, s := range n.Events {
+		e := s.Event
+		if e.Kind != role.LoginAccepted || e.Peer != n.Setup.Server || !n.Honest(e.Role) || !n.Honest(e.Peer) {
+			continue
+		}
+		ok := false
+		for _, p := range n.History {
+			if !used[p.ID] && !p.Injected && p.Step <= s.Step && p.Msg.From == e.Peer && p.Msg.To == e.Role && p.Msg.Label == "L2" {
+				used[p.ID], ok = true, true
+				break
+			}
+		}
+		if !ok {
+			out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: "login-confirmation", Step: s.Step,
+				Detail: e.Role + " accepted a login confirmation (L2) " + e.Peer + " never sent it"})
+		}
+	}
+	return out
+}
