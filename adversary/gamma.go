@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/imcheck/imcheck/impl/harness"
+	"github.com/imcheck/imcheck/impl/suite"
 )
 
 // γ, the concretisation of a model attack trace (docs/adversary.md §4):
@@ -592,7 +593,14 @@ func (g *gammaRun) actionFor(session int, lbl string) (harness.Action, bool) {
 			}
 		}
 		g.sends++
-		return send(party, peer, fmt.Sprintf("model data %d of session %d", g.sends, session)), true
+		text := fmt.Sprintf("model data %d of session %d", g.sends, session)
+		if g.proto == "simp" && len(text) < suite.KeySize {
+			// The SIMP models type a message as a nonce, so a trace may put
+			// one where the profile has a fixed32 nonce (an E7 with its
+			// message and nonce swapped): a text of a nonce's length.
+			text += strings.Repeat(".", suite.KeySize-len(text))
+		}
+		return send(party, peer, text), true
 	}
 	return harness.Action{}, false
 }

@@ -147,8 +147,15 @@ func (g *gammaRun) buildE4(f []*mterm, from, to string, unreal func(string, stri
 		var parts [][]byte
 		label := simpLabelE4Sig
 		if g.variant == "hardened" {
+			// H6: over ID_A, ID_B and the ciphertext: the identities the
+			// model's signed h(A, B, aenc(…)) names, else the initiator the
+			// adversary speaks as and the responder, as B checks them.
 			label = simpLabelE4SigH
-			parts = [][]byte{[]byte(agentOf(f[1].arg(1).arg(0))), []byte(g.peerOfKey(f[0])), ct}
+			initiator, responder := from, to
+			if m := f[1].arg(0); m.is("h", 3) && agentOf(m.arg(0)) != "" && agentOf(m.arg(1)) != "" {
+				initiator, responder = agentOf(m.arg(0)), agentOf(m.arg(1))
+			}
+			parts = [][]byte{[]byte(initiator), []byte(responder), ct}
 		} else {
 			m := f[1].arg(0)
 			for _, a := range m.Args {
@@ -200,9 +207,6 @@ func (g *gammaRun) keyTransportBody(p *mterm, from, to string) ([]byte, error) {
 	return kt.Marshal()
 }
 
-// peerOfKey is the agent whose public key encrypts an aenc term.
-func (g *gammaRun) peerOfKey(aenc *mterm) string { return agentOf(aenc.arg(1).arg(0).arg(0)) }
-
 // parsedKey resolves pk(K) and parses it.
 func (g *gammaRun) parsedKey(t *mterm) (suite.PublicKey, error) {
 	b, err := g.value(t)
@@ -249,7 +253,11 @@ func (g *gammaRun) buildSecureMessage(f []*mterm, lbl, from, to string, unreal f
 	if err != nil {
 		return nil, "", unreal(body[len(body)-1].String(), needs(err))
 	}
-	j, sk := 1, keys[0]
+	j := g.simpMessageIndex(lbl, from, to)
+	if j > len(keys) {
+		return nil, "", unreal(kdf.String(), fmt.Sprintf("simp.md §6: the key set has %d keys, and the next index of the direction is %d", len(keys), j))
+	}
+	sk := keys[j-1]
 	t := simpTypes[lbl]
 	enc, mac, aeadLabel, macLabel := sk, sk, simpLabelMsg, simpLabelMsgMAC
 	var bind [][]byte
@@ -270,6 +278,43 @@ func (g *gammaRun) buildSecureMessage(f []*mterm, lbl, from, to string, unreal f
 	tag := g.n.Ctx.KeyedHash(mac, macLabel, append(bind, nonce, text)...)
 	b, err := (&simp.SecureMessage{Type: t, Suite: g.n.Setup.Suite.ID, Index: uint16(j), Sealed: sealed, MAC: tag}).Marshal()
 	return b, fmt.Sprintf("%s with the adversary's message under SK_%d of %s", lbl, j, kdf), err
+}
+
+// simpMessageIndex is the index the adversary's E5/E6/E7 from `from` to
+// `to` is sent under: as published any index is accepted (simp.md §6),
+// so the first; hardened (H1, H2) the next index of the direction's
+// parity (the initiator's E6 odd, the responder's E5 and E7 even) above
+// every index that direction used since the pair's latest E4.
+func (g *gammaRun) simpMessageIndex(lbl, from, to string) int {
+	if g.variant != "hardened" {
+		return 1
+	}
+	last := 0
+	for _, p := range g.n.History {
+		m := p.Msg
+		switch {
+		case m.Label == "E4" && (m.From == from && m.To == to || m.From == to && m.To == from):
+			last = 0
+		case m.From != from || m.To != to:
+		case m.Label == "E5":
+			if c, err := simp.UnmarshalE5(m.Bytes); err == nil {
+				last = max(last, int(c.Index))
+			}
+		case m.Label == "E6":
+			if sm, err := simp.UnmarshalE6(m.Bytes); err == nil {
+				last = max(last, int(sm.Index))
+			}
+		case m.Label == "E7":
+			if sm, err := simp.UnmarshalE7(m.Bytes); err == nil {
+				last = max(last, int(sm.Index))
+			}
+		}
+	}
+	j := last + 1
+	if odd := j%2 == 1; odd != (lbl == "E6") {
+		j++
+	}
+	return j
 }
 
 // buildEvidence: the judge's ⟨j, j_B, senc(⟨e2, B, Pub, h(SK_BSj)⟩,
@@ -794,9 +839,9 @@ func (g *gammaRun) buildIndexedMessage(f []*mterm, lbl, from, to string, unreal 
 	g.env.set(mv, m2)
 	body := seal.arg(0)
 	if body.Fn == "<>" && len(body.Args) > 2 {
-		// hardened ⟨e7, B, A, j, n, msg⟩: the message and nonce are the
+		// hardened ⟨e7, B, A, j, msg, n⟩: the message and nonce are the
 		// last two, in the order the two-field shape has them.
-		body = &mterm{Fn: "<>", Args: []*mterm{body.Args[len(body.Args)-1], body.Args[len(body.Args)-2]}}
+		body = &mterm{Fn: "<>", Args: body.Args[len(body.Args)-2:]}
 	}
 	chain := &mterm{Fn: "kdf", Args: []*mterm{key.arg(0), key.arg(1), mv}}
 	return g.buildSecureMessage([]*mterm{{Fn: "senc", Args: []*mterm{body, chain}}, f[2]}, lbl, from, to, unreal)

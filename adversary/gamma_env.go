@@ -71,6 +71,26 @@ func (g *gammaRun) learn(t *mterm, label string, b []byte) {
 		}
 	case g.proto == "simp" && (label == "E2" || label == "E3") && len(f) == 2:
 		g.learnGrant(f, label, b)
+	case g.proto == "simp" && (label == "E6" || label == "E7") && len(f) == 3 && f[1].is("senc", 2):
+		// The composed model's ⟨j, senc(⟨…, msg, n⟩, …), mac(…)⟩: the
+		// message and nonce, where the adversary holds SK_ABj.
+		var m *simp.SecureMessage
+		var err error
+		if label == "E6" {
+			m, err = simp.UnmarshalE6(b)
+		} else {
+			m, err = simp.UnmarshalE7(b)
+		}
+		body := f[1].arg(0)
+		if err != nil || body.Fn != "<>" || len(body.Args) < 2 {
+			return
+		}
+		facts := g.n.Dissector.(*simpDissector).openMessage(k, simpTypes[label], m)
+		if len(facts) < 2 {
+			return
+		}
+		g.env.set(body.Args[len(body.Args)-2], facts[0].Bytes)
+		g.env.set(body.Args[len(body.Args)-1], facts[1].Bytes)
 	case g.proto == "imke" && label == "a2" && len(f) == 2:
 		if m, err := imke.UnmarshalLoginChallenge(b); err == nil {
 			g.env.setFrom(f[0], m.EncryptedChallenge, label)

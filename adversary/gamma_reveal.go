@@ -2,6 +2,7 @@ package adversary
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/imcheck/imcheck/impl/imke"
@@ -45,7 +46,11 @@ func (g *gammaRun) reveal(s ModelStep) error {
 			return &Unrealisable{Step: stepName(s), Subterm: v.String(), Rule: "adversary.md §1: on the classic suite dynamic keys are not rebuilt from the randomness"}
 		}
 		g.log(s, "the adversary is given %s's state (its dynamic private keys): %s", party, v)
-		return n.Reveal(party, "", RevealState)
+		if err := n.Reveal(party, "", RevealState); err != nil || g.proto != "simp" {
+			return err
+		}
+		g.relearn()
+		return nil
 	case g.proto == "imke" && v.is("f4", 2) && party != n.Setup.Server:
 		g.log(s, "the adversary is given %s's session secret with S (K^s): %s", party, v)
 		return n.Reveal(party, n.Setup.Server, RevealSession)
@@ -91,4 +96,28 @@ func (g *gammaRun) loginKey(party string) []byte {
 		}
 	}
 	return nil
+}
+
+// relearn opens again the packets bound to the trace's sends with what a
+// reveal gave the adversary (a SIMP one-time key opens the E4 recorded
+// before it), so that later builders find the values the model's
+// attacker derives from them.
+func (g *gammaRun) relearn() {
+	g.n.Saturate()
+	terms := make([]string, 0, len(g.bound))
+	for t := range g.bound {
+		terms = append(terms, t)
+	}
+	slices.Sort(terms)
+	for _, term := range terms {
+		t, err := parseTerm(term)
+		if err != nil {
+			continue
+		}
+		for _, id := range g.bound[term] {
+			if p := g.n.History[id-1]; !p.Injected {
+				g.learn(t, p.Msg.Label, p.Msg.Bytes)
+			}
+		}
+	}
 }

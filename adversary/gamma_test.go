@@ -152,40 +152,6 @@ var gammaPending = map[string]string{
 	"imke-full/server_secrets_revealed_later#T3_client_auth":                noLogin,
 	"imke-full/server_secrets_revealed_later#S_key_secret":                  laterReveal,
 	"imke-full/server_secrets_revealed_later#G2_request_from_A":             noLogin,
-	"simp-full-hardened/one_time_key_revealed#A_E7_auth":                    fullMessage,
-	"simp-full-hardened/dishonest_server#A_E7_auth":                         fullMessage,
-	"simp-full-hardened/dishonest_server#B_agree_A":                         hardenedE4,
-	"simp-full-hardened/dishonest_server#B_msg_auth":                        hardenedE4,
-	"simp-full-hardened/server_key_revealed#A_E7_auth":                      regFirst,
-	"simp-full-hardened/server_key_revealed#A_agree_B":                      regFirst,
-	"simp-full-hardened/server_key_revealed#A_key_secret":                   regFirst,
-	"simp-full-hardened/server_key_revealed#A_msg_secret":                   regFirst,
-	"simp-full-hardened/server_key_revealed#B_agree_A":                      regFirst,
-	"simp-full-hardened/server_key_revealed#B_key_secret":                   regFirst,
-	"simp-full-hardened/server_key_revealed#B_msg_auth":                     regFirst,
-	"simp-full-hardened/server_key_revealed#E2_from_S":                      regFirst,
-	"simp-full-hardened/server_key_revealed#E2_key_of_B":                    regFirst,
-	"simp-full-hardened/server_key_revealed#E3_from_S":                      regFirst,
-	"simp-full-hardened/server_key_revealed#E3_key_of_A":                    regFirst,
-	"simp-full-hardened/server_key_revealed#E3_requested_by_A":              regFirst,
-	"simp-full-hardened/server_key_revealed#L1_fresh":                       regFirst,
-	"simp-full-hardened/server_key_revealed#L1_from_A":                      regFirst,
-	"simp-full-hardened/server_key_revealed#L2_from_S":                      regFirst,
-	"simp-full/server_key_revealed#A_E7_auth":                               regFirst,
-	"simp-full/server_key_revealed#A_agree_B":                               regFirst,
-	"simp-full/server_key_revealed#A_key_secret":                            regFirst,
-	"simp-full/server_key_revealed#A_msg_secret":                            regFirst,
-	"simp-full/server_key_revealed#B_agree_A":                               regFirst,
-	"simp-full/server_key_revealed#B_key_secret":                            regFirst,
-	"simp-full/server_key_revealed#B_msg_auth":                              regFirst,
-	"simp-full/server_key_revealed#E2_from_S":                               regFirst,
-	"simp-full/server_key_revealed#E2_key_of_B":                             regFirst,
-	"simp-full/server_key_revealed#E3_from_S":                               regFirst,
-	"simp-full/server_key_revealed#E3_key_of_A":                             regFirst,
-	"simp-full/server_key_revealed#E3_requested_by_A":                       regFirst,
-	"simp-full/server_key_revealed#L1_fresh":                                regFirst,
-	"simp-full/server_key_revealed#L1_from_A":                               regFirst,
-	"simp-full/server_key_revealed#L2_from_S":                               regFirst,
 }
 
 // The reasons of gammaPending.
@@ -195,9 +161,6 @@ const (
 	dishonestPeer = "the peer-key oracles judge keys of honest peers only, and the key is insider eve's"
 	laterReveal   = "the run leaks nothing the claim covers: γ does not yet order the reveals after every session as the trace does"
 	forgedLogin   = "after γ's forged a2 the client's login is not accepted by S, so it asks S for no peer (the trace has no 4.3)"
-	fullMessage   = "γ does not choose the hardened E7's index as the key set's next for the direction (H1)"
-	regFirst      = "the model's login uses the keys of a registration whose R2 the user never receives in the trace (the registration role ends at R1); the code logs in only once R2 has arrived, and γ does not yet deliver an R2 ahead of the step that sends it"
-	hardenedE4    = "γ's E4 signed by a dishonest S fails the hardened signature check: the builder signs the fields of the wrong variant"
 )
 
 // TestParseTerm: terms as the model prints them parse and print back.

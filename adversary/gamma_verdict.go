@@ -129,6 +129,24 @@ var gammaScenarioBlocks = map[string]*BlockSpec{
 	"simp-full/server_key_revealed#R2_keys_secret": nil,
 	"simp-full/server_key_revealed#R_pw_guessing":  nil,
 	"simp-full/server_key_revealed#L1_pw_guessing": nil,
+	// With Pri-S the adversary opens R1 (P_A, RK), then R2 (K_AS, DK_AS,
+	// m): it holds every SK_ASj and speaks as the user to S and as S to
+	// the user, at the indices and with the bindings hardening asks for
+	// (H1-H5, H9, H10 all rest on SK_AS): every later phase falls with it.
+	"simp-full/server_key_revealed#L1_from_A":         nil,
+	"simp-full/server_key_revealed#L1_fresh":          nil,
+	"simp-full/server_key_revealed#L2_from_S":         nil,
+	"simp-full/server_key_revealed#E2_from_S":         nil,
+	"simp-full/server_key_revealed#E2_key_of_B":       nil,
+	"simp-full/server_key_revealed#E3_from_S":         nil,
+	"simp-full/server_key_revealed#E3_requested_by_A": nil,
+	"simp-full/server_key_revealed#E3_key_of_A":       nil,
+	"simp-full/server_key_revealed#A_agree_B":         nil,
+	"simp-full/server_key_revealed#A_key_secret":      nil,
+	"simp-full/server_key_revealed#A_msg_secret":      nil,
+	"simp-full/server_key_revealed#B_agree_A":         nil,
+	"simp-full/server_key_revealed#B_key_secret":      nil,
+	"simp-full/server_key_revealed#B_msg_auth":        nil,
 	// Pub-B's private key revealed: E4 opens, whatever the variant.
 	"simp-full/one_time_key_revealed#A_key_secret": nil,
 	"simp-full/one_time_key_revealed#A_msg_secret": nil,
@@ -138,10 +156,11 @@ var gammaScenarioBlocks = map[string]*BlockSpec{
 	"simp-full/dishonest_server#A_key_secret": nil,
 	"simp-full/dishonest_server#A_msg_secret": nil,
 	"simp-full/dishonest_server#B_key_secret": nil,
-	// The as-published E4 signature covers no identities: S's signature
-	// over the adversary's K_AB fails the hardened check (H6).
-	"simp-full/dishonest_server#B_agree_A":  blockedBy("SIMP H6", "alice", "E4", "bad_signature", "wrong_identity"),
-	"simp-full/dishonest_server#B_msg_auth": blockedBy("SIMP H6", "alice", "E4", "bad_signature", "wrong_identity"),
+	// S's E3 names a key pair of S's own as the peer's, and S signs the
+	// E4 with it: hardened, over the identities and the ciphertext, which
+	// H6 checks and finds right (the hardened model finds it too).
+	"simp-full/dishonest_server#B_agree_A":  nil,
+	"simp-full/dishonest_server#B_msg_auth": nil,
 }
 
 // hardenedBlockOf is where hardened must block the attack on c, and
