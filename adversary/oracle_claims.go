@@ -138,6 +138,9 @@ func registeredFromServer(n *Network) []Violation {
 // private key does not exempt it: the model's claim is conditioned on S
 // being honest, not on its key being secret.
 func loginConfirmedByServer(n *Network) []Violation {
+	if n.Dissector == nil || n.Dissector.Protocol() != "simp" {
+		return nil
+	}
 	used := map[int]bool{}
 	var out []Violation
 	for _, s := range n.Events {

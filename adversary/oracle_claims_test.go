@@ -81,3 +81,32 @@ func TestJudgeAcceptsGenuineE2(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginConfirmedByServer: on an honest SIMP run every LoginAccepted
+// of a user rests on an L2 S sent it; once that L2 counts as the
+// adversary's (as a built one would), the user's login is reported.
+func TestLoginConfirmedByServer(t *testing.T) {
+	for _, variant := range []string{"as-published", "hardened"} {
+		t.Run(variant, func(t *testing.T) {
+			n, err := NewRun(Spec{Protocol: "simp", Suite: "modern", Variant: variant, Seed: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := simpReady(n); err != nil {
+				t.Fatal(err)
+			}
+			if v := loginConfirmedByServer(n); len(v) > 0 {
+				t.Fatalf("honest run: %v", v)
+			}
+			l2 := n.Last("L2", n.Setup.Server, "alice")
+			if l2 == nil {
+				t.Fatal("no L2 to alice")
+			}
+			l2.Injected = true
+			v := loginConfirmedByServer(n)
+			if len(v) != 1 || v[0].Party != "alice" || v[0].Peer != n.Setup.Server || v[0].What != "login-confirmation" {
+				t.Errorf("L2 to alice not S's: %v, want one violation for alice's login", v)
+			}
+		})
+	}
+}
