@@ -27,7 +27,9 @@
 //     most MaxModelTraceSteps steps) replayed on the code with the
 //     scenario's compromises (reveals at the trace's point from the running
 //     code's state: gamma_reveal.go; a dishonest server's messages:
-//     gamma_server.go), a concrete session per
+//     gamma_server.go; SIMP's login as the user or as S once the
+//     adversary holds the key set of registration, simp.md §5:
+//     gamma_simp_login.go), a concrete session per
 //     model session, and the attacker's messages built with the profile's
 //     encoders; the verdict is the model claim's own oracle, for its own
 //     claimant and peer, or the step, subterm and profile rule that make the
