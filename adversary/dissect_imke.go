@@ -11,6 +11,7 @@ import (
 const (
 	imkeLabelF1      = "imke f1"
 	imkeLabelF2      = "imke f2"
+	imkeLabelF3      = "imke f3"
 	imkeLabelF7      = "imke f7"
 	imkeLabelF4      = "imke f4"
 	imkeLabelF5      = "imke f5"

@@ -160,10 +160,12 @@ type gammaRun struct {
 	sessions map[int]ModelStep // start step of each session
 	bound    map[string][]int  // term → packet IDs of its honest sends, in order
 	env      *gammaEnv
-	modelLbl map[string]bool // concrete labels the trace names
-	prepared map[int]bool    // responder sessions whose abstracted phases ran
-	early    map[int]bool    // packets delivered before the trace's receive of them
-	pos      int             // the index of the step being played
+	modelLbl map[string]bool   // concrete labels the trace names
+	prepared map[int]bool      // responder sessions whose abstracted phases ran
+	early    map[int]bool      // packets delivered before the trace's receive of them
+	advRS    map[string][]byte // user → the R_S of the a2 the adversary made for it (impersonating S)
+	answered map[int]bool      // a3 packets the adversary answered as S (acceptAsServer)
+	pos      int               // the index of the step being played
 	sends    int
 	out      []GammaStep
 }
@@ -224,7 +226,7 @@ func (t ModelTrace) Concretise(suiteName, variant string, seed uint64) (*GammaRe
 		return nil, err
 	}
 	g := &gammaRun{proto: proto, variant: variant, trace: t, facts: loadModelFacts(t.Claim),
-		sessions: map[int]ModelStep{}, bound: map[string][]int{}, modelLbl: map[string]bool{}, prepared: map[int]bool{}, early: map[int]bool{}}
+		sessions: map[int]ModelStep{}, bound: map[string][]int{}, modelLbl: map[string]bool{}, prepared: map[int]bool{}, early: map[int]bool{}, advRS: map[string][]byte{}, answered: map[int]bool{}}
 	users := []string{"alice", "bob"}
 	for _, s := range t.Steps {
 		if s.Kind == "start" {
@@ -561,11 +563,23 @@ func (g *gammaRun) boundPacket(term, to string) (*Packet, bool) {
 // name (e.g. IMKE's request and b1/b2 under a model of c1–c3 alone).
 func (g *gammaRun) support() *Packet {
 	for _, p := range g.n.Pool {
-		if !g.modelLbl[p.Msg.Label] {
+		if !g.modelLbl[p.Msg.Label] && !g.adversaryLogin(p.Msg.To) {
 			return p
 		}
 	}
 	return nil
+}
+
+// adversaryLogin reports whether party's latest login with S is the
+// adversary's (an a1 it built in the party's name): the party's client
+// never ran that login, so S's answers under its keys stay with the
+// adversary.
+func (g *gammaRun) adversaryLogin(party string) bool {
+	if g.proto != "imke" {
+		return false
+	}
+	a1 := g.n.Last("a1", party, g.n.Setup.Server)
+	return a1 != nil && a1.Injected
 }
 
 func (g *gammaRun) deliverSupport(s ModelStep, sp *Packet) error {

@@ -50,6 +50,12 @@ func (g *gammaRun) build(s ModelStep, t *mterm, lbl, from, to string) ([]byte, s
 		return g.buildEvidence(f, from, unreal)
 	case g.proto == "imke" && (lbl == "c1" || lbl == "c2") && len(f) == 2:
 		return g.buildKeyTransport(f, lbl, from, to, unreal)
+	case g.proto == "imke" && lbl == "a1":
+		return g.buildA1(f, unreal)
+	case g.proto == "imke" && lbl == "4.2":
+		return g.buildRequest(f, from, unreal)
+	case g.proto == "imke" && lbl == "a3":
+		return g.buildA3(t, unreal)
 	case g.proto == "imke" && lbl == "a2":
 		return g.buildA2(f, to, unreal)
 	case g.proto == "imke" && lbl == "c3" && t.Fn == "f7" && len(t.Args) >= 2:
@@ -590,6 +596,9 @@ func (g *gammaRun) openedChannel(user string) (enc, mac []byte) {
 		return nil, nil
 	}
 	rs, ok := n.Dissector.(*imkeDissector).decrypt(n.Knowledge, imkeLabelEncRS, m.EncryptedChallenge)
+	if !ok && a2.Injected && g.advRS[user] != nil {
+		rs, ok = g.advRS[user], true // the a2 the adversary made carries its own R_S
+	}
 	if !ok {
 		return nil, nil
 	}

@@ -2,8 +2,10 @@ package adversary
 
 import (
 	"fmt"
-	"github.com/imcheck/imcheck/impl/role"
+	"slices"
 	"strings"
+
+	"github.com/imcheck/imcheck/impl/role"
 
 	"github.com/imcheck/imcheck/model"
 	"github.com/imcheck/imcheck/model/proto" // the action kinds, which the facade does not re-export
@@ -35,6 +37,7 @@ var claimData = map[string]string{
 	"L1Sent": "login", "PeerKey": "peer-key", "B1Sent": "peer-key-answer", "Registered": "registration",
 	"L2Sent": "login-confirmation",
 	"E2Sent": "peer-key-answer", "E3Sent": "peer-key-type", "Requested": "peer-key-request", "Vouched": "E2-key",
+	"LoginA": "login", "ServerA2": "login-challenge", "RenewR": "renewed-key", "RenewK": "renewed-key", "LoginKey": "announced-key",
 }
 
 // ClaimParties is the model claim's claimant and peer on the code, as a
@@ -183,9 +186,7 @@ func (g *gammaRun) violations() []Violation {
 	n := g.n
 	sc := Scope{EndToEnd: !n.Honest(n.Setup.Server)}
 	out := n.Check(sc)
-	out = append(out, answeredGrants(n)...)
-	out = append(out, typedGrants(n)...)
-	out = append(out, requestedGrants(n)...)
+	out = append(out, claimOracles(n)...)
 	if g.proto == "simp" {
 		out = append(out, judgedE2(n)...)
 		out = append(out, registeredFromServer(n)...)
@@ -271,6 +272,8 @@ type modelFacts struct {
 	sent      map[string]bool
 	reveals   []string
 	dishonest []string
+	// relayed: the scenario's roles run IMKE's c1–c3 through S (c1r).
+	relayed bool
 }
 
 // loadModelFacts reads the shipped model of c; a model that is not
@@ -293,6 +296,14 @@ func loadModelFacts(c ClaimID) modelFacts {
 			f.dishonest = append(append(f.dishonest, s.Dishonest...), s.DishonestServers...)
 			for _, t := range s.Reveal {
 				f.reveals = append(f.reveals, t.String())
+			}
+			for _, r := range p.Roles {
+				if len(s.Roles) > 0 && !slices.Contains(s.Roles, r.Name) {
+					continue
+				}
+				for _, a := range r.Actions {
+					f.relayed = f.relayed || a.Kind == proto.ActSend && a.Label == "c1r"
+				}
 			}
 		}
 	}

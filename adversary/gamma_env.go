@@ -91,10 +91,19 @@ func (g *gammaRun) learn(t *mterm, label string, b []byte) {
 		}
 		g.env.set(body.Args[len(body.Args)-2], facts[0].Bytes)
 		g.env.set(body.Args[len(body.Args)-1], facts[1].Bytes)
+	case g.proto == "imke" && label == "a1" && len(f) == 3:
+		g.learnA1(f, b)
 	case g.proto == "imke" && label == "a2" && len(f) == 2:
 		if m, err := imke.UnmarshalLoginChallenge(b); err == nil {
 			g.env.setFrom(f[0], m.EncryptedChallenge, label)
 			g.env.setFrom(f[1], m.SealedProof, label)
+			if rs, ok := g.n.Dissector.(*imkeDissector).decrypt(k, imkeLabelEncRS, m.EncryptedChallenge); ok && f[0].is("aenc", 2) {
+				r := f[0].arg(0)
+				if r.Fn == "<>" && len(r.Args) == 2 {
+					r = r.Args[1] // ⟨la2, R_S⟩
+				}
+				g.env.set(r, rs)
+			}
 		}
 	case g.proto == "imke" && (label == "c1" || label == "c2") && len(f) == 2:
 		ct, sealed, encLabel := []byte(nil), []byte(nil), imkeLabelEncKAB
@@ -140,6 +149,51 @@ func (g *gammaRun) learn(t *mterm, label string, b []byte) {
 			}
 		}
 	}
+}
+
+// learnA1 binds an a1's fields ⟨ID_A, {K_AS}_{E_S}, {KU_A, f1}_{K_AS}⟩
+// and, where the adversary opens it (KR_S known or K_AS revealed), K_AS,
+// KU_A and f1(P_A) (hardened the proof is ⟨ID_A, KU_A, f1⟩).
+func (g *gammaRun) learnA1(f []*mterm, b []byte) {
+	m, err := imke.UnmarshalLoginRequest(b)
+	if err != nil {
+		return
+	}
+	g.env.setFrom(f[1], m.EncryptedKey, "a1")
+	g.env.setFrom(f[2], m.SealedProof, "a1")
+	if !f[2].is("senc", 2) {
+		return
+	}
+	var aad [][]byte
+	if g.variant == "hardened" {
+		aad = [][]byte{[]byte(m.ID)}
+	}
+	kasT := f[2].arg(1)
+	kas, ok := g.env.get(kasT)
+	if !ok {
+		if kas, ok = g.n.Dissector.(*imkeDissector).decrypt(g.n.Knowledge, imkeLabelEncKAS, m.EncryptedKey); !ok {
+			for _, k := range g.n.Knowledge.Tagged("K_AS") {
+				if _, err := g.n.Ctx.Open(k, imkeLabelSealA1, m.SealedProof, aad...); err == nil {
+					kas, ok = k, true
+				}
+			}
+		}
+	}
+	if !ok {
+		return
+	}
+	pt, err := g.n.Ctx.Open(kas, imkeLabelSealA1, m.SealedProof, aad...)
+	if err != nil {
+		return
+	}
+	g.env.set(kasT, kas)
+	proof, err := imke.UnmarshalLoginProof(pt)
+	body := f[2].arg(0)
+	if err != nil || body.Fn != "<>" || len(body.Args) < 2 {
+		return
+	}
+	g.env.set(body.Args[len(body.Args)-2], proof.PublicKey)
+	g.env.set(body.Args[len(body.Args)-1], proof.F1)
 }
 
 // learnGrant opens an E2/E3 under the recipient's SK_j where the
@@ -222,7 +276,7 @@ func (g *gammaRun) publicKey(t *mterm) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("adversary: needs %s (the adversary has not seen %s's key)", t, p)
 	}
-	if agent := sk.arg(0); (sk.is("pri", 1) || sk.is("kr", 1)) && gammaAgents[agent.Name] != "" {
+	if agent := sk.arg(0); (sk.is("pri", 1) || sk.is("kr", 1) || sk.is("krs", 1)) && gammaAgents[agent.Name] != "" {
 		p := gammaAgents[agent.Name]
 		if b := g.knownKey(p); b != nil {
 			return b, nil
@@ -326,7 +380,14 @@ func (g *gammaRun) knownKey(p string) []byte {
 			return ks[len(ks)-1]
 		}
 	}
-	return nil
+	// A revealed state: the public half of p's latest dynamic key.
+	var last []byte
+	for _, priv := range k.PrivateKeys() {
+		if priv.Origin == "dynamic private key of "+p {
+			last = priv.Public
+		}
+	}
+	return last
 }
 
 // askFor has an insider ask S for p, as any user may, so that the

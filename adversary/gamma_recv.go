@@ -74,6 +74,13 @@ func (g *gammaRun) construct(s ModelStep, lbl, from, to string) error {
 	if err := g.serverCatchUp(s, from, to); err != nil {
 		return err
 	}
+	if from == g.n.Setup.Server {
+		// A login whose a2 the adversary made ends first: the user's
+		// client takes S's items only once logged in.
+		if _, err := g.acceptAsServer(s, to); err != nil {
+			return err
+		}
+	}
 	for sp := g.support(); sp != nil; sp = g.support() {
 		if err := g.deliverSupport(s, sp); err != nil {
 			return err
@@ -237,6 +244,9 @@ func (g *gammaRun) sender(s ModelStep, to, lbl string) string {
 		return p.Msg.From
 	}
 	if t, err := parseTerm(s.Term); err == nil {
+		if u := g.a3Sender(t); lbl == "a3" && u != "" {
+			return u
+		}
 		if f := t.fields(); agentOf(f[0]) != "" && agentOf(f[0]) != n.Setup.Server {
 			return agentOf(f[0])
 		}
@@ -274,6 +284,11 @@ func (g *gammaRun) deliverEarly(s ModelStep, party string) (bool, error) {
 			}
 			g.early[p.ID] = true
 			g.log(s, "delivered #%d R2 %s → %s early: the code logs %s in only with the key set of an R2 it opened", p.ID, p.Msg.From, p.Msg.To, party)
+		}
+	}
+	if !any {
+		if done, err := g.acceptAsServer(s, party); done || err != nil {
+			return done, err
 		}
 	}
 	if !any {

@@ -36,7 +36,11 @@ func (g *gammaRun) reveal(s ModelStep) error {
 	n := g.n
 	if party, kind, ok := gammaReveal(v.String()); ok {
 		g.log(s, "the adversary is given %s's %s", party, kind)
-		return n.Reveal(party, "", kind)
+		if err := n.Reveal(party, "", kind); err != nil {
+			return err
+		}
+		g.relearn()
+		return nil
 	}
 	party := g.party(s.Session)
 	name, _, _ := strings.Cut(v.Name, ".")
@@ -46,7 +50,7 @@ func (g *gammaRun) reveal(s ModelStep) error {
 			return &Unrealisable{Step: stepName(s), Subterm: v.String(), Rule: "adversary.md §1: on the classic suite dynamic keys are not rebuilt from the randomness"}
 		}
 		g.log(s, "the adversary is given %s's state (its dynamic private keys): %s", party, v)
-		if err := n.Reveal(party, "", RevealState); err != nil || g.proto != "simp" {
+		if err := n.Reveal(party, "", RevealState); err != nil {
 			return err
 		}
 		g.relearn()

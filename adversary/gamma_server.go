@@ -6,6 +6,7 @@ import (
 
 	"github.com/imcheck/imcheck/impl/imke"
 	"github.com/imcheck/imcheck/impl/simp"
+	"github.com/imcheck/imcheck/impl/suite"
 )
 
 // A dishonest server's messages (docs/adversary.md §4): the model's
@@ -77,9 +78,23 @@ func (g *gammaRun) buildA2(f []*mterm, to string, unreal func(string, string) er
 		return nil, "", unreal(rsTerm.String(), needs(err))
 	}
 	n.Knowledge.Learn([]Fact{fact(rs, "R_S", "the adversary's R_S for "+to)}, "")
+	g.advRS[to] = rs
 	pub, err := g.parsedKey(f[0].arg(1))
 	if err != nil {
 		return nil, "", unreal(f[0].String(), needs(err))
+	}
+	enc, err := n.Ctx.Encrypt(pub, imkeLabelEncRS, rs)
+	if err != nil {
+		return nil, "", err
+	}
+	if sealed, err := g.field(f[1], "a2"); len(n.Knowledge.Tagged("record "+to)) == 0 && (err != nil || sealed != nil) {
+		// S's own {f2(W_A)}_K_AS, copied: as published it binds nothing
+		// of R_S, so any R_S goes with it (hardened f2 binds R_S, H8).
+		if err != nil {
+			return nil, "", g.stepped(err, unreal)
+		}
+		b, err := (&imke.LoginChallenge{Suite: n.Setup.Suite.ID, EncryptedChallenge: enc, SealedProof: sealed}).Marshal()
+		return b, fmt.Sprintf("a2 as S to %s: R_S of the adversary's under KU_A, S's own {f2(W_A)}_K_AS copied", to), err
 	}
 	kas, a1 := g.openedLoginKey(to)
 	if kas == nil {
@@ -92,10 +107,6 @@ func (g *gammaRun) buildA2(f []*mterm, to string, unreal func(string, string) er
 	var bind, aad [][]byte
 	if g.variant == "hardened" {
 		bind, aad = [][]byte{rs}, [][]byte{[]byte(a1.ID)}
-	}
-	enc, err := n.Ctx.Encrypt(pub, imkeLabelEncRS, rs)
-	if err != nil {
-		return nil, "", err
 	}
 	sealed, err := n.Ctx.Seal(kas, imkeLabelSealA2, n.Ctx.Hash(imkeLabelF2, append([][]byte{records[0]}, bind...)...), aad...)
 	if err != nil {
@@ -258,4 +269,232 @@ func (g *gammaRun) simpNextIndex(user string) int {
 		}
 	}
 	return last + 1
+}
+
+// buildA1 makes a login request in the adversary's hands (imke.md §5):
+// ⟨ID_A, {K_AS}_{E_S}, {KU_A, f1(W_A)}_{K_AS}⟩ (hardened f1 binds K_AS
+// and KU_A, and the seal ID_A). The encrypted K_AS is copied from the
+// user's own a1 where the trace does, else K_AS (opened with KR_S, or the
+// adversary's own) is encrypted under the server's public key; KU_A is a
+// key the adversary names (its own key pair for an insider's krs(e)); f1
+// is the one read from the user's a1 (as published it binds nothing), or
+// made from W_A: an insider's own credential, or a guessed password.
+func (g *gammaRun) buildA1(f []*mterm, unreal func(string, string) error) ([]byte, string, error) {
+	if len(f) != 3 || agentOf(f[0]) == "" || !f[1].is("aenc", 2) || !f[2].is("senc", 2) || f[2].arg(0).Fn != "<>" || len(f[2].arg(0).Args) < 2 {
+		return nil, "", unreal(joinTerms(f), "imke.md §5: a1 is ⟨ID_A, {K_AS}_{E_S}, {KU_A, f1(P_A)}_{K_AS}⟩")
+	}
+	n, id := g.n, agentOf(f[0])
+	kasT := f[2].arg(1)
+	kas, err := g.value(kasT)
+	if err != nil {
+		return nil, "", unreal(kasT.String(), "imke.md §5: K_AS travels under E_S; "+needs(err))
+	}
+	n.Knowledge.Learn([]Fact{fact(kas, "K_AS", "the adversary's K_AS in its a1 as "+id)}, "")
+	note := "a1 as " + id
+	ct, err := g.field(f[1], "a1")
+	if err != nil {
+		return nil, "", g.stepped(err, unreal)
+	}
+	if ct == nil {
+		pub, err := g.parsedKey(f[1].arg(1))
+		if err != nil {
+			return nil, "", unreal(f[1].String(), needs(err))
+		}
+		if ct, err = n.Ctx.Encrypt(pub, imkeLabelEncKAS, kas); err != nil {
+			return nil, "", err
+		}
+		note += ", " + kasT.String() + " encrypted under the server's key"
+	} else {
+		note += ", {K_AS}_{E_S} copied"
+	}
+	body := f[2].arg(0).Args
+	kuT, f1T := body[len(body)-2], body[len(body)-1]
+	ku, err := g.value(kuT)
+	if err != nil {
+		return nil, "", unreal(kuT.String(), needs(err))
+	}
+	// f1 is made from W_A where the adversary holds it, as the variant's
+	// code computes it (hardened binding this a1's K_AS and KU_A, H8),
+	// else copied from the user's a1.
+	f1, ok := g.env.get(f1T)
+	if w := g.credential(id); w != nil && (g.variant == "hardened" || !ok) {
+		parts := [][]byte{w}
+		if g.variant == "hardened" {
+			parts = append(parts, kas, ku)
+		}
+		f1 = n.Ctx.Hash(imkeLabelF1, parts...)
+		note += ", f1 of " + id + "'s W_A"
+	} else if !ok {
+		return nil, "", unreal(f1T.String(), "imke.md §5: f1 needs "+id+"'s password record W_A, which the adversary has neither guessed nor been given")
+	} else {
+		note += ", f1 copied from " + id + "'s a1"
+	}
+	proof, err := (&imke.LoginProof{PublicKey: ku, F1: f1}).Marshal()
+	if err != nil {
+		return nil, "", err
+	}
+	var aad [][]byte
+	if g.variant == "hardened" {
+		aad = [][]byte{[]byte(id)}
+	}
+	sealed, err := n.Ctx.Seal(kas, imkeLabelSealA1, proof, aad...)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := (&imke.LoginRequest{Suite: n.Setup.Suite.ID, ID: id, EncryptedKey: ct, SealedProof: sealed}).Marshal()
+	return b, note + ", KU_A " + kuT.String(), err
+}
+
+// credential is W_A of user as the adversary holds it: an insider's own
+// (its password, or the image the server stores), else a record it
+// guessed or was given; nil if none.
+func (g *gammaRun) credential(user string) []byte {
+	n := g.n
+	if !n.Honest(user) {
+		storage, err := imke.ParsePasswordStorage(n.Setup.Options[imke.OptionPasswordStorage])
+		if err == nil {
+			return imke.PasswordRecord(storage, user, []byte(n.Setup.Password(user)))
+		}
+	}
+	if rs := n.Knowledge.Tagged("record " + user); len(rs) > 0 {
+		return rs[0]
+	}
+	return nil
+}
+
+// buildA3 is a3 = f3(R_S) (imke.md §5) from an R_S the adversary opened
+// from S's a2 (under a KU_A of its own or a revealed KR_A).
+func (g *gammaRun) buildA3(t *mterm, unreal func(string, string) error) ([]byte, string, error) {
+	if !t.is("f3", 1) {
+		return nil, "", unreal(t.String(), "imke.md §5: a3 is f3(R_S)")
+	}
+	rs, err := g.value(t.arg(0))
+	if err != nil {
+		return nil, "", unreal(t.arg(0).String(), "imke.md §5: R_S travels under the user's E_A: "+needs(err))
+	}
+	b, err := (&imke.LoginResponse{Suite: g.n.Setup.Suite.ID, F3: g.n.Ctx.Hash(imkeLabelF3, rs)}).Marshal()
+	return b, "a3 " + t.String() + " from the R_S the adversary opened", err
+}
+
+// a3Sender is the user whose a2 carried the R_S of an a3 term: S's
+// session serves every user, and the a3 comes from the one it challenged.
+func (g *gammaRun) a3Sender(t *mterm) string {
+	if !t.is("f3", 1) {
+		return ""
+	}
+	rs := t.arg(0).String()
+	for term, ids := range g.bound {
+		m, err := parseTerm(term)
+		if err != nil || len(m.fields()) != 2 || !m.fields()[0].is("aenc", 2) || !m.fields()[0].contains(rs) {
+			continue
+		}
+		if p := g.n.History[ids[0]-1]; p.Msg.Label == "a2" {
+			return p.Msg.To
+		}
+	}
+	return ""
+}
+
+// acceptAsServer ends, as S, a login whose a2 the adversary made (S
+// impersonated with the user's K_AS, opened with KR_S, and an R_S of its
+// own): the user's a3 stays with the adversary, which answers with the
+// 4.3 login-accepted item S would send (imke.md §5, §6: the next sequence
+// number under K_AS^s = f4(K_AS, R_S), K_AS^m = f5(R_S, K_AS)). The model
+// abstracts that item; the code's client asks S for a peer only once it
+// has it.
+func (g *gammaRun) acceptAsServer(s ModelStep, user string) (bool, error) {
+	n, srv := g.n, g.n.Setup.Server
+	a2 := n.Last("a2", srv, user)
+	if g.proto != "imke" || a2 == nil || !a2.Injected || g.advRS[user] == nil {
+		return false, nil
+	}
+	a3 := n.Last("a3", user, srv)
+	if a3 == nil || a3.ID < a2.ID || n.inPool(a3.ID) < 0 || g.answered[a3.ID] {
+		return false, nil
+	}
+	g.answered[a3.ID] = true
+	enc, mac := g.openedChannel(user)
+	if enc == nil {
+		return false, nil
+	}
+	data, err := (&imke.Item{Kind: imke.ItemLoginAccepted, Peer: user}).Marshal()
+	if err != nil {
+		return false, err
+	}
+	seq := g.nextServerSeq(user)
+	label, parts := imkeLabelData, [][]byte{u64(seq)}
+	if g.variant == "hardened" {
+		label, parts = imkeLabel43, append(parts, []byte(srv), []byte(user))
+	}
+	sealed, err := n.Ctx.Seal(enc, label, data, parts...)
+	if err != nil {
+		return false, err
+	}
+	b, err := (&imke.ServerData{Sequenced: imke.Sequenced{Suite: n.Setup.Suite.ID, Seq: seq, Sealed: sealed, MAC: n.Ctx.MAC(mac, label, append(parts, data)...)}}).Marshal()
+	if err != nil {
+		return false, err
+	}
+	g.log(s, "%s's a3 #%d stays with the adversary, which answers as S: 4.3 #%d login-accepted under f4/f5 of %s's K_AS and its own R_S", user, a3.ID, seq, user)
+	return true, n.Need(n.Inject(srv, user, b, "γ: 4.3 login-accepted as S"))
+}
+
+// buildRequest is a 4.2 peer request in the user's name (imke.md §6):
+// ⟨seq, {request, B}_{K_AS^s}, [seq, request, B]_{K_AS^m}⟩ (hardened
+// bound to the sender and S), under f4/f5 of the K_AS and R_S the
+// adversary holds for the user's login. The trace's attacker-chosen
+// sequence number is the next S accepts from the user after every 4.2 the
+// user itself sent (S takes any seq above the last it accepted).
+func (g *gammaRun) buildRequest(f []*mterm, from string, unreal func(string, string) error) ([]byte, string, error) {
+	n, srv := g.n, g.n.Setup.Server
+	if len(f) != 3 || !f[1].is("senc", 2) || !f[1].arg(1).is("f4", 2) || f[1].arg(0).Fn != "<>" {
+		return nil, "", unreal(joinTerms(f), "imke.md §6: a 4.2 is ⟨seq, {item}_{f4(K_AS, R_S)}, [seq, item]_{f5(R_S, K_AS)}⟩")
+	}
+	body := f[1].arg(0).Args
+	peer := agentOf(body[len(body)-1])
+	if len(body) < 2 || body[len(body)-2].Name != "preq" || peer == "" {
+		return nil, "", unreal(f[1].arg(0).String(), "γ builds only a 4.2 peer request ⟨preq, B⟩")
+	}
+	key := f[1].arg(1)
+	kas, err := g.value(key.arg(0))
+	if err != nil {
+		return nil, "", unreal(key.String(), needs(err))
+	}
+	rs, err := g.value(key.arg(1))
+	if err != nil {
+		return nil, "", unreal(key.String(), needs(err))
+	}
+	seq, ok := uint64(0), false
+	if b, bound := g.env.get(f[0]); bound && len(b) == 8 {
+		seq, ok = uint64(b[0])<<56|uint64(b[1])<<48|uint64(b[2])<<40|uint64(b[3])<<32|uint64(b[4])<<24|uint64(b[5])<<16|uint64(b[6])<<8|uint64(b[7]), true
+	}
+	if !ok {
+		if !f[0].attackerValue() {
+			return nil, "", unreal(f[0].String(), "imke.md §6: the sequence number of a 4.2 the adversary builds is its own")
+		}
+		seq = 1
+		for _, p := range n.History {
+			if p.Msg.From == from && p.Msg.To == srv {
+				if m, err := imke.UnmarshalClientData(p.Msg.Bytes); err == nil {
+					seq = max(seq, m.Seq+1)
+				}
+			}
+		}
+		g.env.set(f[0], u64(seq))
+	}
+	data, err := (&imke.Item{Kind: imke.ItemPeerRequest, Peer: peer}).Marshal()
+	if err != nil {
+		return nil, "", err
+	}
+	label, parts := imkeLabelData, [][]byte{u64(seq)}
+	if g.variant == "hardened" {
+		label, parts = imkeLabel42, append(parts, []byte(from), []byte(srv))
+	}
+	ks := n.Ctx.KDF(kas, suite.KeySize, imkeLabelF4, rs)
+	km := n.Ctx.KDF(rs, suite.KeySize, imkeLabelF5, kas)
+	sealed, err := n.Ctx.Seal(ks, label, data, parts...)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := (&imke.ClientData{Sequenced: imke.Sequenced{Suite: n.Setup.Suite.ID, Seq: seq, Sealed: sealed, MAC: n.Ctx.MAC(km, label, append(parts, data)...)}}).Marshal()
+	return b, fmt.Sprintf("4.2 #%d as %s asking S for %s, under %s", seq, from, peer, key), err
 }

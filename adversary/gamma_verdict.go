@@ -115,6 +115,35 @@ var gammaScenarioBlocks = map[string]*BlockSpec{
 	"imke-full/server_and_dynamic_keys_revealed#T6_key_secret":  nil,
 	"imke-full/server_and_dynamic_keys_revealed#S_key_secret":   nil,
 	"imke-full/kas_revealed#G1_no_guessing":                     nil,
+	// KR_S revealed and P_A guessed (G1, kept): the adversary makes a1 as
+	// alice with a KU_A of its own and answers a2 as S, with f1 and f2
+	// computed from W_A as the hardened code binds them (H8 binds K_AS,
+	// KU_A and R_S, which the adversary holds).
+	"imke-full/server_key_revealed#T2_server_auth":    nil,
+	"imke-full/server_key_revealed#A5_b1_from_S":      nil,
+	"imke-full/server_key_revealed#G6_b1_fresh":       nil,
+	"imke-full/server_key_revealed#T3_client_auth":    nil,
+	"imke-full/server_key_revealed#S_key_secret":      nil,
+	"imke-full/server_key_revealed#G2_request_from_A": nil,
+	"imke-full/server_key_revealed#A5_b2_from_S":      nil,
+	// KR_A revealed without KR_S: the as-published a2 binds nothing of
+	// R_S, so S's {f2(W_A)}_K_AS goes with an R_S of the adversary's; the
+	// hardened f2(W_A, R_S) does not (H8). The adversary still opens S's
+	// R_S for the a3 (T3, which the hardened model finds too).
+	"imke-full/dynamic_key_revealed#T2_server_auth":                blockedBy("IMKE H8", "alice", "a2", "auth_failed"),
+	"imke-full/dynamic_key_revealed#T3_client_auth":                nil,
+	"imke-full/server_and_dynamic_keys_revealed#A5_b1_from_S":      nil, // K_AS^s from KR_S and KR_A: a b1 in S's name
+	"imke-full/server_and_dynamic_keys_revealed#G6_b1_fresh":       nil,
+	"imke-full/server_and_dynamic_keys_revealed#G2_request_from_A": nil, // a 4.2 in alice's name under the same keys
+	// The as-published trace reflects alice's own 4.7 back to her as
+	// eve's (one key both ways) before the closing reveal; the hardened
+	// per-direction keys reject it (H4). The hardened model's own trace,
+	// without the reflection, keeps these claims' violations.
+	"imke-full/server_secrets_revealed_later#G1_no_guessing":    blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
+	"imke-full/server_secrets_revealed_later#T6_key_secret":     blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
+	"imke-full/server_secrets_revealed_later#T3_client_auth":    blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
+	"imke-full/server_secrets_revealed_later#S_key_secret":      blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
+	"imke-full/server_secrets_revealed_later#G2_request_from_A": blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
 	// The revealed K_AS^s itself: no H-rule protects a revealed key.
 	"imke-full/session_key_revealed#T6_key_secret": nil,
 	"imke-full/session_key_revealed#S_key_secret":  nil,

@@ -97,7 +97,11 @@ func (o oracle) peerKeys() []Violation {
 	var out []Violation
 	for _, s := range o.n.Events {
 		e := s.Event
-		if e.Kind != role.PeerKeyAccepted || !o.inScope(e.Role, e.Peer) || o.impersonable(e.Peer, s.Step) {
+		// The grant is the server's word to the user, so it is judged
+		// whenever the user and S are honest: a key of an insider's is
+		// still S's to give (the model's A5/G6 hold for B = eve), and the
+		// insider's own credentials do not speak for S.
+		if e.Kind != role.PeerKeyAccepted || !o.inScope(e.Role, o.n.Setup.Server) || o.n.Honest(e.Peer) && o.impersonable(e.Peer, s.Step) {
 			continue
 		}
 		found, fresh := false, false
