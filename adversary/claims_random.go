@@ -27,6 +27,7 @@ var claimChecks = map[string]claimCheck{
 	"imke/G4_forward_secrecy":        {"imke", []Expect{{Property: Confidentiality, What: "session-key"}}, []Reveal{{Party: "alice", Kind: RevealPassword}, {Party: "bob", Kind: RevealPassword}}},
 	"imke-c/T7_B_key_secret":         {"imke", []Expect{{Property: Confidentiality, Party: "bob", Peer: "alice", What: "session-key"}, {Property: Confidentiality, Party: "alice", Peer: "bob", What: "session-key"}}, nil},
 	"imke-b/A5_b1_from_S":            {"imke", []Expect{{Property: Agreement, What: "peer-key"}}, nil},
+	"imke-b/T7_Kab_secret":           {"imke", []Expect{{Property: Confidentiality, Party: "alice", Peer: "bob", What: "session-key"}}, nil},
 	"imke-b/A5_b2_from_S":            {"imke", []Expect{{Property: Agreement, What: "peer-key"}}, nil},
 	"imke-b/G6_b1_fresh":             {"imke", []Expect{{Property: Agreement, What: "peer-key"}, {Property: Replay, What: "peer-key"}}, nil},
 	"imke-b/b1_key_of_B":             {"imke", []Expect{{Property: Agreement, What: "announced-key"}}, nil},

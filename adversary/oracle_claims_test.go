@@ -3,6 +3,7 @@ package adversary
 import (
 	"testing"
 
+	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
 	"github.com/imcheck/imcheck/impl/simp"
 )
@@ -29,16 +30,26 @@ func TestClaimOraclesHoldOnHonestRuns(t *testing.T) {
 				if err := n.Do(connect("alice", "bob"), connect("bob", "alice")); err != nil {
 					t.Fatal(err)
 				}
-				starts := 0
-				for _, s := range n.Events {
-					if s.Event.Kind == role.KeyExchangeStarted {
-						starts++
+				if proto == "imke" {
+					// Renewals started by either side, for renewalAgreement.
+					if err := n.Do(harness.Action{Party: "alice", Verb: harness.Renew, Peer: "S"}, harness.Action{Party: "S", Verb: harness.Renew, Peer: "bob"}); err != nil {
+						t.Fatal(err)
 					}
 				}
-				if starts == 0 {
-					t.Fatal("no key exchange started: the oracles had nothing to check")
+				starts, renewals := 0, 0
+				for _, s := range n.Events {
+					switch s.Event.Kind {
+					case role.KeyExchangeStarted:
+						starts++
+					case role.KeysRenewed:
+						renewals++
+					}
 				}
-				for name, o := range map[string]func(*Network) []Violation{"answered": answeredGrants, "typed": typedGrants, "requested": requestedGrants} {
+				if starts == 0 || proto == "imke" && renewals == 0 {
+					t.Fatal("no key exchange started or key renewed: the oracles had nothing to check")
+				}
+				for name, o := range map[string]func(*Network) []Violation{"answered": answeredGrants, "typed": typedGrants, "requested": requestedGrants,
+					"login": loginAgreement, "requests": answeredRequests, "renewal": renewalAgreement, "announced": announcedKeys} {
 					if v := o(n); len(v) > 0 {
 						t.Errorf("%s: %v", name, v)
 					}
