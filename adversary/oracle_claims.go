@@ -322,11 +322,12 @@ func renewalAgreement(n *Network) []Violation {
 	return out
 }
 
-// announcedKeys is the model's b1_key_of_B and b2_key_of_A (IMKE,
-// niagree LoginKey(B, S, KU_B)): a public key a user accepted from S as
-// B's is one B announced in a login it really sent.
+// announcedKeys is the model's niagree LoginKey(B, S, KU_B): IMKE's
+// b1_key_of_B and b2_key_of_A, SIMP's E2_key_of_B and E3_key_of_A (the
+// one-time public key of a login, simp.md §5): a public key a user
+// accepted from S as B's is one B announced in a login it really sent.
 func announcedKeys(n *Network) []Violation {
-	if n.Setup.Protocol != "imke" || !n.Honest(n.Setup.Server) {
+	if !n.Honest(n.Setup.Server) {
 		return nil
 	}
 	var out []Violation
