@@ -61,6 +61,8 @@ func strength(v model.Verdict, sessions int) string {
 		return "undecided: the search stopped at the timeout"
 	case model.VerdictUnreached:
 		return "unreached: no honest session reached the claim within the bound"
+	case model.VerdictNotApplicable:
+		return "not applicable: no session of the scenario has the honest agents the claim needs"
 	}
 	return string(v)
 }

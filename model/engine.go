@@ -133,6 +133,12 @@ const (
 	// VerdictUnreached: the whole bounded space was searched and no honest
 	// session reached the claim, so "no attack" says nothing.
 	VerdictUnreached Verdict = "unreached"
+	// VerdictNotApplicable: no session of the scenario has the honest
+	// agents the claim needs (a dishonest server for a claim about the
+	// server, one honest user for a claim about two), so the claim is
+	// vacuous there; ClaimResult.NotApplicable says why. It never counts
+	// as holding: another scenario must decide the claim.
+	VerdictNotApplicable Verdict = "not-applicable"
 )
 
 // Code is the one-character form used in golden tables.
@@ -146,6 +152,8 @@ func (v Verdict) Code() byte {
 		return '-'
 	case VerdictUnreached:
 		return 'u'
+	case VerdictNotApplicable:
+		return 'n'
 	}
 	return '?'
 }
@@ -262,7 +270,12 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, 
 		if n := notes[c.Claim]; n != nil {
 			cr.Prover, cr.ProverDetail = n.Reason, n.Detail
 		}
+		na := notApplicable(p, sc, c.Claim)
 		switch {
+		case na != "":
+			// vacuous whatever the engines say: no session evaluates it
+			cr.Verdict, cr.NotApplicable = VerdictNotApplicable, na
+			cr.Reached, cr.Prover, cr.ProverDetail = false, "", ""
 		case proved(c.Claim):
 			cr.Verdict = VerdictProved
 			cr.Prover = "proved"

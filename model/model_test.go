@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -316,7 +317,12 @@ func cloneTrace(tr *proto.Trace) *proto.Trace {
 // TestEveryClaimReached: in every shipped model each claim is reached by an
 // honest session in at least one scenario, so that no "no attack" verdict
 // is vacuous there. The composed models (every phase of a protocol in one
-// model) must be among them.
+// model) must be among them, and for them each compromise (a scenario with
+// a reveal or a dishonest server) is held to more: in its scenario every
+// claim is reached or not applicable, and a claim not applicable there is
+// reached in a companion scenario with the same compromise (unless it is
+// not applicable under the compromise itself, whatever the honest users),
+// except where undecidedCompromises says why the engine cannot.
 func TestEveryClaimReached(t *testing.T) {
 	composed := map[string]bool{"simp_full": false, "simp_full_hardened": false, "imke_full": false, "imke_full_hardened": false}
 	defer func() {
@@ -328,9 +334,6 @@ func TestEveryClaimReached(t *testing.T) {
 	}()
 	for _, rep := range boundedReports(t) {
 		p := rep.p()
-		if _, ok := composed[p.Name]; ok {
-			composed[p.Name] = true
-		}
 		reached := map[string]bool{}
 		for _, s := range rep.Scenarios {
 			for _, c := range s.Claims {
@@ -338,12 +341,100 @@ func TestEveryClaimReached(t *testing.T) {
 				if c.Verdict == VerdictAttack && !c.Reached {
 					t.Errorf("%s/%s#%s: an attack on a claim never reached", p.Name, s.Name, c.Claim.ID)
 				}
+				if c.Verdict == VerdictNotApplicable && (c.Reached || c.Trace != nil || c.NotApplicable == "") {
+					t.Errorf("%s/%s#%s: not applicable, yet reached %v, trace %v, reason %q", p.Name, s.Name, c.Claim.ID, c.Reached, c.Trace != nil, c.NotApplicable)
+				}
 			}
 		}
 		for _, c := range p.Claims {
 			if !reached[c.ID] {
 				t.Errorf("%s#%s: no honest session reaches the claim in any scenario", p.Name, c.ID)
 			}
+		}
+		if _, ok := composed[p.Name]; ok {
+			composed[p.Name] = true
+			compromisesDecided(t, rep)
+		}
+	}
+}
+
+// undecidedCompromises are the compromise scenarios of the composed models
+// whose not-applicable claims no companion scenario decides, and why
+// (imke.md §11.3): the companion's search does not end within the default
+// run's time.
+var undecidedCompromises = map[string]string{
+	"imke_full/server_key_revealed":                       "KR_S known from the start: the peers' scenario (A, S, B, 3 sessions) passed 9,000,000 states in 6 min without ending",
+	"imke_full/server_and_dynamic_keys_revealed":          "the peers' scenario passed 2,200,000 states in 2 min without ending",
+	"imke_full_hardened/server_and_dynamic_keys_revealed": "the peers' scenario is 1,218,389 states (about 50 s)",
+}
+
+// compromisesDecided checks the compromise scenarios of one composed model:
+// every claim reached or not applicable, and every not-applicable claim
+// reached in a scenario with the same compromise.
+func compromisesDecided(t *testing.T, rep *Report) {
+	t.Helper()
+	p := rep.p()
+	key := func(sc *Scenario) string {
+		var k []string
+		for _, r := range sc.Reveal {
+			k = append(k, "reveal "+r.String())
+		}
+		for _, r := range sc.SessionReveals {
+			k = append(k, "reveal "+r.Text)
+		}
+		slices.Sort(k)
+		return strings.Join(append(k, "dishonest servers "+strings.Join(sc.DishonestServers, " ")), "; ")
+	}
+	reachedIn := map[string]map[string]bool{} // compromise -> claims reached
+	for _, s := range rep.Scenarios {
+		k := key(rep.sc(s.Name))
+		if reachedIn[k] == nil {
+			reachedIn[k] = map[string]bool{}
+		}
+		for _, c := range s.Claims {
+			if c.Reached {
+				reachedIn[k][c.Claim.ID] = true
+			}
+		}
+	}
+	used := map[string]bool{}
+	for _, s := range rep.Scenarios {
+		sc := rep.sc(s.Name)
+		if len(sc.Reveal)+len(sc.SessionReveals)+len(sc.DishonestServers) == 0 {
+			continue
+		}
+		id := p.Name + "/" + s.Name
+		var missing []string
+		for _, c := range s.Claims {
+			switch {
+			case c.Verdict == VerdictNotApplicable:
+				// not applicable under the compromise itself (a claim
+				// about an honest server, with the server dishonest)
+				// whatever the honest users: nothing to decide
+				more := *sc
+				more.Users = append(append([]string(nil), sc.Users...), "x1", "x2")
+				if notApplicable(p, &more, c.Claim) != "" {
+					continue
+				}
+				if !reachedIn[key(sc)][c.Claim.ID] {
+					missing = append(missing, c.Claim.ID)
+				}
+			case !c.Reached:
+				t.Errorf("%s#%s: %s, neither reached nor not applicable in the compromise scenario", id, c.Claim.ID, c.Verdict)
+			}
+		}
+		if len(missing) > 0 {
+			if why, ok := undecidedCompromises[id]; ok {
+				used[id] = true
+				t.Logf("%s: %s undecided: %s", id, strings.Join(missing, ", "), why)
+				continue
+			}
+			t.Errorf("%s: %s not applicable there and reached in no scenario with the same compromise (%s)", id, strings.Join(missing, ", "), key(sc))
+		}
+	}
+	for id := range undecidedCompromises {
+		if strings.HasPrefix(id, p.Name+"/") && !used[id] {
+			t.Errorf("%s is listed as undecided, but every claim of its compromise is decided", id)
 		}
 	}
 }

@@ -54,7 +54,10 @@ type jsonClaim struct {
 	Text    string `json:"text"`
 	Line    int    `json:"line"`
 	Verdict string `json:"verdict"`
-	Reached bool   `json:"reached"`
+	// NotApplicable: why no session of the scenario can evaluate the
+	// claim, with the verdict "not-applicable"
+	NotApplicable string `json:"not_applicable,omitempty"`
+	Reached       bool   `json:"reached"`
 	// HonestRun: an execution without the attacker reaches the claim
 	HonestRun bool `json:"honest_run"`
 	// Prover: the unbounded prover's outcome, absent when it did not run
@@ -130,7 +133,7 @@ func WriteJSON(w io.Writer, reps []*Report) error {
 			}
 			for _, c := range s.Claims {
 				jc := jsonClaim{ID: c.Claim.ID, Role: c.Claim.Role.Name, Kind: c.Claim.Kind.String(),
-					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), Reached: c.Reached, HonestRun: c.HonestRun, Prover: proverJSON(c)}
+					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), NotApplicable: c.NotApplicable, Reached: c.Reached, HonestRun: c.HonestRun, Prover: proverJSON(c)}
 				if t := c.Trace; t != nil {
 					jt := &jsonTrace{Length: t.Length, Hit: t.Hit, Explain: t.Explain()}
 					if t.Kind == proto.ClaimUnique {

@@ -67,6 +67,9 @@ type ClaimResult struct {
 	// "not proved", for the JSON output.
 	Prover       string
 	ProverDetail string
+	// NotApplicable says why no session of the scenario can evaluate the
+	// claim (Verdict VerdictNotApplicable); "" otherwise.
+	NotApplicable string
 }
 
 // Attacked reports whether any claim of the report has an attack.
@@ -95,7 +98,7 @@ func (r *Report) Undecided() bool {
 
 // Codes is the golden form: per scenario, one character per claim
 // ('P' proved, 'A' attack, '-' no attack within the bound, '?' stopped at
-// the timeout, 'u' never reached).
+// the timeout, 'u' never reached, 'n' not applicable in the scenario).
 func (r *Report) Codes() string {
 	var b strings.Builder
 	for i, s := range r.Scenarios {
@@ -151,6 +154,8 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 				v = "UNDECIDED (the search stopped)"
 			case VerdictUnreached:
 				v = "UNREACHED (no honest session reached the claim within the bound)"
+			case VerdictNotApplicable:
+				v = "NOT APPLICABLE (" + c.NotApplicable + ")"
 			}
 			fmt.Fprintf(w, "    %-28s %-44s %s\n", c.Claim.ID, c.Claim.Text, v)
 			if c.Verdict != VerdictProved && c.Prover != "" {
@@ -159,7 +164,7 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 		}
 		var noRun []string
 		for _, c := range s.Claims {
-			if !c.HonestRun {
+			if !c.HonestRun && c.Verdict != VerdictNotApplicable {
 				noRun = append(noRun, c.Claim.ID)
 			}
 		}

@@ -227,6 +227,8 @@ func checkStatus(reps []*model.Report) int {
 					return exitFailure
 				case c.Verdict == model.VerdictProved:
 					// holds for any number of sessions, reached or not
+				case c.Verdict == model.VerdictNotApplicable:
+					// vacuous in this scenario: another scenario decides it
 				case c.Verdict == model.VerdictTimeout, c.Verdict == model.VerdictUnreached, !c.Reached:
 					status = exitUndecided
 				}
@@ -258,7 +260,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) (files []string, status i
 
 // writeCheckSummary closes the text output with one line of totals.
 func writeCheckSummary(w io.Writer, reps []*model.Report) {
-	var scenarios, attacks, proved, holds, other, states int
+	var scenarios, attacks, proved, holds, na, other, states int
 	for _, r := range reps {
 		for _, sc := range r.Scenarios {
 			scenarios++
@@ -271,15 +273,17 @@ func writeCheckSummary(w io.Writer, reps []*model.Report) {
 					proved++
 				case c.Reached && c.Verdict == model.VerdictNoAttack:
 					holds++
+				case c.Verdict == model.VerdictNotApplicable:
+					na++
 				default:
 					other++ // undecided, or never reached in the scenario
 				}
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nsummary: %s, %s, %s: %s attacked, %d proved, %d hold within the bound, %d undecided or not reached\n",
+	fmt.Fprintf(w, "\nsummary: %s, %s, %s: %s attacked, %d proved, %d hold within the bound, %d not applicable, %d undecided or not reached\n",
 		model.Count(len(reps), "model"), model.Count(scenarios, "scenario"), model.Count(states, "state"),
-		model.Count(attacks, "claim"), proved, holds, other)
+		model.Count(attacks, "claim"), proved, holds, na, other)
 }
 
 // writeHardenedAttacks follows the report of a hardened model with where

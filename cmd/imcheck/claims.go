@@ -97,6 +97,9 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 				diagrams.WriteString("```\n")
 			case cr.Verdict == model.VerdictTimeout:
 				verdict = "undecided (timeout)"
+			case cr.Verdict == model.VerdictNotApplicable:
+				fmt.Fprintf(stderr, "imcheck claims: %s: not applicable in the scenario: %s\n", v.attackID(), cr.NotApplicable)
+				return exitFailure
 			case !cr.Reached:
 				// a vacuous "no attack" must not be cited as a verdict
 				fmt.Fprintf(stderr, "imcheck claims: %s: no honest session reaches the claim within the bound\n", v.attackID())

@@ -26,10 +26,10 @@ async function api(path, body) {
 }
 
 function badgeClass(v) {
-  return { "attack": "attack", "proved": "proved", "no-attack-within-bound": "bounded", "timeout": "timeout", "unreached": "unreached" }[v] || "bounded";
+  return { "attack": "attack", "proved": "proved", "no-attack-within-bound": "bounded", "timeout": "timeout", "unreached": "unreached", "not-applicable": "unreached" }[v] || "bounded";
 }
 function badgeText(v) {
-  return { "attack": "attack", "proved": "proved", "no-attack-within-bound": "bounded", "timeout": "timeout", "unreached": "unreached" }[v] || v;
+  return { "attack": "attack", "proved": "proved", "no-attack-within-bound": "bounded", "timeout": "timeout", "unreached": "unreached", "not-applicable": "not applicable" }[v] || v;
 }
 
 // --- the model tree -------------------------------------------------------
