@@ -342,3 +342,59 @@ scenario kept { users a, b  dishonest e  sessions 2  roles I, R }
 		t.Fatal("the checker accepts a session of L in a scenario without it")
 	}
 }
+
+// TestNotApplicable: a claim no session of a scenario can evaluate (the
+// honest agents it needs are not there) is not applicable there, with the
+// reason, whatever the engines find; where a session can evaluate it, the
+// engines decide it as usual. A claim about the server in a scenario whose
+// server is dishonest, and a claim about two users with one honest user.
+func TestNotApplicable(t *testing.T) {
+	src := `protocol na
+secret k(X, Y)
+role A(A: user, S: server, B: user) {
+  knows A, S, B, k(A, S)
+  fresh N: nonce
+  send m1: senc(<B, N>, k(A, S))
+  claim A_secret_S: secret N if honest A, S
+  claim A_secret_B: secret N if honest A, B
+}
+role S(S: server, A: user, B: user) {
+  knows A, S, B, k(A, S)
+  var X: nonce
+  recv m1: senc(<B, X>, k(A, S))
+}
+scenario honest { users a, b  server s  sessions 2  distinct }
+scenario bad_server { users a, b  server s dishonest  sessions 1  distinct }
+scenario one_user { users a  dishonest e  server s  sessions 2  distinct }
+`
+	p, err := Parse("na.imp", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checkModel(t, p, Options{})
+	for _, tc := range []struct {
+		scenario, claim string
+		na              bool
+	}{
+		{"honest", "A_secret_S", false}, {"honest", "A_secret_B", false},
+		{"bad_server", "A_secret_S", true}, {"bad_server", "A_secret_B", false},
+		{"one_user", "A_secret_S", false}, {"one_user", "A_secret_B", true},
+	} {
+		c := claimResult(t, rep, tc.scenario, tc.claim)
+		if got := c.Verdict == VerdictNotApplicable; got != tc.na {
+			t.Errorf("%s#%s: %s, want not applicable %v", tc.scenario, tc.claim, c.Verdict, tc.na)
+			continue
+		}
+		if tc.na && (c.NotApplicable == "" || c.Reached || c.Prover != "" || c.Verdict.Code() != 'n') {
+			t.Errorf("%s#%s: reason %q, reached %v, prover %q", tc.scenario, tc.claim, c.NotApplicable, c.Reached, c.Prover)
+		}
+		if !tc.na && c.NotApplicable != "" {
+			t.Errorf("%s#%s: a reason %q on a %s verdict", tc.scenario, tc.claim, c.NotApplicable, c.Verdict)
+		}
+	}
+	var out strings.Builder
+	rep.WriteText(&out, false)
+	if !strings.Contains(out.String(), "NOT APPLICABLE (no session of A has A, S honest") {
+		t.Errorf("text output without the reason:\n%s", out.String())
+	}
+}

@@ -25,7 +25,7 @@ func init() {
 		synopsis: "[FILE...] [flags]",
 		args:     []argHelp{{"FILE", "a model in the protocol language (docs/model.md); none: every shipped model"}},
 		exits: []exitHelp{
-			{exitOK, "every claim holds: no attack within the bound (or proved), and every claim was reached"},
+			{exitOK, "every claim holds: no attack within the bound (or proved), and every claim was reached (a claim not applicable in a scenario, where no session has the honest agents it needs, is neither)"},
 			{exitFailure, "an attack on some claim (a trace the independent trace checker replayed)"},
 			{exitUsage, "bad arguments, or a model file that does not parse or check (file:line:col)"},
 			{exitUndecided, "no attack, but some search stopped at --timeout or some claim was never reached (or, with --prove-only, not proved)"},
