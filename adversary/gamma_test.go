@@ -127,7 +127,19 @@ func TestGammaHardenedBlocks(t *testing.T) {
 // the claim's violation nor stopped by a profile rule. Each is skipped
 // with its reason, and fails once γ explains it (then it leaves the
 // list); every other attack must be explained.
-var gammaPending = map[string]string{}
+var gammaPending = map[string]string{
+	"imke-full-hardened/dynamic_key_revealed_peers#T4_A_agree":      noLogin,
+	"imke-full-hardened/dynamic_key_revealed_peers#T7_A_key_secret": noLogin,
+	"imke-full-hardened/dynamic_key_revealed_peers#G3_A_data_auth":  noLogin,
+	"imke-full/dynamic_key_revealed_peers#T4_A_agree":               noLogin,
+	"imke-full/dynamic_key_revealed_peers#T7_A_key_secret":          noLogin,
+	"imke-full/dynamic_key_revealed_peers#G3_A_data_auth":           noLogin,
+}
+
+// The reasons of gammaPending.
+const (
+	noLogin = "γ builds no a1 or a3: the trace has the adversary log in itself (as eve, or as alice with a key of its own)"
+)
 
 // TestParseTerm: terms as the model prints them parse and print back.
 func TestParseTerm(t *testing.T) {
