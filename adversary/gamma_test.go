@@ -128,17 +128,17 @@ func TestGammaHardenedBlocks(t *testing.T) {
 // with its reason, and fails once γ explains it (then it leaves the
 // list); every other attack must be explained.
 var gammaPending = map[string]string{
-	"imke-full-hardened/dynamic_key_revealed_peers#T4_A_agree":      noLogin,
-	"imke-full-hardened/dynamic_key_revealed_peers#T7_A_key_secret": noLogin,
-	"imke-full-hardened/dynamic_key_revealed_peers#G3_A_data_auth":  noLogin,
-	"imke-full/dynamic_key_revealed_peers#T4_A_agree":               noLogin,
-	"imke-full/dynamic_key_revealed_peers#T7_A_key_secret":          noLogin,
-	"imke-full/dynamic_key_revealed_peers#G3_A_data_auth":           noLogin,
+	"imke-full-hardened/dynamic_key_revealed_peers#T4_A_agree":      loginTakenOver,
+	"imke-full-hardened/dynamic_key_revealed_peers#T7_A_key_secret": loginTakenOver,
+	"imke-full-hardened/dynamic_key_revealed_peers#G3_A_data_auth":  loginTakenOver,
+	"imke-full/dynamic_key_revealed_peers#T4_A_agree":               loginTakenOver,
+	"imke-full/dynamic_key_revealed_peers#T7_A_key_secret":          loginTakenOver,
+	"imke-full/dynamic_key_revealed_peers#G3_A_data_auth":           loginTakenOver,
 }
 
 // The reasons of gammaPending.
 const (
-	noLogin = "γ builds no a1 or a3: the trace has the adversary log in itself (as eve, or as alice with a key of its own)"
+	loginTakenOver = "the adversary finishes bob's login at S itself (an a3 from the R_S it opened with bob's revealed KR_A) while bob's client still waits for the a2 the adversary holds; bob then rejects S's 4.3 (unexpected_message), and γ does not yet deliver that a2 to bob first"
 )
 
 // TestParseTerm: terms as the model prints them parse and print back.
