@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/imcheck/imcheck/model/check"
@@ -74,11 +75,22 @@ type Options struct {
 	// Mode selects the unbounded prover, the bounded search or both (the
 	// default: the prover first, the search for what it did not prove).
 	Mode Mode
+	// Pool, if set, is the pool of cores shared by the checks running at
+	// once (several models of one command): at most its size of their
+	// parts run at the same time. nil: a pool of Jobs places for this
+	// check alone. It changes only the time taken.
+	Pool *Pool
 	// ProveBudget bounds the prover's work per scenario; nil means
 	// prove.DefaultBudget. The budget counts work, not time, so the
 	// verdicts are the same on every machine.
 	ProveBudget *prove.Budget
 }
+
+// Pool hands out the cores a check may use (model/search, pool.go).
+type Pool = search.Pool
+
+// NewPool makes a pool of n places, to share between checks.
+func NewPool(n int) *Pool { return search.NewPool(n) }
 
 // Mode says which engines decide the claims.
 type Mode uint8
@@ -181,58 +193,65 @@ func Check(ctx context.Context, p *Protocol, opt Options) (*Report, error) {
 			scs = append(scs, sc)
 		}
 	}
-	proofs := proveAll(ctx, p, scs, opt)
-	for i, sc := range scs {
-		rep.Scenarios = append(rep.Scenarios, checkScenario(ctx, p, sc, opt, proofs[i]))
+	jobs := opt.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
 	}
+	pool := opt.Pool
+	if pool == nil {
+		pool = search.NewPool(jobs)
+	}
+	// every scenario at once: each part holds a place of the pool while it
+	// runs, so the prover of one scenario runs beside the search of
+	// another, and the results go in scenario order
+	rep.Scenarios = make([]*ScenarioResult, len(scs))
+	var wg sync.WaitGroup
+	for i, sc := range scs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rep.Scenarios[i] = checkScenario(ctx, p, sc, opt, jobs, pool)
+		}()
+	}
+	wg.Wait()
 	return rep, nil
 }
 
-// checkScenario runs the bounded search on one scenario and turns what it
-// found into verdicts.
 // proof is the prover's outcome on one scenario and the time it took.
 type proof struct {
 	res     *prove.Result
 	elapsed time.Duration
 }
 
-// proveAll runs the unbounded prover on every scenario, opt.Jobs at a time
-// (each saturation is independent and deterministic, so the results do not
-// depend on the order); nil entries when the mode leaves the prover out.
-func proveAll(ctx context.Context, p *Protocol, scs []*Scenario, opt Options) []proof {
-	out := make([]proof, len(scs))
-	if opt.Mode == ModeBounded {
-		return out
-	}
+// proveScenario runs the unbounded prover on one scenario, holding a place
+// of the pool (the saturation is deterministic: its result does not depend
+// on when it runs).
+func proveScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, pool *search.Pool) proof {
 	b := prove.DefaultBudget
 	if opt.ProveBudget != nil {
 		b = *opt.ProveBudget
 	}
-	jobs := opt.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
-	for i, sc := range scs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			t0 := time.Now()
-			r := prove.Scenario(ctx, p, sc, b)
-			out[i] = proof{res: r, elapsed: time.Since(t0)}
-		}()
-	}
-	wg.Wait()
-	return out
+	pool.Acquire(nil)
+	defer pool.Release()
+	t0 := time.Now()
+	r := prove.Scenario(ctx, p, sc, b)
+	return proof{res: r, elapsed: time.Since(t0)}
 }
 
-func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, pf proof) *ScenarioResult {
-	jobs := opt.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
+// checkScenario decides the claims of one scenario: the prover, then the
+// bounded search for the claims it did not prove.
+//
+// With two places or more in the pool the search does not wait for the
+// prover: it starts at once, at low priority, on the guess that the prover
+// proves only the claims it proves without saturation (prove.Immediate),
+// which is what happens whenever the saturation runs out of budget, as on
+// the composed models. If the prover then proves exactly those, the
+// search is the one that would have run after it (the search depends only
+// on its claims, never on timing), and it goes on at normal priority;
+// otherwise it is dropped and the right one runs. Either way the outcome
+// is the same as the prover then the search, byte for byte.
+func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, jobs int, pool *search.Pool) *ScenarioResult {
+	t0 := time.Now()
 	var mem uint64
 	switch {
 	case opt.MaxMemory == 0:
@@ -240,6 +259,95 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, 
 	case opt.MaxMemory > 0:
 		mem = uint64(opt.MaxMemory)
 	}
+	sopt := search.Options{Sessions: opt.Sessions, Progress: opt.Progress, ProgressEvery: opt.ProgressEvery,
+		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction, Off: opt.Off, Jobs: jobs, MaxMemory: mem, Pool: pool}
+	var pf proof
+	var out *search.Outcome
+	switch {
+	case opt.Mode == ModeBounded:
+		out = search.Scenario(ctx, p, sc, sopt)
+	case opt.Mode == ModeProve:
+		pf = proveScenario(ctx, p, sc, opt, pool)
+		sopt.Skip = func(*Claim) bool { return true }
+		out = search.Scenario(ctx, p, sc, sopt)
+	case pool.Size() < 2:
+		pf = proveScenario(ctx, p, sc, opt, pool)
+		sopt.Skip = provedBy(pf.res)
+		out = search.Scenario(ctx, p, sc, sopt)
+	default:
+		guess := map[*Claim]bool{}
+		for _, c := range prove.Immediate(p, sc) {
+			guess[c] = true
+		}
+		spec := sopt
+		spec.Skip = func(c *Claim) bool { return guess[c] }
+		spec.Low = new(atomic.Bool)
+		spec.Low.Store(true)
+		var gate *gatedWriter
+		if opt.Progress != nil {
+			gate = &gatedWriter{w: opt.Progress}
+			spec.Progress = gate
+		}
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		done := make(chan *search.Outcome, 1)
+		go func() { done <- search.Scenario(sctx, p, sc, spec) }()
+		pf = proveScenario(ctx, p, sc, opt, pool)
+		proved := provedBy(pf.res)
+		if sameClaims(p, proved, spec.Skip) {
+			spec.Low.Store(false)
+			if gate != nil {
+				gate.open.Store(true)
+			}
+			out = <-done
+		} else {
+			cancel()
+			<-done
+			sopt.Skip = proved
+			out = search.Scenario(ctx, p, sc, sopt)
+		}
+	}
+	return scenarioResult(p, sc, opt, pf, out, time.Since(t0))
+}
+
+// provedBy names the claims the prover proved.
+func provedBy(r *prove.Result) func(*Claim) bool {
+	proved := map[*Claim]bool{}
+	for _, c := range r.Claims {
+		if c.Status == prove.Proved {
+			proved[c.Claim] = true
+		}
+	}
+	return func(c *Claim) bool { return proved[c] }
+}
+
+// sameClaims reports whether a and b name the same claims of p.
+func sameClaims(p *Protocol, a, b func(*Claim) bool) bool {
+	for _, c := range p.Claims {
+		if a(c) != b(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// gatedWriter drops what is written to it until it is opened: the progress
+// lines of a speculative search appear only once it is known to count.
+type gatedWriter struct {
+	w    io.Writer
+	open atomic.Bool
+}
+
+func (g *gatedWriter) Write(b []byte) (int, error) {
+	if !g.open.Load() {
+		return len(b), nil
+	}
+	return g.w.Write(b)
+}
+
+// scenarioResult turns what the prover and the search found into
+// verdicts.
+func scenarioResult(p *Protocol, sc *Scenario, opt Options, pf proof, out *search.Outcome, elapsed time.Duration) *ScenarioResult {
 	notes := map[*Claim]*prove.ClaimResult{}
 	pr := pf.res
 	if pr != nil {
@@ -248,16 +356,10 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, 
 		}
 	}
 	proved := func(c *Claim) bool { return notes[c] != nil && notes[c].Status == prove.Proved }
-	skip := proved
-	if opt.Mode == ModeProve {
-		skip = func(*Claim) bool { return true }
-	}
 	proveTime := pf.elapsed
-	out := search.Scenario(ctx, p, sc, search.Options{Sessions: opt.Sessions, Progress: opt.Progress, ProgressEvery: opt.ProgressEvery,
-		MaxStates: opt.MaxStates, NoReduction: opt.NoReduction, Off: opt.Off, Jobs: jobs, MaxMemory: mem, Skip: skip})
 	res := &ScenarioResult{Name: sc.Name, Sessions: out.Sessions, Typed: !sc.Untyped,
 		Honest: honestOf(sc), Dishonest: dishonestOf(sc), States: out.States, Rejected: out.Rejected,
-		Elapsed: out.Elapsed + proveTime, Stopped: out.Stopped}
+		Elapsed: elapsed, Stopped: out.Stopped}
 	if pr != nil {
 		res.Prover = &ProverStats{Steps: pr.Steps, Clauses: pr.Clauses, Exhausted: pr.Exhausted, Elapsed: proveTime}
 	}

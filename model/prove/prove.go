@@ -49,25 +49,7 @@ type Result struct {
 // timeout or a signal): the budget, not ctx, bounds it otherwise.
 func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, b Budget) *Result {
 	tr := newTranslator(p, sc)
-	res := &Result{}
-	status := map[*proto.Claim]*ClaimResult{}
-	var open []*proto.Claim
-	for _, c := range p.Claims {
-		cr := &ClaimResult{Claim: c}
-		status[c] = cr
-		res.Claims = append(res.Claims, cr)
-		if why := tr.notApplicable(c); why != "" {
-			cr.Status, cr.Reason = NotApplicable, "not applicable: "+why
-			continue
-		}
-		if c.Kind == proto.ClaimUnique {
-			// decided without clauses: the value holds a fresh value
-			// of the claiming session (notApplicable)
-			cr.Status = Proved
-			continue
-		}
-		open = append(open, c)
-	}
+	res, status, open := tr.triage()
 	// two abstractions of fresh values: first the coarse one (a function
 	// of the session's agents: small terms, quick saturation), then, for
 	// the claims it could not prove, the precise one (also of the
@@ -89,6 +71,47 @@ func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, b Budg
 		}
 	}
 	return res
+}
+
+// triage decides the claims that need no clauses (not applicable, or
+// unique) and returns the others, open, in the protocol's order.
+func (tr *translator) triage() (*Result, map[*proto.Claim]*ClaimResult, []*proto.Claim) {
+	res := &Result{}
+	status := map[*proto.Claim]*ClaimResult{}
+	var open []*proto.Claim
+	for _, c := range tr.p.Claims {
+		cr := &ClaimResult{Claim: c}
+		status[c] = cr
+		res.Claims = append(res.Claims, cr)
+		if why := tr.notApplicable(c); why != "" {
+			cr.Status, cr.Reason = NotApplicable, "not applicable: "+why
+			continue
+		}
+		if c.Kind == proto.ClaimUnique {
+			// decided without clauses: the value holds a fresh value
+			// of the claiming session (notApplicable)
+			cr.Status = Proved
+			continue
+		}
+		open = append(open, c)
+	}
+	return res, status, open
+}
+
+// Immediate lists the claims that Scenario proves without any saturation,
+// whatever its budget (each unique claim it applies to); Scenario proves
+// these and maybe others. The model package starts the bounded search for
+// the other claims beside the prover, on this guess (docs/model.md,
+// "Both cores").
+func Immediate(p *proto.Protocol, sc *proto.Scenario) []*proto.Claim {
+	res, _, _ := newTranslator(p, sc).triage()
+	var out []*proto.Claim
+	for _, cr := range res.Claims {
+		if cr.Status == Proved {
+			out = append(out, cr.Claim)
+		}
+	}
+	return out
 }
 
 // saturate runs one saturation for the open claims with one abstraction of

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/imcheck/imcheck/model/proto"
@@ -79,6 +80,15 @@ type Options struct {
 	// that, with the runtime's memory limit at MaxMemory, the collector
 	// would run all the time (0: no limit).
 	MaxMemory uint64
+	// Pool, if set, is the pool of cores the search shares with other
+	// work (pool.go): the top of the tree, each task and the honest runs
+	// hold a place of it while they run. nil: a pool of Jobs places of
+	// its own.
+	Pool *Pool
+	// Low, if set and true, makes the search ask the pool at low priority
+	// (a speculative search, started before it is known to be needed);
+	// setting it to false raises it to normal.
+	Low *atomic.Bool
 	// Skip, if set, names claims not to search for (the unbounded prover
 	// decided them): their outcome has no trace and Searched false. The
 	// other claims' verdicts do not depend on it; the search is smaller.
@@ -142,6 +152,18 @@ func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, opt Op
 			plain = append(plain, c)
 		}
 	}
+	if opt.Pool == nil {
+		opt.Pool = NewPool(opt.Jobs)
+	}
+	// the honest runs do not depend on the search: they run beside it
+	var hr []bool
+	honestDone := make(chan struct{})
+	go func() {
+		defer close(honestDone)
+		opt.Pool.Acquire(opt.Low)
+		defer opt.Pool.Release()
+		hr = honestRuns(ctx, p, sc, n)
+	}()
 	sh := newShared(ctx, opt, p.Name+"/"+sc.Name, len(p.Claims))
 	run := func(cs []*proto.Claim, reveal int) {
 		if len(cs) == 0 {
@@ -161,7 +183,7 @@ func Scenario(ctx context.Context, p *proto.Protocol, sc *proto.Scenario, opt Op
 	for _, c := range fs {
 		run([]*proto.Claim{c}, 0)
 	}
-	hr := honestRuns(ctx, p, sc, n)
+	<-honestDone
 	for i, c := range p.Claims {
 		results[c].HonestRun = hr[i]
 		res.Claims = append(res.Claims, results[c])

@@ -145,8 +145,11 @@ func contextReason(ctx context.Context) string {
 const tickStates = 256
 
 // run searches the whole bounded space: the top level by level, then the
-// tasks on Jobs workers.
+// tasks on Jobs workers. The top, and each task, holds a place of the pool
+// while it runs.
 func (e *engine) run() {
+	pool := e.opt.Pool
+	pool.Acquire(e.opt.Low)
 	root := e.rootState()
 	level := []*state{root}
 	for len(level) > 0 && len(level) < splitTasks && !e.stop {
@@ -159,6 +162,7 @@ func (e *engine) run() {
 		}
 		level = next
 	}
+	pool.Release()
 	if e.stop || len(level) == 0 {
 		return
 	}
@@ -172,8 +176,10 @@ func (e *engine) run() {
 		go func() {
 			defer wg.Done()
 			for {
+				pool.Acquire(e.opt.Low)
 				i := int(nextTask.Add(1)) - 1
 				if i >= len(level) {
+					pool.Release()
 					return
 				}
 				t := e.fork()
@@ -182,6 +188,9 @@ func (e *engine) run() {
 					t.dfs(level[i])
 				}
 				t.flush()
+				// only the outcome is merged: the task's tables go
+				t.visited, t.guesses = nil, nil
+				pool.Release()
 			}
 		}()
 	}
