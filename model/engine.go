@@ -64,9 +64,10 @@ type Options struct {
 	// Scenario, if set, checks only the scenario of that name; Sessions
 	// then raises (or lowers) its bound alone.
 	Scenario string
-	// Jobs is how many parts of a search run at once (model/search,
-	// parallel.go); 0 means GOMAXPROCS. The verdicts, traces and counts are
-	// the same for every value.
+	// Jobs is how many parts of the check run at once (prover runs, the
+	// tasks of the searches: model/search, parallel.go and pool.go); 0
+	// means GOMAXPROCS. The verdicts, traces and counts are the same for
+	// every value.
 	Jobs int
 	// MaxMemory stops a search when its live heap reaches three quarters
 	// of this many bytes (model/search); 0 means DefaultMaxMemory, a

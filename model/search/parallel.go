@@ -145,8 +145,8 @@ func contextReason(ctx context.Context) string {
 const tickStates = 256
 
 // run searches the whole bounded space: the top level by level, then the
-// tasks on Jobs workers. The top, and each task, holds a place of the pool
-// while it runs.
+// tasks on Jobs workers. The top, and each worker, holds a place of the
+// pool while it runs.
 func (e *engine) run() {
 	pool := e.opt.Pool
 	pool.Acquire(e.opt.Low)
@@ -175,11 +175,13 @@ func (e *engine) run() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// a worker keeps its place from one task to the next,
+			// unless it is speculative and a normal part waits
+			pool.Acquire(e.opt.Low)
+			defer pool.Release()
 			for {
-				pool.Acquire(e.opt.Low)
 				i := int(nextTask.Add(1)) - 1
 				if i >= len(level) {
-					pool.Release()
 					return
 				}
 				t := e.fork()
@@ -190,7 +192,7 @@ func (e *engine) run() {
 				t.flush()
 				// only the outcome is merged: the task's tables go
 				t.visited, t.guesses = nil, nil
-				pool.Release()
+				pool.Yield(e.opt.Low)
 			}
 		}()
 	}

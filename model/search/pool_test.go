@@ -83,3 +83,37 @@ func TestPoolSize(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolYield: a low-priority holder gives its place to a normal waiter
+// and gets it back after; it keeps it when only low waiters wait, and a
+// normal holder always keeps it.
+func TestPoolYield(t *testing.T) {
+	p := NewPool(1)
+	low := new(atomic.Bool)
+	low.Store(true)
+	p.Acquire(low)
+	other := new(atomic.Bool)
+	other.Store(true)
+	gotLow := make(chan struct{})
+	go func() { p.Acquire(other); close(gotLow) }()
+	waitQueued(p, 1)
+	p.Yield(low) // only a low waiter: keeps the place
+	p.Yield(nil) // a normal holder: keeps it
+	gotNormal := make(chan struct{})
+	done := make(chan struct{})
+	go func() { p.Acquire(nil); close(gotNormal); <-done; p.Release() }()
+	waitQueued(p, 2)
+	yielded := make(chan struct{})
+	go func() { p.Yield(low); close(yielded) }()
+	<-gotNormal      // the yielder's place went to the normal waiter
+	waitQueued(p, 2) // the low waiter, then the yielder
+	close(done)      // the normal part releases: the first low waiter gets it
+	<-gotLow
+	waitQueued(p, 1)
+	p.Release() // the low waiter's place: now the yielder's
+	<-yielded
+	p.Release()
+	if p.free != 1 || len(p.waiters) != 0 {
+		t.Errorf("%d free, %d waiting at the end, want 1 and 0", p.free, len(p.waiters))
+	}
+}
