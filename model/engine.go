@@ -302,7 +302,10 @@ func checkScenario(ctx context.Context, p *Protocol, sc *Scenario, opt Options, 
 			}
 			out = <-done
 		} else {
+			// dropped: raised, so that its waiting parts get a place
+			// soon, see the cancellation and end
 			cancel()
+			spec.Low.Store(false)
 			<-done
 			sopt.Skip = proved
 			out = search.Scenario(ctx, p, sc, sopt)
