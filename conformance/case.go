@@ -96,6 +96,10 @@ type Step struct {
 	// Inject delivers a message of the gate's choosing to the IUT: a
 	// replay, a reflection or a message out of order.
 	Inject *Inject
+	// Restart restarts the IUT's party or keeps a snapshot of its state
+	// (FeatureRestart); a case with one is unsupported for an IUT that
+	// does not advertise the feature.
+	Restart *Restart
 	// Events must be emitted by the IUT during the step, in this order
 	// (other events may come in between).
 	Events []EventPattern
@@ -112,6 +116,26 @@ type Step struct {
 	// in this order: what the IUT did reached them as the profile says
 	// (a probe that the IUT's state is as it should be).
 	RefEvents []EventPattern
+}
+
+// Restart is a restart of the IUT's party (docs/spec/shim.md §3.6).
+type Restart struct {
+	// Keep, if set, only keeps a snapshot of the party's state under this
+	// name; the party goes on as it is.
+	Keep string
+	// From, if set, rebuilds the party from the snapshot kept under this
+	// name, not from its state now: a stale state.
+	From string
+}
+
+// needs lists the features the case needs of the IUT.
+func (c *Case) needs() []string {
+	for _, s := range c.Steps {
+		if s.Restart != nil {
+			return []string{FeatureRestart}
+		}
+	}
+	return nil
 }
 
 // Mode says what an intercept does with the message it matches.
@@ -292,8 +316,14 @@ func (c *Case) validate() error {
 		if s.Inject != nil {
 			n++
 		}
+		if s.Restart != nil {
+			n++
+			if s.Restart.Keep != "" && s.Restart.From != "" {
+				return fmt.Errorf("conformance: case %s step %d: a restart keeps a snapshot or restarts, not both", c.ID, i+1)
+			}
+		}
 		if n != 1 || (s.Intercept != nil && (s.Act == nil || c.Intercept != nil)) {
-			return fmt.Errorf("conformance: case %s step %d: want exactly one of Act or Inject", c.ID, i+1)
+			return fmt.Errorf("conformance: case %s step %d: want exactly one of Act, Inject or Restart", c.ID, i+1)
 		}
 	}
 	return nil

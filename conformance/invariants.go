@@ -51,6 +51,10 @@ type transcript struct {
 	entries                []entry
 	relayed                []relayedSeq
 	epochs                 map[string]int
+	// stale are the transcript lengths at which the gate restarted the IUT
+	// from an earlier snapshot (Restart.From): from there on the IUT's
+	// index state is the snapshot's, behind what it sent since.
+	stale []int
 }
 
 func (t *transcript) add(m role.Message, fromIUT bool) {

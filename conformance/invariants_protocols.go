@@ -33,7 +33,13 @@ func simpInvariants(t *transcript, fields func(entry) map[string][]byte) error {
 	sets := map[string]int{}    // pair → key sets so far (R2 for SK_AS, E4 for SK_AB)
 	seen := map[string]uint64{} // as published: the highest index of each key set so far
 	lastL1 := map[string]uint64{}
+	stale, era := t.stale, 0
 	for _, e := range t.entries {
+		// A restart from a stale snapshot sets the IUT's indices back on
+		// purpose: the index discipline starts again after it.
+		for len(stale) > 0 && stale[0] < e.n {
+			stale, era, inc = stale[1:], era+1, increasing{}
+		}
 		f := fields(e)
 		if f == nil {
 			continue
@@ -60,7 +66,7 @@ func simpInvariants(t *transcript, fields func(entry) map[string][]byte) error {
 				if v < 1 || v > m {
 					return failf("invariant: the IUT's index j = %d in %s is outside 1..%d (simp.md §6)", v, e, m)
 				}
-				set := fmt.Sprintf("%s set %d", pr, sets[pr])
+				set := fmt.Sprintf("%s set %d era %d", pr, sets[pr], era)
 				switch {
 				case hardened:
 				case typ == 0x13 && v != lastL1[pr]:
@@ -80,7 +86,7 @@ func simpInvariants(t *transcript, fields func(entry) map[string][]byte) error {
 			}
 		}
 		if indexed && (typ != 0x14 || hardened) {
-			set := fmt.Sprintf("%s set %d", pr, sets[pr])
+			set := fmt.Sprintf("%s set %d era %d", pr, sets[pr], era)
 			seen[set] = max(seen[set], u16(j))
 			if typ == 0x12 {
 				lastL1[pr] = u16(j)

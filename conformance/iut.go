@@ -43,7 +43,17 @@ type Capability struct {
 	Roles    []string `json:"roles"`
 	Suites   []string `json:"suites"`
 	Variants []string `json:"variants"`
+	// Features are optional requests the implementation serves for this
+	// protocol (docs/spec/shim.md §3.1): FeatureRestart.
+	Features []string `json:"features,omitempty"`
 }
+
+// FeatureRestart: the IUT can restart a party, keeping what the profile
+// says survives a restart (simp.md §14; shim.md §3.6).
+const FeatureRestart = "restart"
+
+// knownFeatures are the feature names a capability may list.
+var knownFeatures = []string{FeatureRestart}
 
 // Capabilities lists an implementation's capabilities, one per protocol.
 type Capabilities []Capability
@@ -73,8 +83,9 @@ func checkCapabilities(cs Capabilities) error {
 			{"role", c.Roles, []string{RoleServer, RoleClient}},
 			{"suite", c.Suites, suite.Names()},
 			{"variant", c.Variants, p.Variants()},
+			{"feature", c.Features, knownFeatures},
 		} {
-			if len(l.got) == 0 {
+			if len(l.got) == 0 && l.what != "feature" {
 				return fmt.Errorf("conformance: capability %d (%s): no %s listed", i+1, c.Protocol, l.what)
 			}
 			for j, v := range l.got {
@@ -100,6 +111,29 @@ func (cs Capabilities) Supports(protocol, role, suiteName, variant string) bool 
 		}
 	}
 	return false
+}
+
+// Has reports whether the implementation advertises feature for protocol.
+func (cs Capabilities) Has(protocol, feature string) bool {
+	for _, c := range cs {
+		if c.Protocol == protocol {
+			return slices.Contains(c.Features, feature)
+		}
+	}
+	return false
+}
+
+// Restartable is a Party of an IUT that advertises FeatureRestart.
+type Restartable interface {
+	// Snapshot returns, opaque to the gate, what the party would keep if it
+	// restarted now.
+	Snapshot() ([]byte, error)
+	// Restart keeps what the profile says survives, drops the party and
+	// rebuilds it from that; the party goes on under the same handle.
+	Restart() error
+	// RestartFrom drops the party and rebuilds it from state, an earlier
+	// Snapshot of it (a stale state).
+	RestartFrom(state []byte) error
 }
 
 // Party is the IUT's side of one party in a case: the reference roles talk
@@ -152,7 +186,8 @@ type Builtin struct {
 func NewBuiltin() (IUT, error) { return &Builtin{}, nil }
 
 // Capabilities lists every registered protocol with both roles, every
-// suite and every variant.
+// suite and every variant, and FeatureRestart for those whose parties keep
+// state across a restart (not with Wrap: a wrapped party is not restarted).
 func (b *Builtin) Capabilities() Capabilities {
 	var cs Capabilities
 	for _, n := range harness.Names() {
@@ -160,12 +195,16 @@ func (b *Builtin) Capabilities() Capabilities {
 		if err != nil {
 			continue
 		}
-		cs = append(cs, Capability{
+		c := Capability{
 			Protocol: n,
 			Roles:    []string{RoleServer, RoleClient},
 			Suites:   suite.Names(),
 			Variants: p.Variants(),
-		})
+		}
+		if _, ok := p.(harness.Restorer); ok && b.Wrap == nil {
+			c.Features = []string{FeatureRestart}
+		}
+		cs = append(cs, c)
 	}
 	return cs
 }
@@ -187,7 +226,46 @@ func (b *Builtin) NewParty(setup harness.Setup, name string) (Party, error) {
 	if b.Wrap != nil {
 		return b.Wrap(setup, name, party)
 	}
+	if r, ok := p.(harness.Restorer); ok {
+		return &restartable{Party: party, proto: r, setup: setup, name: name}, nil
+	}
 	return party, nil
+}
+
+// restartable is a reference party that restarts through its protocol's
+// harness.Restorer.
+type restartable struct {
+	harness.Party
+	proto    harness.Restorer
+	setup    harness.Setup
+	name     string
+	restarts int
+}
+
+func (p *restartable) Snapshot() ([]byte, error) {
+	b, err := p.proto.Save(p.Party)
+	if err != nil {
+		return nil, &IUTError{Op: "snapshot", Reason: err.Error()}
+	}
+	return b, nil
+}
+
+func (p *restartable) Restart() error {
+	b, err := p.Snapshot()
+	if err != nil {
+		return err
+	}
+	return p.RestartFrom(b)
+}
+
+func (p *restartable) RestartFrom(state []byte) error {
+	p.restarts++
+	q, err := p.proto.Restore(p.setup, p.name, state, p.restarts)
+	if err != nil {
+		return &IUTError{Op: "restart", Reason: err.Error()}
+	}
+	p.Party = q
+	return nil
 }
 
 // EndCase does nothing: reference parties are garbage.

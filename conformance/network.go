@@ -68,6 +68,8 @@ type caseRun struct {
 	holdStep    int
 	refRejects  []role.AlertClass
 	refRejected bool
+	// kept are the snapshots of Restart steps with Keep, by name.
+	kept map[string][]byte
 }
 
 // newSetup is the setup of an instance: the default setup with the case's
@@ -146,6 +148,8 @@ func (r *caseRun) execute(iut IUT) (err error) {
 			if s.Act.Verb == harness.Renew {
 				r.tr.renewed(s.Act.Party, s.Act.Peer)
 			}
+		} else if s.Restart != nil {
+			err = r.restart(s.Restart)
 		} else {
 			err = r.inject(s.Inject)
 		}
@@ -214,6 +218,50 @@ func (r *caseRun) checkStep(s Step) error {
 			p, eventList(r.refEvents))
 	}
 	return nil
+}
+
+// restart runs a Restart step. The IUT advertised FeatureRestart (the
+// runner checked), so a party it cannot restart, or an unsupported answer,
+// fails the case.
+func (r *caseRun) restart(rs *Restart) error {
+	p, ok := r.iut.(Restartable)
+	if !ok {
+		return &IUTError{Op: "restart", Reason: "it advertises restart, but its party cannot be restarted"}
+	}
+	var err error
+	switch {
+	case rs.Keep != "":
+		r.logf("snapshot %s as %q", r.iutName, rs.Keep)
+		var b []byte
+		if b, err = p.Snapshot(); err == nil {
+			if r.kept == nil {
+				r.kept = map[string][]byte{}
+			}
+			r.kept[rs.Keep] = b
+		}
+	case rs.From != "":
+		b, ok := r.kept[rs.From]
+		if !ok {
+			return fmt.Errorf("conformance: case %s: no snapshot %q kept before", r.inst.Case.ID, rs.From)
+		}
+		r.logf("restart %s from the snapshot %q", r.iutName, rs.From)
+		r.tr.stale = append(r.tr.stale, len(r.tr.entries))
+		err = p.RestartFrom(b)
+	default:
+		r.logf("restart %s", r.iutName)
+		err = p.Restart()
+	}
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrUnsupported) {
+		return &IUTError{Op: "restart", Reason: "it advertises restart but answered unsupported: " + err.Error()}
+	}
+	var ie *IUTError
+	if errors.As(err, &ie) {
+		return err
+	}
+	return &IUTError{Op: "restart", Reason: err.Error()}
 }
 
 // uniqueKeys fails when two key-used events carry the same key.

@@ -246,6 +246,13 @@ func (w *worker) result(in Instance, caps Capabilities) Result {
 		res.Detail = fmt.Sprintf("the IUT does not support %s %s with %s, %s", in.Case.Protocol, in.Case.Role(), in.Suite, in.Variant)
 		return res
 	}
+	for _, f := range in.Case.needs() {
+		if !caps.Has(in.Case.Protocol, f) {
+			res.Verdict = Unsupported
+			res.Detail = fmt.Sprintf("the IUT does not advertise %s for %s", f, in.Case.Protocol)
+			return res
+		}
+	}
 	if reason := w.st.stopReason(w.opts); reason != "" {
 		res.Verdict, res.Detail = NotRun, reason
 		return res

@@ -413,6 +413,7 @@ type shimParty struct {
 	iut    *shimIUT
 	handle string
 	name   string
+	state  []byte // the last snapshot's
 }
 
 func (p *shimParty) Handle(from string, msg []byte) (role.Output, error) {
@@ -432,6 +433,48 @@ func (p *shimParty) Act(a harness.Action) (role.Output, error) {
 		return role.Output{}, err
 	}
 	return p.iut.answer(req, p.name, resp)
+}
+
+// Snapshot asks the shim for the party's kept state (shim.md §3.6).
+func (p *shimParty) Snapshot() ([]byte, error) {
+	req := &shimRequest{Op: "snapshot", Handle: p.handle}
+	if err := p.restartCall(req); err != nil {
+		return nil, err
+	}
+	return p.state, nil
+}
+
+func (p *shimParty) Restart() error {
+	return p.restartCall(&shimRequest{Op: "restart", Handle: p.handle})
+}
+
+func (p *shimParty) RestartFrom(state []byte) error {
+	st := hex.EncodeToString(state)
+	return p.restartCall(&shimRequest{Op: "restart", Handle: p.handle, State: &st})
+}
+
+// restartCall sends snapshot or restart: only ok is an answer the runner
+// takes; the shim advertised restart, so unsupported fails the case too.
+func (p *shimParty) restartCall(req *shimRequest) error {
+	resp, err := p.iut.call(req)
+	if err != nil {
+		return err
+	}
+	if resp.Status != statusOK {
+		return &IUTError{Op: req.Op, Reason: "the shim answered " + resp.Status + " to " + describe(req) +
+			" after advertising restart: " + truncate(resp.Reason, maxReason)}
+	}
+	if req.Op == "snapshot" {
+		b, err := parseHex("state", *resp.State)
+		if err != nil {
+			p.iut.mu.Lock()
+			defer p.iut.mu.Unlock()
+			p.iut.kill()
+			return p.iut.fail(req, "wrote garbage in answer to "+describe(req)+": "+detail(err))
+		}
+		p.state = b
+	}
+	return nil
 }
 
 // tailBuffer keeps the last max bytes written to it.

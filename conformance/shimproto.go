@@ -38,6 +38,7 @@ type shimRequest struct {
 	Action  *shimAction `json:"action,omitempty"`
 	From    string      `json:"from,omitempty"`
 	Message *string     `json:"message,omitempty"` // present (maybe "") for handle
+	State   *string     `json:"state,omitempty"`   // restart: an earlier snapshot
 }
 
 // shimResponse is one response line.
@@ -50,6 +51,7 @@ type shimResponse struct {
 	Output       *shimOutput  `json:"output,omitempty"`
 	Alert        *shimAlert   `json:"alert,omitempty"`
 	Reason       string       `json:"reason,omitempty"`
+	State        *string      `json:"state,omitempty"` // snapshot
 }
 
 type shimSetup struct {
@@ -149,6 +151,10 @@ func ParseShimRequest(line []byte) (*shimRequest, error) {
 		if r.Handle == "" || r.From == "" || r.Message == nil {
 			need = append(need, "handle, from, message")
 		}
+	case "snapshot", "restart":
+		if r.Handle == "" {
+			need = append(need, "handle")
+		}
 	case "reset", "bye":
 	default:
 		return &r, fmt.Errorf("conformance: shim request: unknown op %q", r.Op)
@@ -176,6 +182,9 @@ func ParseShimResponse(line []byte, id int64, op string) (*shimResponse, error) 
 		}
 		if op == "hello" && len(r.Capabilities) == 0 {
 			return nil, errors.New("conformance: hello: it advertises no capabilities: there would be nothing to test")
+		}
+		if op == "snapshot" && r.State == nil {
+			return nil, errors.New("conformance: snapshot: state is required")
 		}
 	case statusAlert:
 		if op != "act" && op != "handle" {

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bufio"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -121,6 +122,34 @@ func (s *shimServer) serve(line []byte) (resp shimResponse, bye bool) {
 			return errorResponse(req.ID, err), false
 		}
 		return shimResponse{ID: req.ID, Status: statusOK, Output: encodeOutput(out)}, false
+	case "snapshot", "restart":
+		p, ok := s.parties[req.Handle]
+		if !ok {
+			return errorResponse(req.ID, fmt.Errorf("conformance: no party %q", req.Handle)), false
+		}
+		rp, ok := p.party.(Restartable)
+		if !ok {
+			return errorResponse(req.ID, fmt.Errorf("%w: the party %s cannot be restarted", ErrUnsupported, p.name)), false
+		}
+		if req.Op == "snapshot" {
+			b, err := rp.Snapshot()
+			if err != nil {
+				return errorResponse(req.ID, err), false
+			}
+			st := hex.EncodeToString(b)
+			return shimResponse{ID: req.ID, Status: statusOK, State: &st}, false
+		}
+		if req.State == nil {
+			err = rp.Restart()
+		} else if b, err2 := parseHex("state", *req.State); err2 != nil {
+			return errorResponse(req.ID, err2), false
+		} else {
+			err = rp.RestartFrom(b)
+		}
+		if err != nil {
+			return errorResponse(req.ID, err), false
+		}
+		return shimResponse{ID: req.ID, Status: statusOK}, false
 	case "reset":
 		clear(s.parties)
 		s.iut.EndCase()

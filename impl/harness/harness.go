@@ -137,6 +137,13 @@ func (s Setup) Password(user string) string {
 	return fmt.Sprintf("pw-%x", s.Secret("password "+user, 6))
 }
 
+// RestartRand is the random source of a party after its k-th restart
+// (k from 1): Rand(seed, "party NAME restart K"). A restarted process draws
+// fresh randomness; it does not replay the draws of the one before.
+func (s Setup) RestartRand(name string, k int) *suite.Rand {
+	return suite.NewRand(s.Seed, fmt.Sprintf("party %s restart %d", name, k))
+}
+
 // ServerKeySeed is the seed of the server's long-term key pair:
 // Secret("server key", 32).
 func (s Setup) ServerKeySeed() []byte { return s.Secret("server key", 32) }
@@ -157,6 +164,16 @@ type Protocol interface {
 	Honest(setup Setup) []Action
 	// Describe decodes a message without keys, for transcripts.
 	Describe(msg []byte) (label string, fields []role.Field, err error)
+}
+
+// Restorer is a Protocol whose parties keep state across a restart (the
+// profile's "state that survives a restart", simp.md §14): Save encodes
+// what a deployment keeps of party p, Restore builds the party called name
+// afresh from it, as a process started again would be, drawing from
+// setup.RestartRand(name, restart).
+type Restorer interface {
+	Save(p Party) ([]byte, error)
+	Restore(setup Setup, name string, state []byte, restart int) (Party, error)
 }
 
 var protocols = map[string]Protocol{}

@@ -1,8 +1,12 @@
 package protocols
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
+
+	"golang.org/x/crypto/cryptobyte"
 
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/role"
@@ -66,6 +70,10 @@ func simpParams(s harness.Setup) (m, rounds int, err error) {
 // NewParty builds S with Pri-S from Secret("server key", 32), or a user
 // with its provisioned password and Pub-S (harness.md §Provisioning).
 func (simpProtocol) NewParty(s harness.Setup, name string) (harness.Party, error) {
+	return newSIMPParty(s, name, s.PartyRand(name))
+}
+
+func newSIMPParty(s harness.Setup, name string, rand io.Reader) (harness.Party, error) {
 	if s.Suite == nil {
 		return nil, fmt.Errorf("protocols: SIMP setup has no suite")
 	}
@@ -83,7 +91,7 @@ func (simpProtocol) NewParty(s harness.Setup, name string) (harness.Party, error
 	}
 	if name == s.Server {
 		srv, err := simp.NewServer(simp.ServerConfig{Suite: s.Suite, Variant: v, ID: name, Key: key,
-			Rand: s.PartyRand(name), M: m, Rounds: rounds})
+			Rand: rand, M: m, Rounds: rounds})
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +105,7 @@ func (simpProtocol) NewParty(s harness.Setup, name string) (harness.Party, error
 		return nil, fmt.Errorf("protocols: %q is neither the SIMP server nor a user of the setup", name)
 	}
 	c, err := simp.NewClient(simp.ClientConfig{Suite: s.Suite, Variant: v, ID: name, Server: s.Server,
-		ServerKey: key.Public(), Password: []byte(s.Password(name)), Rand: s.PartyRand(name), M: m, Rounds: rounds,
+		ServerKey: key.Public(), Password: []byte(s.Password(name)), Rand: rand, M: m, Rounds: rounds,
 		TestingOnlyDefect: s.Options["testing-only-defect"]})
 	if err != nil {
 		return nil, err
@@ -149,4 +157,57 @@ func (c simpClient) Act(a harness.Action) (role.Output, error) {
 		return c.Send(a.Peer, a.Body)
 	}
 	return role.Output{}, fmt.Errorf("protocols: a SIMP client has no %s action", a.Verb)
+}
+
+// Save encodes what simp.md §14 says survives a restart: for S, the
+// record of every registered user (simp.Server.ExportAccount), each
+// u16-length-prefixed, in the order of Accounts; for a user, its own record
+// (simp.Client.ExportState), or nothing before it registered.
+func (simpProtocol) Save(p harness.Party) ([]byte, error) {
+	switch q := p.(type) {
+	case simpServer:
+		b := cryptobyte.NewBuilder(nil)
+		for _, id := range q.Accounts() {
+			rec, ok := q.ExportAccount(id)
+			if !ok {
+				return nil, fmt.Errorf("protocols: SIMP account %q vanished while it was saved", id)
+			}
+			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(rec) })
+		}
+		return b.Bytes()
+	case simpClient:
+		if !q.Registered() {
+			return []byte{}, nil
+		}
+		return q.ExportState()
+	}
+	return nil, fmt.Errorf("protocols: %T is not a SIMP party", p)
+}
+
+// Restore builds the party afresh and imports what Save kept.
+func (simpProtocol) Restore(s harness.Setup, name string, state []byte, restart int) (harness.Party, error) {
+	p, err := newSIMPParty(s, name, s.RestartRand(name, restart))
+	if err != nil {
+		return nil, err
+	}
+	switch q := p.(type) {
+	case simpServer:
+		st := cryptobyte.String(state)
+		for !st.Empty() {
+			var rec cryptobyte.String
+			if !st.ReadUint16LengthPrefixed(&rec) {
+				return nil, errors.New("protocols: truncated SIMP server state")
+			}
+			if err := q.ImportAccount(rec); err != nil {
+				return nil, err
+			}
+		}
+	case simpClient:
+		if len(state) > 0 {
+			if err := q.ImportState(state); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return p, nil
 }
