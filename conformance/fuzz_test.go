@@ -18,6 +18,8 @@ func FuzzParseShimRequest(f *testing.F) {
 		`{"id":3,"op":"act","handle":"p1","action":{"verb":"send","peer":"bob","body":"6869","relay":true}}`,
 		`{"id":4,"op":"handle","handle":"p1","from":"S","message":"1301000200"}`,
 		`{"id":5,"op":"reset"}`,
+		`{"id":5,"op":"snapshot","handle":"p1"}`,
+		`{"id":5,"op":"restart","handle":"p1","state":"0102"}`,
 		`{"id":6,"op":"bye"}`,
 		`{"id":0,"op":"bye"}`,
 		`{"id":1,"op":"hello","version":1,"extra":1}`,
@@ -57,6 +59,7 @@ func FuzzParseShimResponse(f *testing.F) {
 	} {
 		f.Add([]byte(s), "handle")
 	}
+	f.Add([]byte(`{"id":1,"status":"ok","state":"0102"}`), "snapshot")
 	f.Fuzz(func(t *testing.T, line []byte, op string) {
 		resp, err := ParseShimResponse(line, 1, op)
 		if err != nil {

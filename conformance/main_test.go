@@ -111,6 +111,10 @@ func testShim(mode string) int {
 			})
 		}
 		switch {
+		case mode == "restart-unsupported" && op == "hello":
+			for i := range resp.Capabilities {
+				resp.Capabilities[i].Features = []string{FeatureRestart}
+			}
 		case mode == "no-caps" && op == "hello":
 			resp.Capabilities = Capabilities{}
 		case mode == "bad-variant" && op == "hello":

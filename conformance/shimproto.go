@@ -162,6 +162,9 @@ func ParseShimRequest(line []byte) (*shimRequest, error) {
 	if len(need) > 0 {
 		return &r, fmt.Errorf("conformance: shim request %s: missing %v", r.Op, need)
 	}
+	if r.State != nil && r.Op != "restart" {
+		return &r, fmt.Errorf("conformance: shim request %s: state belongs to restart only", r.Op)
+	}
 	return &r, nil
 }
 
@@ -185,6 +188,9 @@ func ParseShimResponse(line []byte, id int64, op string) (*shimResponse, error) 
 		}
 		if op == "snapshot" && r.State == nil {
 			return nil, errors.New("conformance: snapshot: state is required")
+		}
+		if op != "snapshot" && r.State != nil {
+			return nil, fmt.Errorf("conformance: %s: state belongs to the answer to snapshot only", op)
 		}
 	case statusAlert:
 		if op != "act" && op != "handle" {
