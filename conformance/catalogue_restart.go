@@ -86,5 +86,38 @@ func simpRestart() []Case {
 		Variants: asPublished,
 		Summary:  "as published, alice restarted from a state kept before a later login logs in again (S takes any index, W1)",
 		Steps:    steps(stale, []Step{login}, peers, simpProbe("alice"))})
+	// SK_AS used up (m = 8, simp.md §4): hardened, four logins use its
+	// odd and even indices to the last (S's last sent and the user's last
+	// received is m); as published, eight take next to m + 1. The index
+	// state at its bound survives the restart: the user's next login is
+	// refused (keys_exhausted), S takes the last L1 as a replay (hardened)
+	// or, as published, again (W1), and bob's login goes on.
+	usedUp := func(variant string, logins int) []Case {
+		var used []Step
+		for range logins {
+			used = append(used, Step{Act: act("alice", harness.Login, "")})
+		}
+		opts := map[string]string{"m": "8"}
+		last := Outcome{Reject: classes(role.Replay)}
+		clause := "simp.md §14, §4, §6, §10 H2"
+		if variant == "as-published" {
+			last, clause = Outcome{Events: []EventPattern{{Kind: role.LoginAccepted, Peer: "alice"}}}, "simp.md §14, §4, §6, §10 W1"
+		}
+		return []Case{
+			{ID: "SIMP/restart/server-key-set-used-up", Clause: clause, Protocol: "simp", Party: "S",
+				Variants: []string{variant}, Options: opts,
+				Summary: "S restarted once alice's SK_AS is used up keeps its index state at the bound: her last L1 is judged as before, and bob logs in",
+				Steps: steps(register, used, []Step{restart,
+					{Inject: &Inject{Source: FromLog, Label: "L1", Expect: last}},
+					{Act: act("bob", harness.Login, ""), RefEvents: loginAccepted("bob")}})},
+			{ID: "SIMP/restart/client-key-set-used-up", Clause: clause, Protocol: "simp", Party: "alice",
+				Variants: []string{variant}, Options: opts,
+				Summary: "alice restarted once her SK_AS is used up keeps her index state at the bound: she refuses to log in again (keys_exhausted)",
+				Steps: steps([]Step{{Act: act("alice", harness.Register, "")}}, used, []Step{restart,
+					{Act: act("alice", harness.Login, ""), Refuse: classes(role.KeysExhausted)}})},
+		}
+	}
+	out = append(out, usedUp("hardened", 4)...)
+	out = append(out, usedUp("as-published", 8)...)
 	return out
 }

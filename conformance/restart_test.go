@@ -76,7 +76,7 @@ func TestRestartNeedsTheFeature(t *testing.T) {
 	o := Options{Suites: []string{"modern"}, Run: []string{"SIMP/restart/*"}, Timeout: 60 * time.Second}
 	rep, err := Run(NewBuiltin, o)
 	require.NoError(t, err)
-	require.Len(t, rep.Results, 8)
+	require.Len(t, rep.Results, 12)
 	requireAllPass(t, rep)
 	rep, err = Run(func() (IUT, error) { return &featurelessIUT{}, nil }, o)
 	require.NoError(t, err)
