@@ -9,7 +9,8 @@
 //     (Builtin);
 //   - the out-of-process shim protocol of docs/spec/shim.md (shimproto.go,
 //     shimclient.go, shimserver.go): JSON lines over a subprocess's stdin and
-//     stdout, a capability query, exit status 89 for "unimplemented";
+//     stdout, a capability query, exit status 89 for "unimplemented", and
+//     the optional restart feature (snapshot, restart: shim.md §3.6);
 //   - the case model (case.go) and the catalogue, one topic file per message
 //     family (catalogue_*.go), each row a declarative table entry naming the
 //     profile clause it tests (docs/spec/simp.md, docs/spec/imke.md,
@@ -28,6 +29,9 @@
 //   - the state cases (states.go), generated from each role's state
 //     machine: in every state, every later message that must follow and
 //     every foreign message type, then the genuine message and the run;
+//   - the restart cases (catalogue_restart.go, simp.md §14): the IUT's
+//     party restarted, from its state now or a stale one, keeps what the
+//     profile says survives;
 //   - the hostile users (catalogue_hostile.go): a dishonest insider with
 //     valid credentials drives the server under test;
 //   - the transcript invariants (invariants.go), checked on every case:
