@@ -55,12 +55,17 @@ type Expect struct {
 	Party    string   `json:"party,omitempty"`
 	Peer     string   `json:"peer,omitempty"`
 	What     string   `json:"what,omitempty"`
+	// Claimant, when set, is the model role the violated party must play
+	// (Violation.Claimant): a claim of the model's B is not violated by
+	// what A accepted.
+	Claimant string `json:"claimant,omitempty"`
 }
 
 // Match reports whether v is the expected violation.
 func (e Expect) Match(v Violation) bool {
 	return v.Property == e.Property && (e.Party == "" || e.Party == v.Party) &&
-		(e.Peer == "" || e.Peer == v.Peer) && (e.What == "" || e.What == v.What)
+		(e.Peer == "" || e.Peer == v.Peer) && (e.What == "" || e.What == v.What) &&
+		(e.Claimant == "" || e.Claimant == v.Claimant)
 }
 
 func (e Expect) String() string {

@@ -18,7 +18,9 @@ type claimCheck struct {
 }
 
 // claimChecks maps model claims (by model family: "-hardened" picks the
-// variant) to the oracles that state them concretely.
+// variant) to the oracles that state them concretely. Claimant names the
+// model role whose claim it is where the code's parties play either
+// (Violation.Claimant): A's b1 or B's b2, the responder B of c1-c3.
 var claimChecks = map[string]claimCheck{
 	"imke/T6_key_secret":             {"imke", []Expect{{Property: Confidentiality, Peer: "S", What: "session-key"}}, nil},
 	"imke/T2_server_auth":            {"imke", []Expect{{Property: Agreement, Peer: "S"}, {Property: Replay, Peer: "S"}}, nil},
@@ -26,10 +28,10 @@ var claimChecks = map[string]claimCheck{
 	"imke/G1_no_guessing":            {"imke", []Expect{{Property: Confidentiality, What: "password"}, {Property: Confidentiality, What: "password-equivalent"}}, nil},
 	"imke/G4_forward_secrecy":        {"imke", []Expect{{Property: Confidentiality, What: "session-key"}}, []Reveal{{Party: "alice", Kind: RevealPassword}, {Party: "bob", Kind: RevealPassword}}},
 	"imke-c/T7_B_key_secret":         {"imke", []Expect{{Property: Confidentiality, Party: "bob", Peer: "alice", What: "session-key"}, {Property: Confidentiality, Party: "alice", Peer: "bob", What: "session-key"}}, nil},
-	"imke-b/A5_b1_from_S":            {"imke", []Expect{{Property: Agreement, What: "peer-key"}}, nil},
+	"imke-b/A5_b1_from_S":            {"imke", []Expect{{Property: Agreement, What: "peer-key", Claimant: "b1"}}, nil},
 	"imke-b/T7_Kab_secret":           {"imke", []Expect{{Property: Confidentiality, Party: "alice", Peer: "bob", What: "session-key"}}, nil},
-	"imke-b/A5_b2_from_S":            {"imke", []Expect{{Property: Agreement, What: "peer-key"}}, nil},
-	"imke-b/G6_b1_fresh":             {"imke", []Expect{{Property: Agreement, What: "peer-key"}, {Property: Replay, What: "peer-key"}}, nil},
+	"imke-b/A5_b2_from_S":            {"imke", []Expect{{Property: Agreement, What: "peer-key", Claimant: "b2"}}, nil},
+	"imke-b/G6_b1_fresh":             {"imke", []Expect{{Property: Agreement, What: "peer-key", Claimant: "b1"}, {Property: Replay, What: "peer-key", Claimant: "b1"}}, nil},
 	"imke-b/b1_key_of_B":             {"imke", []Expect{{Property: Agreement, What: "announced-key"}}, nil},
 	"imke-b/b2_key_of_A":             {"imke", []Expect{{Property: Agreement, What: "announced-key"}}, nil},
 	"imke/S_key_secret":              {"imke", []Expect{{Property: Confidentiality, Party: "S", What: "session-key"}}, nil},
@@ -37,8 +39,8 @@ var claimChecks = map[string]claimCheck{
 	"imke-c/T4_A_agree":              {"imke", []Expect{{Property: Agreement, Party: "alice", Peer: "bob", What: "session-key"}}, nil},
 	"imke-c/T5_B_agree":              {"imke", []Expect{{Property: Agreement, Party: "bob", Peer: "alice", What: "session-key"}}, nil},
 	"imke-c/T7_A_key_secret":         {"imke", []Expect{{Property: Confidentiality, Party: "alice", Peer: "bob", What: "session-key"}, {Property: Confidentiality, Party: "bob", Peer: "alice", What: "session-key"}}, nil},
-	"imke-c/G3_B_data_auth":          {"imke", []Expect{{Property: Agreement, Party: "bob", What: "message"}}, nil},
-	"imke-c/G6_B_data_fresh":         {"imke", []Expect{{Property: Agreement, Party: "bob", What: "message"}, {Property: Replay, Party: "bob", What: "message"}}, nil},
+	"imke-c/G3_B_data_auth":          {"imke", []Expect{{Property: Agreement, What: "message", Claimant: "responder"}}, nil},
+	"imke-c/G6_B_data_fresh":         {"imke", []Expect{{Property: Agreement, What: "message", Claimant: "responder"}, {Property: Replay, What: "message", Claimant: "responder"}}, nil},
 	"imke-full/R_user_from_S":        {"imke", []Expect{{Property: Agreement, Peer: "S", What: "renewed-key"}}, nil},
 	"imke-full/R_S_from_user":        {"imke", []Expect{{Property: Agreement, Party: "S", What: "renewed-key"}}, nil},
 	"imke-full/R_user_key_secret":    {"imke", []Expect{{Property: Confidentiality, Peer: "S", What: "session-key"}}, nil},

@@ -88,12 +88,20 @@ func (n *Network) ownKeys(party string) [][]byte {
 
 // peerKeys checks PeerKeyAccepted against the server's grants,
 // injectively: each grant the server sent to R for P can be accepted once.
+// Two matchings run side by side. The model's injective claim on b1
+// (G6_b1_fresh) counts A's b1 acceptances alone against S's PeerKey
+// events, whichever of b1 or b2 S sent them in (B's b2 acceptances are
+// no claim steps of it and use no event up: docs/model.md, injagree), so
+// a b1 acceptance with no grant left among b1 acceptances is a replay
+// with claimant b1. Every acceptance, b1 or b2, also counts against every
+// grant: one with none left is a replay with claimant b2 (a b2), or none
+// (a b1 that only the b2s before it used up).
 func (o oracle) peerKeys() []Violation {
 	g := o.n.ground()
 	if g == nil {
 		return nil
 	}
-	used := make([]bool, len(g.grants))
+	usedB1, usedAll := make([]bool, len(g.grants)), make([]bool, len(g.grants))
 	var out []Violation
 	for _, s := range o.n.Events {
 		e := s.Event
@@ -104,25 +112,55 @@ func (o oracle) peerKeys() []Violation {
 		if e.Kind != role.PeerKeyAccepted || !o.inScope(e.Role, o.n.Setup.Server) || o.n.Honest(e.Peer) && o.impersonable(e.Peer, s.Step) {
 			continue
 		}
-		found, fresh := false, false
+		kind := o.peerKeyKind(e, s.Step)
+		found, freshB1, freshAll := false, kind != "b1", false
 		for i, gr := range g.grants {
 			if gr.step > s.Step || gr.to != e.Role || gr.peer != e.Peer || !bytes.Equal(gr.key, e.Key) {
 				continue
 			}
 			found = true
-			if !used[i] {
-				used[i], fresh = true, true
-				break
+			if !freshB1 && !usedB1[i] {
+				usedB1[i], freshB1 = true, true
 			}
+			if !freshAll && !usedAll[i] {
+				usedAll[i], freshAll = true, true
+			}
+		}
+		claimant := kind
+		if kind == "b1" && freshB1 {
+			claimant = ""
 		}
 		switch {
 		case !found:
-			out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: "peer-key", Step: s.Step, Data: e.Key,
+			out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: "peer-key", Step: s.Step, Data: e.Key, Claimant: kind,
 				Detail: e.Role + " accepted a public key for " + e.Peer + " that the server never granted it"})
-		case !fresh:
-			out = append(out, Violation{Property: Replay, Party: e.Role, Peer: e.Peer, What: "peer-key", Step: s.Step, Data: e.Key,
-				Detail: e.Role + " accepted the server's grant of " + e.Peer + "'s key more often than the server sent it"})
+		case !freshB1 || !freshAll:
+			out = append(out, Violation{Property: Replay, Party: e.Role, Peer: e.Peer, What: "peer-key", Step: s.Step, Data: e.Key, Claimant: claimant,
+				Detail: e.Role + " accepted the server's grant of " + e.Peer + "'s key more often than the server sent it" + asKind(kind)})
 		}
 	}
 	return out
+}
+
+// peerKeyKind says how an IMKE party took an accepted peer key: "b1"
+// when it answered its own request (it starts the key transport with the
+// peer in the same step: a KeyExchangeStarted), "b2" otherwise; "" for
+// SIMP, whose claims do not tell them apart.
+func (o oracle) peerKeyKind(e role.Event, step int) string {
+	if o.n.Protocol.Name() != "imke" {
+		return ""
+	}
+	for _, x := range o.n.Events {
+		if x.Step == step && x.Event.Kind == role.KeyExchangeStarted && x.Event.Role == e.Role && x.Event.Peer == e.Peer {
+			return "b1"
+		}
+	}
+	return "b2"
+}
+
+func asKind(kind string) string {
+	if kind == "" {
+		return ""
+	}
+	return " (as " + kind + ")"
 }

@@ -40,6 +40,13 @@ type Violation struct {
 	Step     int      `json:"step"`           // when the secret arose or the accept happened
 	Data     []byte   `json:"data,omitempty"` // the secret or accepted data
 	Detail   string   `json:"detail,omitempty"`
+	// Claimant is the model role Party plays in what it accepted, where
+	// the model's claims tell two apart (docs/model.md): for an IMKE
+	// peer key "b1" (the answer to Party's own 4.2 request, the model's A
+	// at b1) or "b2" (a key S pushed, the model's B at b2); for a 4.7
+	// message "initiator" or "responder" of the c1-c3 run that keyed it
+	// (the model's A or B).
+	Claimant string `json:"claimant,omitempty"`
 }
 
 func (v Violation) String() string {

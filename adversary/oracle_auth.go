@@ -32,11 +32,11 @@ func (o oracle) agreement() []Violation {
 		if !o.inScope(e.Role, e.Peer) || o.impersonable(e.Peer, s.Step) {
 			continue
 		}
-		var what string
+		var what, claimant string
 		var found, fresh bool
 		switch {
 		case e.Kind == role.MessageAccepted:
-			what = "message"
+			what, claimant = "message", o.handshakeRole(e.Role, e.Peer, s.Step)
 			found, fresh = match(s.Step, func(x role.Event) bool {
 				return x.Kind == role.MessageSent && x.Role == e.Peer && x.Peer == e.Role && bytes.Equal(x.Body, e.Body)
 			})
@@ -53,14 +53,30 @@ func (o oracle) agreement() []Violation {
 		}
 		switch {
 		case !found:
-			out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: what, Step: s.Step, Data: e.Body,
+			out = append(out, Violation{Property: Agreement, Party: e.Role, Peer: e.Peer, What: what, Step: s.Step, Data: e.Body, Claimant: claimant,
 				Detail: fmt.Sprintf("%s accepted a %s from %s that %s never sent to it", e.Role, what, e.Peer, e.Peer)})
 		case !fresh:
-			out = append(out, Violation{Property: Replay, Party: e.Role, Peer: e.Peer, What: what, Step: s.Step, Data: e.Body,
+			out = append(out, Violation{Property: Replay, Party: e.Role, Peer: e.Peer, What: what, Step: s.Step, Data: e.Body, Claimant: claimant,
 				Detail: fmt.Sprintf("%s accepted a %s from %s more often than %s sent it", e.Role, what, e.Peer, e.Peer)})
 		}
 	}
 	return out
+}
+
+// handshakeRole is the part party played in the last IMKE key transport
+// (c1-c3) with peer that keyed what it accepts at step: "initiator" (the
+// model's A) or "responder" (B), from the Note of its
+// SessionKeyEstablished; "" if there was none (SIMP, or data with S).
+func (o oracle) handshakeRole(party, peer string, step int) string {
+	r := ""
+	for _, s := range o.n.Events {
+		x := s.Event
+		if s.Step <= step && x.Kind == role.SessionKeyEstablished && x.Role == party && x.Peer == peer &&
+			(x.Note == "initiator" || x.Note == "responder") {
+			r = x.Note
+		}
+	}
+	return r
 }
 
 // impersonable reports whether a long-term secret of party was revealed
