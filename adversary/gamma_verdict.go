@@ -91,6 +91,8 @@ var gammaBlocks = map[string]*BlockSpec{
 	"simp-full/E3_requested_by_A":          blockedBy("SIMP H5", "S", "E1", "bad_mac"),
 	"imke-full/T4_A_agree":                 blockedBy("IMKE H7", "alice", "c2", "decrypt_error"),
 	"imke-full/G3_A_data_auth":             blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
+	"imke-full/G3_B_data_auth":             blockedBy("IMKE H4", "bob", "4.7", "decrypt_error", "bad_mac"),
+	"imke-full/G6_B_data_fresh":            blockedBy("IMKE H4", "bob", "4.7", "decrypt_error", "bad_mac"),
 	"simp-nonrep/NR_E2_origin":             nil, // not claimed by the profile (simp.md A19)
 	"simp-nonrep/NR_E2_key":                nil,
 	"imke/G1_no_guessing":                  nil, // §5.3, kept by hardening
@@ -163,12 +165,15 @@ var gammaScenarioBlocks = map[string]*BlockSpec{
 	"imke-full/dynamic_key_revealed_peers#T2_server_auth": blockedBy("IMKE H8", "alice", "a2", "auth_failed"),
 	"imke-full/dynamic_key_revealed_peers#T3_client_auth": nil,
 	// The §4.2 caveat: a dishonest server hands out keys of its own.
-	"imke-full/dishonest_server#T4_A_agree":        nil,
-	"imke-full/dishonest_server#T7_A_key_secret":   nil,
-	"imke-full/dishonest_server#T5_B_agree":        nil,
-	"imke-full/dishonest_server#T7_B_key_secret":   nil,
-	"imke-full/dishonest_server#G3_B_data_auth":    nil,
-	"imke-full/dishonest_server#G6_B_data_fresh":   nil,
+	"imke-full/dishonest_server#T4_A_agree":      nil,
+	"imke-full/dishonest_server#T7_A_key_secret": nil,
+	"imke-full/dishonest_server#T5_B_agree":      nil,
+	"imke-full/dishonest_server#T7_B_key_secret": nil,
+	// B's data claims: the model's shortest trace, past the caveat's
+	// keys, reflects B's own 4.7 (B sends first, §3.12), which H4 stops;
+	// the hardened model's own trace (the caveat alone) keeps the attack.
+	"imke-full/dishonest_server#G3_B_data_auth":    blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
+	"imke-full/dishonest_server#G6_B_data_fresh":   blockedBy("IMKE H4", "alice", "4.7", "decrypt_error", "bad_mac"),
 	"simp-full/server_key_revealed#R2_from_S":      nil, // R1/R2 rest on Pub-S alone
 	"simp-full/server_key_revealed#R2_keys_secret": nil,
 	"simp-full/server_key_revealed#R_pw_guessing":  nil,
