@@ -2,6 +2,8 @@ package adversary
 
 import (
 	"testing"
+
+	"github.com/imcheck/imcheck/impl/role"
 )
 
 // TestClaimantOfPeerKeyReplay: bob's own old b1 (alice's key) replayed to
@@ -75,6 +77,26 @@ func TestClaimantOfPeerKeyReplay(t *testing.T) {
 	}
 	if !matched {
 		t.Errorf("G6_b1_fresh's check %v does not match the b1 replay %v", g6.expect, b1[0])
+	}
+
+	// Hardened, the same replay is refused at the declared check (H3:
+	// peer keys are items of a sequenced 4.3).
+	h, err := NewRun(Spec{Protocol: "imke", Suite: "modern", Variant: "hardened", Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Do(login("alice"), login("bob"), connect("alice", "bob")); err != nil {
+		t.Fatal(err)
+	}
+	hfirst := h.Last("b1", "S", "alice")
+	if hfirst == nil {
+		t.Fatal("hardened: no b1 to alice")
+	}
+	if err := h.Need(h.Act(connect("alice", "bob"))); err != nil {
+		t.Fatal(err)
+	}
+	if o := h.Replay(hfirst.ID, "alice", "S"); o.Alert == nil || o.Alert.Class != role.Replay {
+		t.Errorf("hardened: the replayed b1 gave %+v, want a replay alert (H3)", o)
 	}
 }
 
