@@ -79,13 +79,22 @@ func TestClaimantOfPeerKeyReplay(t *testing.T) {
 		t.Errorf("G6_b1_fresh's check %v does not match the b1 replay %v", g6.expect, b1[0])
 	}
 
-	// Hardened, the same replay is refused at the declared check (H3:
-	// peer keys are items of a sequenced 4.3).
+	// Hardened, both replays are refused at the declared check (H3: peer
+	// keys are items of a sequenced 4.3).
 	h, err := NewRun(Spec{Protocol: "imke", Suite: "modern", Variant: "hardened", Seed: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Do(login("alice"), login("bob"), connect("alice", "bob")); err != nil {
+	if err := h.Do(login("alice"), login("bob"), connect("bob", "alice")); err != nil {
+		t.Fatal(err)
+	}
+	// bob's own b1 again, as in the as-published run above: refused too.
+	if hb := h.Last("b1", "S", "bob"); hb == nil {
+		t.Fatal("hardened: no b1 to bob")
+	} else if o := h.Replay(hb.ID, "bob", "S"); o.Alert == nil || o.Alert.Class != role.Replay {
+		t.Errorf("hardened: bob's replayed b1 gave %+v, want a replay alert (H3)", o)
+	}
+	if err := h.Do(connect("alice", "bob")); err != nil {
 		t.Fatal(err)
 	}
 	hfirst := h.Last("b1", "S", "alice")
