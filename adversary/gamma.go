@@ -571,15 +571,33 @@ func (g *gammaRun) support() *Packet {
 }
 
 // adversaryLogin reports whether party's latest login with S is the
-// adversary's (an a1 it built in the party's name): the party's client
-// never ran that login, so S's answers under its keys stay with the
-// adversary.
+// adversary's: an a1 it built in the party's name, or the party's own a1
+// that the adversary finished with an a3 of its own (from the R_S it
+// opened with a revealed KR_A) while the party's client, never given S's
+// a2, sent no a3. Either way the party's client never ran that login to
+// its end, so S's answers under its keys stay with the adversary.
 func (g *gammaRun) adversaryLogin(party string) bool {
 	if g.proto != "imke" {
 		return false
 	}
-	a1 := g.n.Last("a1", party, g.n.Setup.Server)
-	return a1 != nil && a1.Injected
+	srv := g.n.Setup.Server
+	a1 := g.n.Last("a1", party, srv)
+	if a1 == nil {
+		return false
+	}
+	if a1.Injected {
+		return true
+	}
+	finished := false
+	for _, p := range g.n.History[a1.ID:] {
+		if matches(p, "a3", party, srv) {
+			if !p.Injected {
+				return false
+			}
+			finished = true
+		}
+	}
+	return finished
 }
 
 func (g *gammaRun) deliverSupport(s ModelStep, sp *Packet) error {

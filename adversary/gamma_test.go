@@ -35,12 +35,6 @@ func TestGammaEveryModelAttack(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if why, ok := gammaPending[id]; ok {
-					if g.Reproduced() || g.Unrealisable != nil && strings.Contains(g.Unrealisable.Rule, ".md") {
-						t.Errorf("listed as pending (%s), but now: %s; remove it from gammaPending", why, g.Summary())
-					}
-					t.Skip("pending: " + why + ": " + g.Summary())
-				}
 				for _, s := range g.Steps {
 					t.Logf("%-18s %s", s.Model, s.Action)
 				}
@@ -86,9 +80,6 @@ func TestGammaHardenedBlocks(t *testing.T) {
 		for _, tr := range trs {
 			id := name + "/" + tr.Claim.Scenario + "#" + tr.Claim.Claim
 			t.Run(id, func(t *testing.T) {
-				if why, ok := gammaPending[id]; ok {
-					t.Skip("pending on as-published: " + why)
-				}
 				g, err := tr.Concretise("modern", "hardened", 1)
 				if err != nil {
 					t.Fatal(err)
@@ -121,25 +112,6 @@ func TestGammaHardenedBlocks(t *testing.T) {
 		}
 	}
 }
-
-// gammaPending lists the attacks of the composed models' compromise
-// scenarios that γ performs but cannot yet conclude: the run is neither
-// the claim's violation nor stopped by a profile rule. Each is skipped
-// with its reason, and fails once γ explains it (then it leaves the
-// list); every other attack must be explained.
-var gammaPending = map[string]string{
-	"imke-full-hardened/dynamic_key_revealed_peers#T4_A_agree":      loginTakenOver,
-	"imke-full-hardened/dynamic_key_revealed_peers#T7_A_key_secret": loginTakenOver,
-	"imke-full-hardened/dynamic_key_revealed_peers#G3_A_data_auth":  loginTakenOver,
-	"imke-full/dynamic_key_revealed_peers#T4_A_agree":               loginTakenOver,
-	"imke-full/dynamic_key_revealed_peers#T7_A_key_secret":          loginTakenOver,
-	"imke-full/dynamic_key_revealed_peers#G3_A_data_auth":           loginTakenOver,
-}
-
-// The reasons of gammaPending.
-const (
-	loginTakenOver = "the adversary finishes bob's login at S itself (an a3 from the R_S it opened with bob's revealed KR_A) while bob's client still waits for the a2 the adversary holds; bob then rejects S's 4.3 (unexpected_message), and γ does not yet deliver that a2 to bob first"
-)
 
 // TestParseTerm: terms as the model prints them parse and print back.
 func TestParseTerm(t *testing.T) {

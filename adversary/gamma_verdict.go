@@ -164,6 +164,13 @@ var gammaScenarioBlocks = map[string]*BlockSpec{
 	// KR_A revealed, as in dynamic_key_revealed.
 	"imke-full/dynamic_key_revealed_peers#T2_server_auth": blockedBy("IMKE H8", "alice", "a2", "auth_failed"),
 	"imke-full/dynamic_key_revealed_peers#T3_client_auth": nil,
+	// KR_A revealed: the adversary opens S's R_S from bob's a2, finishes
+	// bob's login itself and holds K_BS, so S's 4.3 to bob is its own; it
+	// answers alice's c1 as bob with a c2 of its making. No H-rule guards
+	// a login whose dynamic private key is known (the hardened model
+	// finds the same).
+	"imke-full/dynamic_key_revealed_peers#T4_A_agree":      nil,
+	"imke-full/dynamic_key_revealed_peers#T7_A_key_secret": nil,
 	// The §4.2 caveat: a dishonest server hands out keys of its own.
 	"imke-full/dishonest_server#T4_A_agree":      nil,
 	"imke-full/dishonest_server#T7_A_key_secret": nil,

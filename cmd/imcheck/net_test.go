@@ -142,6 +142,11 @@ func TestSIMPLoopbackChat(t *testing.T) {
 				if !strings.Contains(bob.out, "message from alice") || !strings.Contains(bob.out, "hello bob") {
 					t.Fatalf("bob did not receive alice's message:\n%s", bob.out)
 				}
+				// S must see both leave before the next round: while it
+				// still holds bob's old connection, it would forward
+				// alice's E3 there, where no one reads it.
+				waitForN(t, srvLog, "disconnected user=alice", round+1)
+				waitForN(t, srvLog, "disconnected user=bob", round+1)
 			}
 			noKeyMaterial(t, srvLog.String())
 		})
