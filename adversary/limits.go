@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/imcheck/imcheck/internal/boundedfile"
 )
 
 // Limits on a trace or a model report (docs/limits.md, "Traces and model
@@ -118,23 +119,17 @@ func (e *FileError) Error() string {
 // bytes: a larger regular file is refused unread, a pipe when it passes
 // the limit.
 func ReadFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
+	b, err := boundedfile.Read(name, MaxFileSize)
+	var tl *boundedfile.TooLarge
+	switch {
+	case errors.As(err, &tl):
+		size := "more than"
+		if tl.Size >= 0 {
+			size = fmt.Sprintf("%d bytes,", tl.Size)
+		}
+		return nil, &FileError{name, 1, 1, fmt.Sprintf("the file is %s over the limit of %d (docs/limits.md)", size, MaxFileSize)}
+	case err != nil:
 		return nil, fmt.Errorf("adversary: %w", err)
-	}
-	defer f.Close()
-	over := func(size string) error {
-		return &FileError{name, 1, 1, fmt.Sprintf("the file is %s over the limit of %d (docs/limits.md)", size, MaxFileSize)}
-	}
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
-		return nil, over(fmt.Sprintf("%d bytes,", st.Size()))
-	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("adversary: %s: %w", name, err)
-	}
-	if len(b) > MaxFileSize {
-		return nil, over("more than")
 	}
 	return b, nil
 }

@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/imcheck/imcheck/internal/boundedfile"
 )
 
 // Config is an implementation's gate configuration (docs/conformance.md):
@@ -101,23 +102,17 @@ func ReadConfig(ctx context.Context, name string) (*Config, error) {
 }
 
 func readConfig(name string) (*Config, error) {
-	f, err := os.Open(name)
-	if err != nil {
+	data, err := boundedfile.Read(name, MaxConfigSize)
+	var tl *boundedfile.TooLarge
+	switch {
+	case errors.As(err, &tl):
+		what := "longer than"
+		if tl.Size >= 0 {
+			what = fmt.Sprintf("%d bytes, over", tl.Size)
+		}
+		return nil, &ConfigError{name, 1, 1, fmt.Sprintf("the file is %s the limit of %d bytes (docs/limits.md)", what, MaxConfigSize)}
+	case err != nil:
 		return nil, fmt.Errorf("conformance: config: %w", err)
-	}
-	defer f.Close()
-	over := func(what string) error {
-		return &ConfigError{name, 1, 1, fmt.Sprintf("the file is %s the limit of %d bytes (docs/limits.md)", what, MaxConfigSize)}
-	}
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxConfigSize {
-		return nil, over(fmt.Sprintf("%d bytes, over", st.Size()))
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxConfigSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("conformance: config: %s: %w", name, err)
-	}
-	if len(data) > MaxConfigSize {
-		return nil, over("longer than")
 	}
 	return parseConfig(name, data)
 }

@@ -2,10 +2,11 @@ package vectors
 
 import (
 	"embed"
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path"
+
+	"github.com/imcheck/imcheck/internal/boundedfile"
 )
 
 // The committed vector files, built into the binary so that `imcheck
@@ -32,23 +33,17 @@ func Shipped() ([]Output, error) {
 // reading it, or without reading past the limit when its size is not
 // known (a *FileError at 1:1).
 func ReadFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
+	b, err := boundedfile.Read(name, MaxFileSize)
+	var tl *boundedfile.TooLarge
+	switch {
+	case errors.As(err, &tl):
+		size := "more than" // a pipe or a file that grew
+		if tl.Size >= 0 {
+			size = fmt.Sprintf("%d bytes,", tl.Size) // refused unread
+		}
+		return nil, &FileError{File: name, Line: 1, Col: 1, Reason: fmt.Sprintf("the file is %s over the limit of %d (docs/limits.md)", size, MaxFileSize)}
+	case err != nil:
 		return nil, fmt.Errorf("vectors: %w", err)
-	}
-	defer f.Close()
-	over := func(size string) error {
-		return &FileError{File: name, Line: 1, Col: 1, Reason: fmt.Sprintf("the file is %s over the limit of %d (docs/limits.md)", size, MaxFileSize)}
-	}
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
-		return nil, over(fmt.Sprintf("%d bytes,", st.Size())) // refused unread
-	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("vectors: %s: %w", name, err)
-	}
-	if len(b) > MaxFileSize {
-		return nil, over("more than") // a pipe or a file that grew
 	}
 	return b, nil
 }

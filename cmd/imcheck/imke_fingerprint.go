@@ -2,15 +2,16 @@ package main
 
 import (
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/imcheck/imcheck/impl/harness"
 	"github.com/imcheck/imcheck/impl/imke"
 	"github.com/imcheck/imcheck/impl/suite"
+	"github.com/imcheck/imcheck/internal/boundedfile"
 )
 
 // The server-key fingerprint, IMKE's "public password" (docs/spec/imke.md §9).
@@ -77,17 +78,12 @@ const maxServerKeyFile = 64 << 10
 
 // readServerKey reads KU_S in hex from path; whitespace is ignored.
 func readServerKey(s *suite.Suite, path string) (suite.PublicKey, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxServerKeyFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxServerKeyFile {
+	b, err := boundedfile.Read(path, maxServerKeyFile)
+	if errors.As(err, new(*boundedfile.TooLarge)) {
 		return nil, fmt.Errorf("%s: over %d bytes: not a public key in hex", path, maxServerKeyFile)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return parseServerKey(s, path, b)
 }

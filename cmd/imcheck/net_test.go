@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/imcheck/imcheck/internal/syncbuf"
 	"io"
 	"log/slog"
 	"net"
@@ -20,23 +21,8 @@ import (
 	"github.com/imcheck/imcheck/impl/suite"
 )
 
-// lockedBuf is a buffer safe for a goroutine writing and a test reading.
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *lockedBuf) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *lockedBuf) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
+// lockedBuf is a buffer a goroutine writes while the test reads it.
+type lockedBuf = syncbuf.Buffer
 
 // waitFor polls until buf contains want or fails the test after 20 s.
 func waitFor(t *testing.T, buf *lockedBuf, want string) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"github.com/imcheck/imcheck/internal/syncbuf"
 	"io"
 	"log/slog"
 	"net"
@@ -17,23 +18,8 @@ import (
 	"github.com/imcheck/imcheck/impl/wire"
 )
 
-// logBuf collects a server's log for a test to read.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// logBuf is a buffer a goroutine writes while the test reads it.
+type logBuf struct{ syncbuf.Buffer }
 
 func (l *logBuf) count(s string) int { return strings.Count(l.String(), s) }
 

@@ -6,5 +6,6 @@
 // no sockets; the caller (a test, the adversary, the conformance gate or the
 // TCP wrapper) owns the network. A rejected message must leave the role's
 // state exactly as it was (docs/spec/simp.md §"Alerts", docs/spec/imke.md
-// §"Alerts").
+// §"Alerts"). Network is the honest in-memory network of roles that the
+// in-memory runs and the roles' own tests share.
 package role

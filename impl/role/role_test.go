@@ -65,3 +65,47 @@ func TestTranscript(t *testing.T) {
 		}
 	}
 }
+
+// relay answers every message by passing it on to next, one byte shorter,
+// until it is empty; "bad" is rejected.
+type relay struct{ name, next string }
+
+func (r relay) Name() string { return r.name }
+
+func (r relay) Handle(from string, msg []byte) (Output, error) {
+	if string(msg) == "bad" {
+		return Output{}, &Alert{Protocol: "test", Class: DecodeError, Reason: "bad"}
+	}
+	if len(msg) <= 1 {
+		return Output{}, nil
+	}
+	return Output{Messages: []Message{{From: r.name, To: r.next, Label: "m", Bytes: msg[1:]}}}, nil
+}
+
+func TestNetworkFIFO(t *testing.T) {
+	n := NewNetwork(func(b []byte) (string, []Field, error) { return "m", []Field{{"len", fmt.Sprint(len(b))}}, nil },
+		relay{"a", "b"}, relay{"b", "a"})
+	err := n.Do(func() (Output, error) {
+		return Output{Messages: []Message{{From: "a", To: "b", Bytes: []byte("xyz")}, {From: "b", To: "a", Bytes: []byte("pq")}}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// breadth first: both first messages, then their answers, in order
+	var got []string
+	for _, s := range n.Transcript.Steps {
+		got = append(got, s.Message.From+">"+s.Message.To+":"+string(s.Message.Bytes)+"/"+s.Fields[0].Value)
+	}
+	if want := "a>b:xyz/3 b>a:pq/2 b>a:yz/2 a>b:q/1 a>b:z/1"; strings.Join(got, " ") != want {
+		t.Fatalf("steps %q, want %q", strings.Join(got, " "), want)
+	}
+	if err := n.Deliver(Message{From: "a", To: "b", Bytes: []byte("bad")}); ClassOf(err) != DecodeError {
+		t.Fatalf("alert not returned: %v", err)
+	}
+	if last := n.Transcript.Steps[len(n.Transcript.Steps)-1]; last.Alert == "" {
+		t.Fatal("the rejected delivery is not recorded with its alert")
+	}
+	if _, err := n.DeliverOne(Message{To: "nobody"}); err == nil || !strings.HasPrefix(err.Error(), "role: ") {
+		t.Fatalf("unknown recipient: %v", err)
+	}
+}

@@ -11,8 +11,8 @@ import (
 // The in-memory run driver is impl/memrun; it imports this package, so this
 // package's own tests, which read the roles' unexported state, cannot import
 // it. This is the least of it that they need: parties provisioned as
-// harness.md §"Provisioning" says, and a FIFO network that records the
-// transcript. memrun's tests check the driver itself.
+// harness.md §"Provisioning" says, on role's FIFO network. memrun's tests
+// check the driver itself.
 
 type RunConfig struct {
 	Suite   string
@@ -25,7 +25,7 @@ type RunConfig struct {
 type Parties struct {
 	S    *Server
 	A, B *Client
-	Net  *Network
+	Net  *role.Network
 }
 
 type runResult struct {
@@ -75,7 +75,7 @@ func NewParties(cfg RunConfig) (*Parties, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Parties{S: s, A: a, B: b, Net: &Network{Roles: map[string]role.Role{s.Name(): s, a.Name(): a, b.Name(): b}}}, nil
+	return &Parties{S: s, A: a, B: b, Net: role.NewNetwork(Describe, s, a, b)}, nil
 }
 
 func (p *Parties) Register() error { return p.Net.Do(p.A.Register, p.B.Register) }
@@ -109,59 +109,4 @@ func Run(cfg RunConfig) (*runResult, error) {
 		}
 	}
 	return &runResult{Transcript: p.Net.Transcript, Parties: p}, nil
-}
-
-// Network delivers in FIFO order and records every step and event.
-type Network struct {
-	Roles      map[string]role.Role
-	Transcript role.Transcript
-	Events     []role.Event
-}
-
-// Do runs each action and delivers what follows until the network is quiet.
-func (n *Network) Do(actions ...func() (role.Output, error)) error {
-	for _, act := range actions {
-		out, err := act()
-		if err != nil {
-			return err
-		}
-		n.Events = append(n.Events, out.Events...)
-		if err := n.Deliver(out.Messages...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Deliver delivers msgs and what they produce, breadth first.
-func (n *Network) Deliver(msgs ...role.Message) error {
-	queue := append([]role.Message(nil), msgs...)
-	for len(queue) > 0 {
-		out, err := n.DeliverOne(queue[0])
-		if err != nil {
-			return err
-		}
-		queue = append(queue[1:], out.Messages...)
-	}
-	return nil
-}
-
-// DeliverOne hands m to its recipient and records the step.
-func (n *Network) DeliverOne(m role.Message) (role.Output, error) {
-	r, ok := n.Roles[m.To]
-	if !ok {
-		return role.Output{}, fmt.Errorf("simp: no role %q on the network", m.To)
-	}
-	step := role.Step{Message: m}
-	if _, fields, err := Describe(m.Bytes); err == nil {
-		step.Fields = fields
-	}
-	out, err := r.Handle(m.From, m.Bytes)
-	if err != nil {
-		step.Alert = err.Error()
-	}
-	step.Events = out.Events
-	n.Transcript.Add(step)
-	n.Events = append(n.Events, out.Events...)
-	return out, err
 }

@@ -1,11 +1,11 @@
 package lang
 
 import (
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 
+	"github.com/imcheck/imcheck/internal/boundedfile"
 	"github.com/imcheck/imcheck/model/proto"
 )
 
@@ -54,21 +54,17 @@ const maxHintNames = 16
 // ReadFile reads a protocol file from disk, never more than MaxFileSize+1
 // bytes: a larger file is an *Error at FILE:1:1, whatever its size.
 func ReadFile(file string) (string, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return "", fmt.Errorf("lang: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return "", fmt.Errorf("lang: %w", err)
-	}
-	if len(b) > MaxFileSize {
+	b, err := boundedfile.Read(file, MaxFileSize)
+	var tl *boundedfile.TooLarge
+	switch {
+	case errors.As(err, &tl):
 		size := "more than " + strconv.Itoa(MaxFileSize)
-		if fi, err := f.Stat(); err == nil {
-			size = strconv.FormatInt(fi.Size(), 10)
+		if tl.Size >= 0 {
+			size = strconv.FormatInt(tl.Size, 10)
 		}
 		return "", tooLarge(file, size)
+	case err != nil:
+		return "", fmt.Errorf("lang: %w", err)
 	}
 	return string(b), nil
 }

@@ -2,10 +2,10 @@ package loadtest
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"github.com/imcheck/imcheck/internal/syncbuf"
 	"net"
 	"os"
 	"os/exec"
@@ -48,22 +48,8 @@ type server struct {
 	done chan error
 }
 
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuf is a buffer a goroutine writes while the test reads it.
+type syncBuf = syncbuf.Buffer
 
 func buildImcheck(t *testing.T) string {
 	t.Helper()
