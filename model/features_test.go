@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -396,5 +397,50 @@ scenario one_user { users a  dishonest e  server s  sessions 2  distinct }
 	rep.WriteText(&out, false)
 	if !strings.Contains(out.String(), "NOT APPLICABLE (no session of A has A, S honest") {
 		t.Errorf("text output without the reason:\n%s", out.String())
+	}
+}
+
+// TestAssumesUnguessed: where a weaksecret claim has an attack, every
+// verdict of the scenario that is not an attack says it holds only
+// against an attacker who leaves the guessable secret unused, in the
+// text and in the JSON; nowhere else.
+func TestAssumesUnguessed(t *testing.T) {
+	for _, tc := range []struct {
+		model     string
+		guessable string // the scenario's Guessable, joined
+		marked    string // the claims AssumesUnguessed marks, joined
+	}{
+		{"eke-hash", "A_pw B_pw", "A_key B_key"},
+		{"eke", "", ""},
+		{"nspk", "", ""},
+	} {
+		t.Run(tc.model, func(t *testing.T) {
+			rep := checkModel(t, mustShipped(t, tc.model), Options{})
+			s := rep.Scenarios[0]
+			var marked []string
+			for _, c := range s.Claims {
+				if s.AssumesUnguessed(c) {
+					marked = append(marked, c.Claim.ID)
+				}
+			}
+			if got := strings.Join(s.Guessable(), " "); got != tc.guessable {
+				t.Errorf("guessable %q, want %q", got, tc.guessable)
+			}
+			if got := strings.Join(marked, " "); got != tc.marked {
+				t.Errorf("marked %q, want %q", got, tc.marked)
+			}
+			var text, js bytes.Buffer
+			rep.WriteText(&text, false)
+			if err := WriteJSON(&js, []*Report{rep}); err != nil {
+				t.Fatal(err)
+			}
+			note := strings.Contains(text.String(), "hold only against an attacker who leaves it unused")
+			if note != (tc.marked != "") {
+				t.Errorf("the text's note is there: %v; want %v:\n%s", note, tc.marked != "", text.String())
+			}
+			if n := strings.Count(js.String(), `"assumes_unguessed": true`) + strings.Count(js.String(), `"assumes_unguessed":true`); n != len(marked) {
+				t.Errorf("JSON marks %d claims, want %d", n, len(marked))
+			}
+		})
 	}
 }

@@ -60,6 +60,9 @@ type jsonClaim struct {
 	Reached       bool   `json:"reached"`
 	// HonestRun: an execution without the attacker reaches the claim
 	HonestRun bool `json:"honest_run"`
+	// AssumesUnguessed: PROVED or no attack only against an attacker who
+	// never uses the weak secret it can guess offline in the scenario
+	AssumesUnguessed bool `json:"assumes_unguessed,omitempty"`
 	// Prover: the unbounded prover's outcome, absent when it did not run
 	Prover *jsonProver `json:"prover,omitempty"`
 	Trace  *jsonTrace  `json:"trace,omitempty"`
@@ -133,7 +136,7 @@ func WriteJSON(w io.Writer, reps []*Report) error {
 			}
 			for _, c := range s.Claims {
 				jc := jsonClaim{ID: c.Claim.ID, Role: c.Claim.Role.Name, Kind: c.Claim.Kind.String(),
-					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), NotApplicable: c.NotApplicable, Reached: c.Reached, HonestRun: c.HonestRun, Prover: proverJSON(c)}
+					Text: c.Claim.Text, Line: c.Claim.Pos.Line, Verdict: string(c.Verdict), NotApplicable: c.NotApplicable, Reached: c.Reached, HonestRun: c.HonestRun, AssumesUnguessed: s.AssumesUnguessed(c), Prover: proverJSON(c)}
 				if t := c.Trace; t != nil {
 					jt := &jsonTrace{Length: t.Length, Hit: t.Hit, Explain: t.Explain()}
 					if t.Kind == proto.ClaimUnique {

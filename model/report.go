@@ -72,6 +72,28 @@ type ClaimResult struct {
 	NotApplicable string
 }
 
+// Guessable names the weaksecret claims of the scenario that have an
+// attack: weak secrets the attacker can guess offline here. Neither the
+// search nor the prover lets it use the guess (docs/model.md, "Weak
+// secrets"), so the scenario's other verdicts but attacks assume it
+// leaves the guessed secret unused (AssumesUnguessed).
+func (s *ScenarioResult) Guessable() []string {
+	var out []string
+	for _, c := range s.Claims {
+		if c.Claim.Kind == proto.ClaimWeakSecret && c.Verdict == VerdictAttack {
+			out = append(out, c.Claim.ID)
+		}
+	}
+	return out
+}
+
+// AssumesUnguessed reports whether c's verdict, PROVED or no attack
+// within the bound, rests on the attacker never using a weak secret it
+// can guess offline in s.
+func (s *ScenarioResult) AssumesUnguessed(c *ClaimResult) bool {
+	return (c.Verdict == VerdictProved || c.Verdict == VerdictNoAttack) && c.Claim.Kind != proto.ClaimWeakSecret && len(s.Guessable()) > 0
+}
+
 // Attacked reports whether any claim of the report has an attack.
 func (r *Report) Attacked() bool {
 	for _, s := range r.Scenarios {
@@ -170,6 +192,16 @@ func (r *Report) WriteText(w io.Writer, traces bool) {
 		}
 		if len(noRun) > 0 {
 			fmt.Fprintf(w, "    no honest run reaches %s: only the attacker or a dishonest agent gets there\n", strings.Join(noRun, ", "))
+		}
+		var unguessed []string
+		for _, c := range s.Claims {
+			if s.AssumesUnguessed(c) {
+				unguessed = append(unguessed, c.Claim.ID)
+			}
+		}
+		if len(unguessed) > 0 {
+			fmt.Fprintf(w, "    a weak secret is guessable offline here (%s), and neither the prover nor the search lets the attacker use the guess: %s hold only against an attacker who leaves it unused (docs/model.md, \"Weak secrets\")\n",
+				strings.Join(s.Guessable(), ", "), strings.Join(unguessed, ", "))
 		}
 		if !traces {
 			continue

@@ -105,6 +105,9 @@ func runClaims(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "imcheck claims: %s: no honest session reaches the claim within the bound\n", v.attackID())
 				return exitFailure
 			}
+			if sr.AssumesUnguessed(cr) {
+				verdict += fmt.Sprintf("; only against an attacker who never uses the weak secret it can guess here (%s; [model.md](model.md), \"Weak secrets\")", strings.Join(sr.Guessable(), ", "))
+			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | `%s` | %s | %s | %s |\n", pc.paper, pc.section, pc.words, pc.property,
 				pc.profile, v.variant, v.attackID(), sr.Bound(), verdict, concrete[v.attackID()])
 		}
