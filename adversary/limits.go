@@ -123,11 +123,7 @@ func ReadFile(name string) ([]byte, error) {
 	var tl *boundedfile.TooLarge
 	switch {
 	case errors.As(err, &tl):
-		size := "more than"
-		if tl.Size >= 0 {
-			size = fmt.Sprintf("%d bytes,", tl.Size)
-		}
-		return nil, &FileError{name, 1, 1, fmt.Sprintf("the file is %s over the limit of %d (docs/limits.md)", size, MaxFileSize)}
+		return nil, &FileError{name, 1, 1, "the file is " + tl.Words() + " (docs/limits.md)"}
 	case err != nil:
 		return nil, fmt.Errorf("adversary: %w", err)
 	}

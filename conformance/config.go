@@ -106,11 +106,7 @@ func readConfig(name string) (*Config, error) {
 	var tl *boundedfile.TooLarge
 	switch {
 	case errors.As(err, &tl):
-		what := "longer than"
-		if tl.Size >= 0 {
-			what = fmt.Sprintf("%d bytes, over", tl.Size)
-		}
-		return nil, &ConfigError{name, 1, 1, fmt.Sprintf("the file is %s the limit of %d bytes (docs/limits.md)", what, MaxConfigSize)}
+		return nil, &ConfigError{name, 1, 1, "the file is " + tl.Words() + " (docs/limits.md)"}
 	case err != nil:
 		return nil, fmt.Errorf("conformance: config: %w", err)
 	}

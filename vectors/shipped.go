@@ -37,11 +37,7 @@ func ReadFile(name string) ([]byte, error) {
 	var tl *boundedfile.TooLarge
 	switch {
 	case errors.As(err, &tl):
-		size := "more than" // a pipe or a file that grew
-		if tl.Size >= 0 {
-			size = fmt.Sprintf("%d bytes,", tl.Size) // refused unread
-		}
-		return nil, &FileError{File: name, Line: 1, Col: 1, Reason: fmt.Sprintf("the file is %s over the limit of %d (docs/limits.md)", size, MaxFileSize)}
+		return nil, &FileError{File: name, Line: 1, Col: 1, Reason: "the file is " + tl.Words() + " (docs/limits.md)"}
 	case err != nil:
 		return nil, fmt.Errorf("vectors: %w", err)
 	}

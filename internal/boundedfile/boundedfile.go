@@ -15,11 +15,16 @@ type TooLarge struct {
 	Size int64
 }
 
-func (e *TooLarge) Error() string {
+func (e *TooLarge) Error() string { return "boundedfile: the file is " + e.Words() }
+
+// Words says how large the file is, for the caller's own message: "N
+// bytes, over the limit of L bytes", or "longer than the limit of L
+// bytes" when its size is not known.
+func (e *TooLarge) Words() string {
 	if e.Size < 0 {
-		return fmt.Sprintf("boundedfile: more than %d bytes", e.Limit)
+		return fmt.Sprintf("longer than the limit of %d bytes", e.Limit)
 	}
-	return fmt.Sprintf("boundedfile: %d bytes, over the limit of %d", e.Size, e.Limit)
+	return fmt.Sprintf("%d bytes, over the limit of %d bytes", e.Size, e.Limit)
 }
 
 // Read returns the contents of the file name, reading at most limit+1

@@ -36,6 +36,8 @@ func TestRead(t *testing.T) {
 				t.Fatalf("%d bytes, %v; want %d bytes", len(b), err, tc.size)
 			case tc.tooLarge != 0 && (!errors.As(err, &tl) || tl.Size != tc.tooLarge || tl.Limit != 10):
 				t.Fatalf("%v, want TooLarge of %d bytes", err, tc.tooLarge)
+			case tc.tooLarge != 0 && tl.Words() != "11 bytes, over the limit of 10 bytes":
+				t.Fatalf("words %q", tl.Words())
 			}
 		})
 	}
@@ -61,7 +63,7 @@ func TestReadPipe(t *testing.T) {
 	}()
 	_, err = Read("/dev/fd/"+strconv.Itoa(int(r.Fd())), 10)
 	var tl *TooLarge
-	if !errors.As(err, &tl) || tl.Size != -1 {
+	if !errors.As(err, &tl) || tl.Size != -1 || tl.Words() != "longer than the limit of 10 bytes" {
 		t.Fatalf("%v, want TooLarge with Size -1", err)
 	}
 }
