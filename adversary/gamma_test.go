@@ -1,6 +1,7 @@
 package adversary
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -135,6 +136,30 @@ func TestParseTerm(t *testing.T) {
 	for i, want := range []bool{true, true, false, false} {
 		if got := x.Args[i].attackerValue(); got != want {
 			t.Errorf("attackerValue(%s) = %v", x.Args[i], got)
+		}
+	}
+}
+
+// TestShippedModelTraceOneScenario: the trace of one claim, its scenario
+// checked alone, is the one the whole model's check gives (what
+// `imcheck attack replay MODEL/SCENARIO#CLAIM` replays is what
+// docs/claims.md cites).
+func TestShippedModelTraceOneScenario(t *testing.T) {
+	for _, c := range []ClaimID{
+		{"imke-c", "default", "T4_A_agree"},
+		{"simp-full", "dishonest_server", "B_key_secret"},
+		{"imke-full", "dynamic_key_revealed_peers", "T4_A_agree"},
+	} {
+		one, err := ShippedModelTrace(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, ok := shippedTrace(c)
+		if !ok {
+			t.Fatalf("%s: no trace in the whole model's check", c)
+		}
+		if !reflect.DeepEqual(one, all) {
+			t.Errorf("%s: the one-scenario trace (%d steps) differs from the whole model's (%d steps)", c, len(one.Steps), len(all.Steps))
 		}
 	}
 }

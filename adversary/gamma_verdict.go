@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -42,6 +43,50 @@ func ShippedModelTraces(name string) ([]ModelTrace, error) {
 	}
 	modelTraceCache[name] = tr
 	return tr, nil
+}
+
+// ShippedModelTrace is the attack trace the shipped model c.Model finds
+// on claim c.Claim in scenario c.Scenario (that scenario checked at its
+// own bound, as `imcheck check` does), for γ to replay. The error says
+// which part of c is unknown, or that the model has no attack on it.
+func ShippedModelTrace(c ClaimID) (ModelTrace, error) {
+	if _, err := gammaProtocol(c.Model); err != nil {
+		return ModelTrace{}, err
+	}
+	p, err := model.LoadShipped(c.Model)
+	if err != nil {
+		return ModelTrace{}, fmt.Errorf("adversary: %w", err)
+	}
+	var sc *model.Scenario
+	for _, s := range p.Scenarios {
+		if s.Name == c.Scenario {
+			sc = s
+		}
+	}
+	if sc == nil {
+		return ModelTrace{}, fmt.Errorf("adversary: model %s has no scenario %q", c.Model, c.Scenario)
+	}
+	if !slices.ContainsFunc(p.Claims, func(x *model.Claim) bool { return x.ID == c.Claim }) {
+		return ModelTrace{}, fmt.Errorf("adversary: model %s has no claim %q", c.Model, c.Claim)
+	}
+	rep, err := model.Check(context.Background(), p, model.Options{Scenario: c.Scenario})
+	if err != nil {
+		return ModelTrace{}, fmt.Errorf("adversary: %w", err)
+	}
+	var b bytes.Buffer
+	if err := model.WriteJSON(&b, []*model.Report{rep}); err != nil {
+		return ModelTrace{}, fmt.Errorf("adversary: %w", err)
+	}
+	trs, err := ReadModelTraces(b.Bytes())
+	if err != nil {
+		return ModelTrace{}, err
+	}
+	for _, t := range trs {
+		if t.Claim == c {
+			return t, nil
+		}
+	}
+	return ModelTrace{}, fmt.Errorf("adversary: model %s finds no attack on %s in scenario %s: nothing to replay", c.Model, c.Claim, c.Scenario)
 }
 
 // shippedTrace is the model's attack trace on c, or false.

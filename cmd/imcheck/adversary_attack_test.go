@@ -128,3 +128,39 @@ func TestAttackReplayGamma(t *testing.T) {
 		t.Errorf("hardened lacks %q:\n%s", want, out.String())
 	}
 }
+
+// TestAttackReplayModelClaim: a model claim named as docs/claims.md
+// names it is replayed from the model's own trace; an unknown part of the
+// name, or a claim the model finds no attack on, is a usage error that
+// says which.
+func TestAttackReplayModelClaim(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args   []string
+		status int
+		want   string // in stdout, or in stderr for a usage error
+	}{
+		{[]string{"imke-c/default#T4_A_agree", "--mermaid", filepath.Join(dir, "t4.mmd")}, exitFailure, "ATTACK reproduced by γ: agreement"},
+		{[]string{"imke-c/default#T4_A_agree", "--variant", "hardened"}, exitOK, "blocked: "},
+		{[]string{"imke-c/default#T4_A_agree", "--json"}, exitFailure, `"want": [`},
+		{[]string{"imke-c/nope#T4_A_agree"}, exitUsage, `has no scenario "nope"`},
+		{[]string{"imke-c/default#nope"}, exitUsage, `has no claim "nope"`},
+		{[]string{"nspk/default#x"}, exitUsage, "not of SIMP or IMKE"},
+		{[]string{"imke-full/default#T4_A_agree"}, exitUsage, "finds no attack on T4_A_agree"},
+	} {
+		t.Run(strings.Join(tc.args[:min(2, len(tc.args))], " "), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			st := run(append([]string{"attack", "replay"}, tc.args...), &out, &errb)
+			got := out.String()
+			if tc.status == exitUsage {
+				got = errb.String()
+			}
+			if st != tc.status || !strings.Contains(got, tc.want) {
+				t.Fatalf("status %d, want %d; no %q in:\n%s%s", st, tc.status, tc.want, out.String(), errb.String())
+			}
+		})
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "t4.mmd")); err != nil || !strings.HasPrefix(string(b), "sequenceDiagram") {
+		t.Fatalf("mermaid file: %v", err)
+	}
+}

@@ -25,10 +25,11 @@ func init() {
 	})
 	register(command{
 		name:     "attack replay",
-		summary:  "run an attack (ID or TRACE.json) against the reference implementation",
-		synopsis: "ID|TRACE.json|REPORT.json [flags]",
+		summary:  "run an attack (ID, model claim or TRACE.json) against the reference implementation",
+		synopsis: "ID|MODEL/SCENARIO#CLAIM|TRACE.json|REPORT.json [flags]",
 		args: []argHelp{
 			{"ID", "an attack of 'imcheck attack list'"},
+			{"MODEL/SCENARIO#CLAIM", "a claim a shipped model has an attack on (as docs/claims.md names it): the model's trace, concretised"},
 			{"TRACE.json", "a trace written by --trace"},
 			{"REPORT.json", "a model report ('imcheck check --format json'): every attack in it, concretised"},
 		},
@@ -36,7 +37,7 @@ func init() {
 			{exitOK, "the implementation blocked the attack where declared, and no property was violated"},
 			{exitFailure, "the run violated a property, or the attack was not blocked where declared"},
 			{exitUsage, "bad arguments or an unreadable trace or report"},
-			{exitUndecided, "REPORT.json: no attack reproduced, and γ could not run some model attack on the code; or --timeout reached"},
+			{exitUndecided, "REPORT.json or MODEL/SCENARIO#CLAIM: no attack reproduced, and γ could not run some model attack on the code; or --timeout reached"},
 		},
 		run: runAttackReplay,
 	})
@@ -105,7 +106,7 @@ func runAttackReplay(args []string, stdout, stderr io.Writer) int {
 		return st
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: imcheck attack replay ID|TRACE.json [--variant NAME] [--suite NAME] [--seed N] [--timeout D]")
+		fmt.Fprintln(stderr, "usage: imcheck attack replay ID|MODEL/SCENARIO#CLAIM|TRACE.json|REPORT.json [--variant NAME] [--suite NAME] [--seed N] [--timeout D]")
 		return exitUsage
 	}
 	if *timeout < 0 {
@@ -142,6 +143,8 @@ func attackReplay(arg, variant, suiteName string, seed uint64, asJSON bool, trac
 			return exitUsage
 		}
 		v, err = adversary.ReplayTrace(t, suiteName, variant, seed)
+	} else if c, ok := modelClaimID(arg); ok {
+		return replayModelClaim(c, variant, suiteName, seed, asJSON, traceOut, mermaidOut, outs, stdout, stderr)
 	} else {
 		a, lerr := adversary.LookupAttack(arg)
 		if lerr != nil {
@@ -179,6 +182,62 @@ func attackReplay(arg, variant, suiteName string, seed uint64, asJSON bool, trac
 		return exitFailure
 	}
 	return exitOK
+}
+
+// modelClaimID parses MODEL/SCENARIO#CLAIM, a model claim as attack IDs
+// and docs/claims.md name it.
+func modelClaimID(arg string) (adversary.ClaimID, bool) {
+	ms, claim, ok := strings.Cut(arg, "#")
+	if !ok {
+		return adversary.ClaimID{}, false
+	}
+	m, s, ok := strings.Cut(ms, "/")
+	if !ok || m == "" || s == "" || claim == "" {
+		return adversary.ClaimID{}, false
+	}
+	return adversary.ClaimID{Model: m, Scenario: s, Claim: claim}, true
+}
+
+// replayModelClaim checks the shipped model, takes its attack trace on c
+// and replays it on the code with γ: the steps and the verdict as
+// replayGamma prints them (or the γ result as JSON), the run's trace
+// written where --trace and --mermaid say.
+func replayModelClaim(c adversary.ClaimID, variant, suiteName string, seed uint64, asJSON bool, traceOut, mermaidOut string, outs *outputs, stdout, stderr io.Writer) int {
+	t, err := adversary.ShippedModelTrace(c)
+	if err != nil {
+		fmt.Fprintln(stderr, "imcheck attack replay:", err)
+		return exitUsage
+	}
+	v := orDefault(variant, t.Variant())
+	g, err := t.Concretise(orDefault(suiteName, "modern"), v, max(seed, 1))
+	if err != nil {
+		fmt.Fprintln(stderr, "imcheck attack replay:", err)
+		return exitUndecided
+	}
+	if g.Verdict != nil && g.Verdict.Trace != nil {
+		if f := outs.get(traceOut); f != nil {
+			err = g.Verdict.Trace.WriteJSON(f)
+		}
+		if err == nil {
+			err = outs.write(mermaidOut, []byte(g.Verdict.Trace.Mermaid()))
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "imcheck attack replay:", err)
+			return exitFailure
+		}
+		outs.done()
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(struct {
+			Imcheck string `json:"imcheck_version"`
+			*adversary.GammaResult
+		}{version.String(), g})
+	} else {
+		printGamma(stdout, t, v, g)
+	}
+	return gammaStatus(g)
 }
 
 // printInputErr prints an input error on one line: a located one
@@ -358,11 +417,24 @@ func replayGamma(t adversary.ModelTrace, suiteName, variant string, seed uint64,
 		fmt.Fprintf(stdout, "%s: model attack (%s) — γ: %v\n", t.Claim, model.Count(len(t.Steps), "step"), err)
 		return exitUndecided
 	}
+	printGamma(stdout, t, v, g)
+	return gammaStatus(g)
+}
+
+// printGamma prints γ's replay of t on variant v: per model step what it
+// did on the concrete network, then the verdict.
+func printGamma(stdout io.Writer, t adversary.ModelTrace, v string, g *adversary.GammaResult) {
 	fmt.Fprintf(stdout, "%s: model attack (%s) → γ on %s:\n", t.Claim, model.Count(len(t.Steps), "step"), v)
 	for _, s := range g.Steps {
 		fmt.Fprintf(stdout, "    %-22s %s\n", s.Model, s.Action)
 	}
 	fmt.Fprintf(stdout, "  → %s\n", g.Summary())
+}
+
+// gammaStatus is the exit status of a γ replay: 1 if the run violated the
+// model claim for its claimant and peer, or a hardened replay was not
+// blocked where the profile declares.
+func gammaStatus(g *adversary.GammaResult) int {
 	if g.Reproduced() || !g.Verdict.BlockedAsDeclared() {
 		return exitFailure
 	}
