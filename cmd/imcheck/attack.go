@@ -73,9 +73,7 @@ func runAttackList(args []string, stdout, stderr io.Writer) int {
 		rows = append(rows, row{a.ID, a.Protocol, a.Source, a.Weakness, a.Title, a.Expect, !a.NotFixed, adversary.ClaimsOf(a.ID)})
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rows)
+		printJSON(stdout, rows)
 		return exitOK
 	}
 	for _, r := range rows {
@@ -157,21 +155,12 @@ func attackReplay(arg, variant, suiteName string, seed uint64, asJSON bool, trac
 		fmt.Fprintln(stderr, "imcheck attack replay:", err)
 		return exitUsage
 	}
-	if f := outs.get(traceOut); f != nil {
-		err = v.Trace.WriteJSON(f)
-	}
-	if err == nil {
-		err = outs.write(mermaidOut, []byte(v.Trace.Mermaid()))
-	}
-	if err != nil {
+	if err := writeRun(outs, traceOut, mermaidOut, v.Trace); err != nil {
 		fmt.Fprintln(stderr, "imcheck attack replay:", err)
 		return exitFailure
 	}
-	outs.done()
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(struct {
+		printJSON(stdout, struct {
 			Imcheck string `json:"imcheck_version"`
 			*adversary.Verdict
 		}{version.String(), v})
@@ -182,6 +171,29 @@ func attackReplay(arg, variant, suiteName string, seed uint64, asJSON bool, trac
 		return exitFailure
 	}
 	return exitOK
+}
+
+// writeRun writes the run's trace where --trace (JSON) and --mermaid
+// say, and keeps the files.
+func writeRun(outs *outputs, traceOut, mermaidOut string, tr *adversary.Trace) error {
+	var err error
+	if f := outs.get(traceOut); f != nil {
+		err = tr.WriteJSON(f)
+	}
+	if err == nil {
+		err = outs.write(mermaidOut, []byte(tr.Mermaid()))
+	}
+	if err == nil {
+		outs.done()
+	}
+	return err
+}
+
+// printJSON prints v as indented JSON.
+func printJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
 }
 
 // modelClaimID parses MODEL/SCENARIO#CLAIM, a model claim as attack IDs
@@ -215,22 +227,13 @@ func replayModelClaim(c adversary.ClaimID, variant, suiteName string, seed uint6
 		return exitUndecided
 	}
 	if g.Verdict != nil && g.Verdict.Trace != nil {
-		if f := outs.get(traceOut); f != nil {
-			err = g.Verdict.Trace.WriteJSON(f)
-		}
-		if err == nil {
-			err = outs.write(mermaidOut, []byte(g.Verdict.Trace.Mermaid()))
-		}
-		if err != nil {
+		if err := writeRun(outs, traceOut, mermaidOut, g.Verdict.Trace); err != nil {
 			fmt.Fprintln(stderr, "imcheck attack replay:", err)
 			return exitFailure
 		}
-		outs.done()
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(struct {
+		printJSON(stdout, struct {
 			Imcheck string `json:"imcheck_version"`
 			*adversary.GammaResult
 		}{version.String(), g})
