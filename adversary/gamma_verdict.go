@@ -29,20 +29,26 @@ func ShippedModelTraces(name string) ([]ModelTrace, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := model.Check(context.Background(), p, model.Options{})
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if err := model.WriteJSON(&b, []*model.Report{rep}); err != nil {
-		return nil, err
-	}
-	tr, err := ReadModelTraces(b.Bytes())
+	tr, err := checkedTraces(p, model.Options{})
 	if err != nil {
 		return nil, err
 	}
 	modelTraceCache[name] = tr
 	return tr, nil
+}
+
+// checkedTraces checks p and returns its attack traces as the JSON report
+// gives them.
+func checkedTraces(p *model.Protocol, opt model.Options) ([]ModelTrace, error) {
+	rep, err := model.Check(context.Background(), p, opt)
+	if err != nil {
+		return nil, fmt.Errorf("adversary: %w", err)
+	}
+	var b bytes.Buffer
+	if err := model.WriteJSON(&b, []*model.Report{rep}); err != nil {
+		return nil, fmt.Errorf("adversary: %w", err)
+	}
+	return ReadModelTraces(b.Bytes())
 }
 
 // ShippedModelTrace is the attack trace the shipped model c.Model finds
@@ -69,15 +75,7 @@ func ShippedModelTrace(c ClaimID) (ModelTrace, error) {
 	if !slices.ContainsFunc(p.Claims, func(x *model.Claim) bool { return x.ID == c.Claim }) {
 		return ModelTrace{}, fmt.Errorf("adversary: model %s has no claim %q", c.Model, c.Claim)
 	}
-	rep, err := model.Check(context.Background(), p, model.Options{Scenario: c.Scenario})
-	if err != nil {
-		return ModelTrace{}, fmt.Errorf("adversary: %w", err)
-	}
-	var b bytes.Buffer
-	if err := model.WriteJSON(&b, []*model.Report{rep}); err != nil {
-		return ModelTrace{}, fmt.Errorf("adversary: %w", err)
-	}
-	trs, err := ReadModelTraces(b.Bytes())
+	trs, err := checkedTraces(p, model.Options{Scenario: c.Scenario})
 	if err != nil {
 		return ModelTrace{}, err
 	}
